@@ -1,0 +1,49 @@
+// Key Vault for the GitHub tokens and the user hash key. RBAC mode: the identity reads secret values
+// (Key Vault Secrets User) and can neither list keys nor change anything. The template creates no
+// secret: the values are set after deployment (infra/README.md), so they never pass through a
+// template, a parameters file or a deployment's history.
+
+@description('Key Vault name: 3-24 letters, digits and dashes, globally unique.')
+param name string
+
+param location string
+param tags object
+
+@description('Principal (object) id of the Function App\'s user-assigned identity.')
+param principalId string
+
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    // Flex Consumption without a virtual network reaches the vault over its public endpoint;
+    // access is still by Entra token and RBAC only.
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri

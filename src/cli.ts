@@ -1,0 +1,229 @@
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import { loadSettings, SettingsError, type EnterpriseConfig, type Settings } from "./config/index.js";
+import { dayOf, isDay } from "./days.js";
+import { collectOrchestrator, createActivities, runLocally, type RunProgress, type RunSummary } from "./pipeline/index.js";
+import { openRuntime } from "./pipeline/runtime.js";
+import { datasets } from "./publish/index.js";
+import { sandboxEnterprises, sandboxReports } from "./sandbox/sandbox-data.js";
+import { startGitHubServer, type GitHubServer } from "./sandbox/github-server.js";
+import { printStatus } from "./pipeline/status-report.js";
+
+const usage = `Usage: metrics-collector <command> [options]
+
+Commands:
+  run [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--enterprise SLUG]   collect, publish, record (default for npm start)
+  migrate                                                        apply database migrations and exit
+  publish                                                        write the CSV datasets only
+  status                                                         last runs, gaps and failed units, data age
+
+Settings come from the environment and .env (see README.md). Exit codes: 0 ok, 1 a unit or
+publishing failed, 2 bad usage or configuration.`;
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const embeddedDataDir = ".data/postgres";
+
+/** Runs one command; returns the exit code. */
+export async function main(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case "run":
+        return await run(rest, io);
+      case "migrate":
+        return await migrateOnly(rest, io);
+      case "publish":
+        return await publishOnly(rest, io);
+      case "status":
+        return await status(rest, io);
+      case undefined:
+      case "help":
+      case "--help":
+        io.out(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (error instanceof SettingsError) {
+      io.err(error.message);
+      return 2;
+    }
+    io.err(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+interface RunArguments {
+  from?: string;
+  to?: string;
+  enterprise?: string;
+}
+
+function parseRunArguments(args: string[]): RunArguments {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { from: { type: "string" }, to: { type: "string" }, enterprise: { type: "string" } }, strict: true }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  for (const option of ["from", "to"] as const) {
+    const value = values[option];
+    if (value !== undefined && !isDay(value)) throw new UsageError(`--${option} "${value}" is not a date; write it as YYYY-MM-DD, e.g. --${option} 2026-11-01.`);
+  }
+  if (values.from !== undefined && values.to !== undefined && values.from > values.to) {
+    throw new UsageError(`--from ${values.from} is after --to ${values.to}.`);
+  }
+  return values;
+}
+
+function noArguments(command: string, args: string[]): void {
+  if (args.length > 0) throw new UsageError(`"${command}" takes no arguments, got "${args.join(" ")}".`);
+}
+
+/** The configured enterprises, or the sandbox's with a local GitHub-compatible server. */
+async function resolveGitHub(settings: Settings, io: CliIo): Promise<{ enterprises: EnterpriseConfig[]; server?: GitHubServer }> {
+  if (settings.ENTERPRISES !== undefined) return { enterprises: settings.ENTERPRISES };
+  const server = await startGitHubServer({ reports: sandboxReports(dayOf(new Date())), token: "sandbox-token" });
+  io.out(
+    `No ENTERPRISES configured: running against the built-in sandbox (${sandboxEnterprises.map((e) => e.slug).join(", ")}) served on ${server.url}.\n` +
+      `To collect from GitHub, set ENTERPRISES='[{"slug":"your-enterprise","orgs":["your-org"]}]' and GITHUB_TOKEN (or KEY_VAULT_URL) in the environment or .env.`,
+  );
+  return { enterprises: sandboxEnterprises.map((e) => ({ slug: e.slug, orgs: [...e.orgs] })), server };
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const options = parseRunArguments(args);
+  const settings = loadSettings();
+  const { enterprises: configured, server } = await resolveGitHub(settings, io);
+  try {
+    const enterprises = options.enterprise === undefined ? configured : configured.filter((e) => e.slug === options.enterprise);
+    if (enterprises.length === 0) {
+      throw new UsageError(`--enterprise "${options.enterprise}" is not configured; configured: ${configured.map((e) => e.slug).join(", ")}.`);
+    }
+    const summary = await collect(settings, enterprises, options, io, server);
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
+  } finally {
+    await server?.close();
+  }
+}
+
+async function collect(settings: Settings, enterprises: EnterpriseConfig[], options: RunArguments, io: CliIo, server: GitHubServer | undefined): Promise<RunSummary> {
+  const started = Date.now();
+  let records = 0;
+  const runtime = await openRuntime(settings, enterprises, {
+    embeddedDataDir,
+    ...(server === undefined ? {} : { githubApiUrl: server.url, githubToken: "sandbox-token" }),
+    onRecords: (count) => void (records += count),
+    log: io.err,
+  });
+  io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
+  try {
+    let lastLine = "";
+    return await runLocally(
+      collectOrchestrator,
+      {
+        runId: `cli-${dayOf(new Date())}-${randomUUID().slice(0, 8)}`,
+        trigger: "cli",
+        ...(options.from === undefined ? {} : { from: options.from }),
+        ...(options.to === undefined ? {} : { to: options.to }),
+        enterprises: enterprises.map((e) => ({ slug: e.slug, orgs: e.orgs })),
+        backfillDays: settings.BACKFILL_DAYS,
+        repollDays: settings.REPOLL_DAYS,
+        datasets: datasets.map((dataset) => dataset.name),
+      },
+      {
+        activities: createActivities(runtime.deps),
+        concurrency: settings.RUN_CONCURRENCY,
+        onStatus: (value) => {
+          const progress = value as RunProgress;
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          const line = `[${seconds}s] ${progress.step}: ${progress.unitsDone}/${progress.unitsTotal} units, ${records} records, ${progress.unitsFailed} failed`;
+          if (line !== lastLine) io.out(line);
+          lastLine = line;
+        },
+      },
+    );
+  } finally {
+    await runtime.close();
+  }
+}
+
+function printSummary(summary: RunSummary, io: CliIo): void {
+  const rows: Array<[string, string]> = [
+    ["run", summary.runId],
+    ["status", summary.status],
+    ["units", `${summary.unitsTotal} (ok ${summary.unitsOk}, not yet available ${summary.unitsPending}, failed ${summary.unitsFailed})`],
+    ["records", String(summary.records)],
+    ...summary.publish.map((result): [string, string] => [
+      `publish ${result.dataset}`,
+      result.ok ? `${result.rows} rows in ${result.files} file(s)${result.skipped > 0 ? `, ${result.skipped} unchanged` : ""}` : `FAILED: ${result.error.message}`,
+    ]),
+    ...Object.entries(summary.freshness).map(([series, day]): [string, string] => [`newest ${series}`, day]),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  io.out("");
+  for (const [label, value] of rows) io.out(`${label.padEnd(width)}  ${value}`);
+  for (const failure of summary.failures) {
+    io.out(`FAILED ${failure.unit}: ${failure.errorClass}: ${failure.message}`);
+  }
+}
+
+async function migrateOnly(args: string[], io: CliIo): Promise<number> {
+  noArguments("migrate", args);
+  const settings = loadSettings();
+  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  await runtime.close();
+  io.out(`Migrations applied to ${runtime.database.description}.`);
+  return 0;
+}
+
+async function publishOnly(args: string[], io: CliIo): Promise<number> {
+  noArguments("publish", args);
+  const settings = loadSettings();
+  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  try {
+    const activities = createActivities(runtime.deps);
+    let failed = false;
+    for (const dataset of datasets) {
+      const result = (await activities["publishDataset"]!({ runId: "publish", dataset: dataset.name })) as RunSummary["publish"][number];
+      io.out(result.ok ? `${dataset.name}: ${result.rows} rows, ${result.files} file(s)` : `${dataset.name}: FAILED ${result.error.message}`);
+      failed ||= !result.ok;
+    }
+    return failed ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function status(args: string[], io: CliIo): Promise<number> {
+  noArguments("status", args);
+  const settings = loadSettings();
+  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  try {
+    await printStatus(runtime.database.pool, dayOf(new Date()), io.out);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+// Run when executed directly (npm start, the bin), not when imported by tests.
+if (process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

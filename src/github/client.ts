@@ -1,0 +1,82 @@
+import { Octokit } from "@octokit/core";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { RequestError } from "@octokit/request-error";
+
+const GitHub = Octokit.plugin(throttling, retry);
+export type GitHubOctokit = InstanceType<typeof GitHub>;
+
+/** Where a client's token comes from; `refresh` re-reads it after GitHub answered 401 (rotated token). */
+export interface TokenSource {
+  get(): Promise<string>;
+  refresh(): Promise<string>;
+}
+
+export interface GitHubClientOptions {
+  baseUrl: string;
+  apiVersion: string;
+  token: TokenSource;
+  /** One throttling id per token, so that one enterprise's limits never slow another's requests. */
+  throttleId: string;
+  /** Milliseconds per second of GitHub's retry-after and backoff; tests shrink it. */
+  retryTimeScaleMs?: number;
+  /** Attempts after the first for 5xx, network errors and rate limits. */
+  retries?: number;
+  log?: (message: string) => void;
+}
+
+export interface GitHubClient {
+  readonly octokit: GitHubOctokit;
+  /** The highest share of the primary rate limit seen in use, in percent (0 before any request). */
+  peakRateLimitUsedPercent(): number;
+}
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const retries = options.retries ?? 3;
+  const timeScale = options.retryTimeScaleMs ?? 1000;
+  const log = options.log ?? (() => undefined);
+  let peakUsedPercent = 0;
+  const octokit = new GitHub({
+    baseUrl: options.baseUrl,
+    userAgent: "github-metrics-collector",
+    throttle: {
+      id: options.throttleId,
+      retryAfterBaseValue: timeScale,
+      fallbackSecondaryRateRetryAfter: 60,
+      onRateLimit: (retryAfter, request, _octokit, retryCount) => {
+        log(`GitHub primary rate limit reached on ${request.method} ${request.url}; waiting ${retryAfter}s (attempt ${retryCount + 1}).`);
+        return retryCount < retries;
+      },
+      onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
+        log(`GitHub secondary rate limit on ${request.method} ${request.url}; waiting ${retryAfter}s (attempt ${retryCount + 1}).`);
+        return retryCount < retries;
+      },
+    },
+    retry: { retries, retryAfterBaseValue: timeScale },
+  });
+
+  octokit.hook.before("request", async (request) => {
+    // @octokit/core has no option for default headers: every request gets the pinned API version here.
+    request.headers["x-github-api-version"] = options.apiVersion;
+    request.headers.authorization = `token ${await options.token.get()}`;
+  });
+  octokit.hook.after("request", (response) => {
+    const limit = Number(response.headers["x-ratelimit-limit"]);
+    const remaining = Number(response.headers["x-ratelimit-remaining"]);
+    if (limit > 0 && Number.isFinite(remaining)) {
+      peakUsedPercent = Math.max(peakUsedPercent, Math.round(((limit - remaining) / limit) * 10_000) / 100);
+    }
+  });
+  // A 401 usually means the token in Key Vault was rotated after we cached it: re-read it once.
+  octokit.hook.wrap("request", async (request, requestOptions) => {
+    try {
+      return await request(requestOptions);
+    } catch (error) {
+      if (!(error instanceof RequestError) || error.status !== 401) throw error;
+      await options.token.refresh();
+      return request(requestOptions);
+    }
+  });
+
+  return { octokit, peakRateLimitUsedPercent: () => peakUsedPercent };
+}

@@ -1,0 +1,94 @@
+import type { Pool } from "../../db/index.js";
+import {
+  fetchReportLinks,
+  findReportKind,
+  openReportFile,
+  ReportDownloadError,
+  withoutQuery,
+  type DownloadOptions,
+  type GitHubClient,
+} from "../../github/index.js";
+import { aggregateRows, MalformedReportError, readReportRecords, replaceReportDays, userRows } from "../../ingest/index.js";
+import { recordCheckpoints } from "../checkpoints.js";
+import { summarize } from "../error-summary.js";
+import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
+
+export interface IngestDependencies {
+  pool: Pool;
+  github: (enterprise: string) => GitHubClient;
+  download?: DownloadOptions;
+  /** Attempts for one unit when a link expires or a download is cut (fresh links each time). */
+  attempts?: number;
+  onRecords?: (count: number) => void;
+}
+
+/**
+ * One unit: ask for the report links, download every file, COPY the records into staging and
+ * replace the unit's days in one transaction, then record the checkpoints. Returns a result
+ * instead of throwing: one unit must never sink its siblings (Task.all fails fast).
+ */
+export function ingestReport(deps: IngestDependencies) {
+  return async (input: unknown): Promise<UnitResult> => {
+    const parsed = reportUnit.safeParse(input);
+    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
+    const unit = parsed.data;
+    try {
+      const { covered, ...result } = await ingestWithRetries(deps, unit);
+      await recordCheckpoints(deps.pool, unit, covered, result);
+      return result;
+    } catch (error) {
+      const summary = summarize(error);
+      await recordCheckpoints(deps.pool, unit, [], { ok: false, error: summary }).catch(() => undefined);
+      return { ok: false, error: summary };
+    }
+  };
+}
+
+async function ingestWithRetries(deps: IngestDependencies, unit: ReportUnit): Promise<UnitResult & { ok: true; covered: string[] }> {
+  const attempts = deps.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestOnce(deps, unit);
+    } catch (error) {
+      // A malformed file stays malformed: retrying would only hide it. Transient faults get fresh links.
+      if (error instanceof MalformedReportError || !isTransient(error) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+async function ingestOnce(deps: IngestDependencies, unit: ReportUnit): Promise<UnitResult & { ok: true; covered: string[] }> {
+  const kind = findReportKind(unit.scope, unit.report);
+  const owner = unit.scope === "enterprise" ? unit.enterprise : unit.organization;
+  const links = await fetchReportLinks(deps.github(unit.enterprise), kind, owner, kind.period === "1-day" ? unit.days[0] : undefined);
+  if (!links.available) return { ok: true, status: "pending", records: 0, daysCollected: 0, covered: [] };
+  let records = 0;
+  await replaceReportDays(
+    deps.pool,
+    { ...unit, level: kind.level, sourceReport: kind.report, firstDay: links.firstDay, lastDay: links.lastDay },
+    async (stage) => {
+      for (const [fileIndex, link] of links.links.entries()) {
+        const file = withoutQuery(link);
+        const bytes = await openReportFile(link, deps.download);
+        const context = { file, fileIndex, firstDay: links.firstDay, lastDay: links.lastDay, onRecord: () => void records++ };
+        const parsedRecords = readReportRecords(bytes, file);
+        await stage(kind.level === "aggregate" ? aggregateRows(parsedRecords, context) : userRows(parsedRecords, context));
+      }
+    },
+  );
+  deps.onRecords?.(records);
+  const covered = unit.days.filter((day) => day >= links.firstDay && day <= links.lastDay);
+  // A 28-day report may end before the newest due day: those days stay pending for the next run.
+  const status = covered.length === unit.days.length ? "ok" : covered.length === 0 ? "pending" : "ok";
+  return { ok: true, status, records, daysCollected: covered.length, covered };
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof ReportDownloadError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  // Socket cuts and refused connections (undici/Node), and PostgreSQL connection failures (class 08).
+  return (
+    /terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|premature close/i.test(error.message) ||
+    (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code.startsWith("08") || code === "UND_ERR_SOCKET"))
+  );
+}

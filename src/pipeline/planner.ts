@@ -1,0 +1,94 @@
+import type { Pool } from "../db/index.js";
+import { addDays, daysBetween } from "../days.js";
+import { reportKinds, type ReportKind } from "../github/index.js";
+import type { ReportUnit, RunInput } from "./units.js";
+
+/** GitHub keeps one year of history (reference §1.4). */
+const historyDays = 365;
+/** A gap with at least this many due days inside the 28-day window is fetched with one 28-day call. */
+export const periodReportThreshold = 7;
+
+export interface PlanRequest {
+  today: string;
+  from?: string;
+  to?: string;
+  enterprises: RunInput["enterprises"];
+  backfillDays: number;
+  repollDays: number;
+}
+
+interface Checkpoint {
+  enterprise: string;
+  scope: string;
+  organization: string;
+  report: string;
+  day: string;
+  status: string;
+}
+
+/**
+ * Which (scope, report, days) units are due: an explicit --from/--to range; otherwise the first
+ * run's backfill, every day since then that is not collected yet (gaps, pending and failed days),
+ * and the last REPOLL_DAYS days again for late data. A large gap inside the 28-day window is one
+ * 28-day call instead of many 1-day calls. Units never overlap, so their merges cannot collide.
+ */
+export async function planUnits(pool: Pool, request: PlanRequest): Promise<ReportUnit[]> {
+  const checkpoints = await pool.query<Checkpoint>(
+    "select enterprise, scope, organization, report, day, status from sync_checkpoints where enterprise = any($1)",
+    [request.enterprises.map((enterprise) => enterprise.slug)],
+  );
+  const byKey = new Map<string, Map<string, string>>();
+  for (const row of checkpoints.rows) {
+    const key = seriesKey(row.enterprise, row.scope, row.organization, row.report);
+    const days = byKey.get(key) ?? new Map<string, string>();
+    days.set(row.day, row.status);
+    byKey.set(key, days);
+  }
+  const units: ReportUnit[] = [];
+  const yesterday = addDays(request.today, -1);
+  for (const enterprise of request.enterprises) {
+    const owners = [
+      { scope: "enterprise" as const, organization: "" },
+      ...enterprise.orgs.map((org) => ({ scope: "organization" as const, organization: org })),
+    ];
+    for (const owner of owners) {
+      for (const series of reportKinds.filter((kind) => kind.scope === owner.scope && kind.period === "1-day")) {
+        const earliest = [series.firstDay, addDays(request.today, -historyDays)].sort().at(-1)!;
+        const seen = byKey.get(seriesKey(enterprise.slug, owner.scope, owner.organization, series.report)) ?? new Map<string, string>();
+        const due = dueDays(request, seen, earliest, yesterday);
+        const periodKind = reportKinds.find((kind) => kind.scope === owner.scope && kind.level === series.level && kind.period === "28-day")!;
+        const base = { enterprise: enterprise.slug, scope: owner.scope, organization: owner.organization, series: series.report };
+        units.push(...splitByReport(due, request.today, series, periodKind).map((split) => ({ ...base, ...split })));
+      }
+    }
+  }
+  return units;
+}
+
+function dueDays(request: PlanRequest, seen: Map<string, string>, earliest: string, yesterday: string): string[] {
+  if (request.from !== undefined || request.to !== undefined) {
+    const from = [request.from ?? earliest, earliest].sort().at(-1)!;
+    const to = [request.to ?? yesterday, yesterday].sort()[0]!;
+    return daysBetween(from, to);
+  }
+  const collectedDays = [...seen.keys()].sort();
+  const start = collectedDays.length === 0 ? addDays(request.today, -request.backfillDays) : collectedDays[0]!;
+  const repollFrom = addDays(request.today, -request.repollDays);
+  return daysBetween([start, earliest].sort().at(-1)!, yesterday).filter((day) => seen.get(day) !== "ok" || day >= repollFrom);
+}
+
+function splitByReport(due: string[], today: string, series: ReportKind, periodKind: ReportKind): Array<{ report: string; days: string[] }> {
+  // The 28-day report ends at the newest processed day, at most yesterday.
+  const windowStart = addDays(today, -29);
+  const inWindow = due.filter((day) => day >= windowStart);
+  const usePeriod = inWindow.length >= periodReportThreshold;
+  const single = usePeriod ? due.filter((day) => day < windowStart) : due;
+  return [
+    ...single.map((day) => ({ report: series.report, days: [day] })),
+    ...(usePeriod ? [{ report: periodKind.report, days: inWindow }] : []),
+  ];
+}
+
+function seriesKey(enterprise: string, scope: string, organization: string, report: string): string {
+  return `${enterprise}\u0000${scope}\u0000${organization}\u0000${report}`;
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import type { Pool } from "../db/index.js";
+import type { ErrorSummary } from "./units.js";
+
+export type PublishResult = { dataset: string; ok: true; files: number; rows: number; skipped: number } | { dataset: string; ok: false; error: ErrorSummary };
+
+export interface FinishRunInput {
+  runId: string;
+  finishedAt: string;
+  unitsTotal: number;
+  unitsOk: number;
+  unitsPending: number;
+  unitsFailed: number;
+  records: number;
+  failures: Array<ErrorSummary & { unit: string }>;
+  publish: PublishResult[];
+}
+
+export interface RunSummary extends FinishRunInput {
+  status: "succeeded" | "partial" | "failed";
+  startedAt: string;
+  /** Newest day collected per data series, e.g. {"users-1-day": "2026-11-28"}. */
+  freshness: Record<string, string>;
+}
+
+const startRunInput = z.object({
+  runId: z.string(),
+  trigger: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  startedAt: z.string(),
+});
+
+/** Opens the run's audit row; a repeated call (activity retry, Durable replay) leaves it as is. */
+export function startRun(pool: Pool) {
+  return async (input: unknown): Promise<{ runId: string }> => {
+    const run = startRunInput.parse(input);
+    await pool.query(
+      `insert into collection_runs (run_id, trigger, status, started_at, range_from, range_to)
+       values ($1, $2, 'running', $3, $4, $5)
+       on conflict (run_id) do nothing`,
+      [run.runId, run.trigger, run.startedAt, run.from ?? null, run.to ?? null],
+    );
+    return { runId: run.runId };
+  };
+}
+
+/** Closes the run's audit row with its outcome and returns the summary shown to the user. */
+export function finishRun(pool: Pool) {
+  return async (input: unknown): Promise<RunSummary> => {
+    const run = input as FinishRunInput;
+    const publishFailed = run.publish.some((result) => !result.ok);
+    const status: RunSummary["status"] =
+      run.unitsFailed === 0 && !publishFailed ? "succeeded" : run.unitsOk > 0 || run.unitsPending > 0 ? "partial" : "failed";
+    const freshnessRows = await pool.query<{ report: string; newest: string }>(
+      `select report, max(day)::text as newest from sync_checkpoints
+       where status = 'ok' and enterprise in (select distinct enterprise from sync_checkpoints where last_run_id = $1)
+       group by report order by report`,
+      [run.runId],
+    );
+    const freshness = Object.fromEntries(freshnessRows.rows.map((row) => [row.report, row.newest]));
+    const errors = [...run.failures, ...run.publish.flatMap((result) => (result.ok ? [] : [{ unit: `publish ${result.dataset}`, ...result.error }]))];
+    const updated = await pool.query<{ started_at: Date }>(
+      `update collection_runs set status = $2, finished_at = $3, units_total = $4, units_ok = $5, units_pending = $6,
+         units_failed = $7, records = $8, publish_status = $9, errors = $10, freshness = $11
+       where run_id = $1 returning started_at`,
+      [
+        run.runId, status, run.finishedAt, run.unitsTotal, run.unitsOk, run.unitsPending, run.unitsFailed, run.records,
+        run.publish.length === 0 ? "skipped" : publishFailed ? "failed" : "succeeded",
+        JSON.stringify(errors), JSON.stringify(freshness),
+      ],
+    );
+    const startedAt = updated.rows[0]?.started_at.toISOString() ?? run.finishedAt;
+    return { ...run, status, startedAt, freshness };
+  };
+}

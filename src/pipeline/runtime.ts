@@ -1,0 +1,94 @@
+import { DefaultAzureCredential } from "@azure/identity";
+import type { EnterpriseConfig, Settings } from "../config/index.js";
+import { openDatabase, migrate, type Database } from "../db/index.js";
+import { entraPassword } from "../db/entra-password.js";
+import { createGitHubClient, type DownloadOptions, type GitHubClient } from "../github/index.js";
+import { createFolderSink, type PublishSink } from "../publish/index.js";
+import { createSharePointSink } from "../publish/sharepoint-sink.js";
+import { createSecretSource, type SecretSource } from "../secrets/index.js";
+import type { PipelineDependencies } from "./activities/index.js";
+
+export interface RuntimeOptions {
+  /** Folder of the embedded PostgreSQL when no database is configured. */
+  embeddedDataDir: string;
+  /** Overrides for the sandbox and tests: where GitHub is and which token to use. */
+  githubApiUrl?: string;
+  githubToken?: string;
+  /** Milliseconds per second of GitHub's retry-after and backoff (tests shrink it). */
+  retryTimeScaleMs?: number;
+  download?: DownloadOptions;
+  onRecords?: (count: number) => void;
+  log?: (message: string) => void;
+}
+
+export interface Runtime {
+  database: Database;
+  deps: PipelineDependencies;
+  close(): Promise<void>;
+}
+
+/** Opens the database (migrated), the GitHub clients and the publish sink that the activities use. */
+export async function openRuntime(settings: Settings, enterprises: EnterpriseConfig[], options: RuntimeOptions): Promise<Runtime> {
+  const needsAzure = settings.PG_AUTH === "entra" || settings.KEY_VAULT_URL !== undefined || settings.SHAREPOINT_DRIVE_ID !== undefined;
+  const credential = needsAzure ? new DefaultAzureCredential() : undefined;
+  const secrets = createSecretSource({
+    env: process.env,
+    ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL }),
+    ...(credential === undefined ? {} : { credential }),
+  });
+  const database = await openDatabase(settings, {
+    embeddedDataDir: options.embeddedDataDir,
+    ...(credential !== undefined && settings.PG_AUTH === "entra" ? { entraPassword: entraPassword(credential) } : {}),
+  });
+  try {
+    await migrate(database.pool);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const clients = new Map<string, GitHubClient>();
+  const github = (slug: string): GitHubClient => {
+    const existing = clients.get(slug);
+    if (existing !== undefined) return existing;
+    const enterprise = enterprises.find((candidate) => candidate.slug === slug);
+    if (enterprise === undefined) throw new Error(`Enterprise "${slug}" is not configured in ENTERPRISES.`);
+    const client = createGitHubClient({
+      baseUrl: options.githubApiUrl ?? settings.GITHUB_API_URL,
+      apiVersion: settings.GITHUB_API_VERSION,
+      token: tokenSource(secrets, enterprise, options.githubToken),
+      throttleId: `github-metrics-${slug}`,
+      ...(options.retryTimeScaleMs === undefined ? {} : { retryTimeScaleMs: options.retryTimeScaleMs }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    clients.set(slug, client);
+    return client;
+  };
+  const sink: PublishSink =
+    settings.SHAREPOINT_DRIVE_ID === undefined
+      ? createFolderSink(settings.OUTPUT_DIR)
+      : createSharePointSink({
+          graphApiUrl: settings.GRAPH_API_URL,
+          driveId: settings.SHAREPOINT_DRIVE_ID,
+          folder: settings.SHAREPOINT_FOLDER,
+          simpleUploadMaxBytes: settings.SHAREPOINT_SIMPLE_UPLOAD_MAX_BYTES,
+          credential: credential ?? new DefaultAzureCredential(),
+        });
+  return {
+    database,
+    deps: {
+      pool: database.pool,
+      settings,
+      github,
+      sink,
+      ...(options.download === undefined ? {} : { download: options.download }),
+      ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
+    },
+    close: () => database.close(),
+  };
+}
+
+function tokenSource(secrets: SecretSource, enterprise: EnterpriseConfig, fixedToken: string | undefined) {
+  if (fixedToken !== undefined) return { get: async () => fixedToken, refresh: async () => fixedToken };
+  const name = enterprise.tokenSecret ?? "github-token";
+  return { get: () => secrets.get(name), refresh: () => secrets.refresh(name) };
+}

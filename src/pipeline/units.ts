@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+// The JSON that crosses the orchestrator boundary (Durable Functions stores it in its history):
+// small, and parsed again on the activity side because it crossed a process.
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const reportUnit = z.object({
+  enterprise: z.string(),
+  scope: z.enum(["enterprise", "organization"]),
+  /** '' at enterprise scope. */
+  organization: z.string(),
+  /** The endpoint to call: a 1-day or a 28-day report. */
+  report: z.string(),
+  /** The data series the days belong to (the 1-day report's name); checkpoints are kept per series. */
+  series: z.string(),
+  /** The days this unit is due to collect: one for a 1-day report, several for a 28-day report. */
+  days: z.array(day).min(1),
+  /** Set by the orchestrator when it schedules the unit, for the checkpoint's audit trail. */
+  runId: z.string().optional(),
+});
+export type ReportUnit = z.infer<typeof reportUnit>;
+
+export interface ErrorSummary {
+  errorClass: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export type UnitResult =
+  | { ok: true; status: "ok" | "pending"; records: number; daysCollected: number }
+  | { ok: false; error: ErrorSummary };
+
+export const enterpriseInput = z.object({ slug: z.string(), orgs: z.array(z.string()) });
+
+export const runInput = z.object({
+  runId: z.string(),
+  trigger: z.enum(["cli", "timer", "http"]),
+  from: day.optional(),
+  to: day.optional(),
+  enterprises: z.array(enterpriseInput),
+  backfillDays: z.number().int(),
+  repollDays: z.number().int(),
+  /** Datasets to publish at the end of the run. */
+  datasets: z.array(z.string()),
+});
+export type RunInput = z.infer<typeof runInput>;
+
+export function unitLabel(unit: ReportUnit): string {
+  const owner = unit.scope === "enterprise" ? unit.enterprise : `${unit.enterprise}/${unit.organization}`;
+  const days = unit.days.length === 1 ? unit.days[0] : `${unit.days[0]}..${unit.days.at(-1)}`;
+  return `${owner} ${unit.report} ${days}`;
+}

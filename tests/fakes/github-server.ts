@@ -1,0 +1,31 @@
+import type { ReportKind } from "../../src/github/index.js";
+import { startGitHubServer, type GitHubServer, type GitHubServerOptions, type ReportAnswer } from "../../src/sandbox/github-server.js";
+
+export { startGitHubServer, type GitHubServer, type ReportAnswer };
+
+export const fakeToken = "ghp_fakeTokenForTests000000000000000000";
+
+/**
+ * Report answers from a table the test writes: key `scope/owner/report/day` (day `latest` for the
+ * 28-day reports). A missing key is GitHub's 404 "not generated yet". Mutable, so a test can make
+ * a day appear later.
+ */
+export class ReportTable {
+  readonly answers = new Map<string, ReportAnswer>();
+
+  set(scope: ReportKind["scope"], owner: string, report: string, day: string, answer: ReportAnswer): this {
+    this.answers.set(`${scope}/${owner}/${report}/${day}`, answer);
+    return this;
+  }
+
+  files(scope: ReportKind["scope"], owner: string, report: string, day: string, files: string[], range?: { firstDay: string; lastDay: string }): this {
+    return this.set(scope, owner, report, day, { kind: "files", files, ...range });
+  }
+
+  readonly source: GitHubServerOptions["reports"] = ({ kind, owner, day }) =>
+    this.answers.get(`${kind.scope}/${owner}/${kind.report}/${day ?? "latest"}`) ?? { kind: "status", status: 404 };
+}
+
+export function startFakeGitHub(table: ReportTable, options: Omit<GitHubServerOptions, "reports"> = {}): Promise<GitHubServer> {
+  return startGitHubServer({ token: fakeToken, ...options, reports: table.source });
+}
