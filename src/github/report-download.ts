@@ -25,6 +25,19 @@ export class SignedLinkExpiredError extends ReportDownloadError {
   override readonly name = "SignedLinkExpiredError";
 }
 
+/** A connection cut in the middle of the body surfaces as a ReportDownloadError naming the file. */
+async function* cutsReported(body: Readable, file: string): AsyncGenerator<Buffer> {
+  let received = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      yield chunk;
+    }
+  } catch (error) {
+    throw new ReportDownloadError(file, 200, `the connection was cut after ${received} bytes`, { cause: error });
+  }
+}
+
 export interface DownloadOptions {
   attempts?: number;
   backoffMs?: number;
@@ -49,7 +62,8 @@ export async function openReportFile(url: string, options: DownloadOptions = {})
       continue;
     }
     if (response.ok) {
-      return response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+      if (response.body === null) return Readable.from([]);
+      return Readable.from(cutsReported(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), file), { objectMode: false });
     }
     await response.body?.cancel();
     if (response.status === 403 || response.status === 404) {

@@ -32,6 +32,8 @@ export interface Fault {
   body?: unknown;
   /** Sends this many bytes of the file, then destroys the connection. */
   cutAfterBytes?: number;
+  /** Sends this many bytes of the file, then neither sends more nor closes (a hung download). */
+  stallAfterBytes?: number;
 }
 
 export interface GitHubServerOptions {
@@ -152,6 +154,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     response.writeHead(200, { "content-type": "application/x-ndjson", "content-length": String(bytes.length) });
     if (fault?.cutAfterBytes !== undefined) {
       response.write(bytes.subarray(0, fault.cutAfterBytes), () => response.destroy());
+      return;
+    }
+    if (fault?.stallAfterBytes !== undefined) {
+      response.write(bytes.subarray(0, fault.stallAfterBytes));
       return;
     }
     response.end(bytes);

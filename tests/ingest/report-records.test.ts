@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { MalformedReportError, readReportRecords, type ReportRecord } from "../../src/ingest/index.js";
+
+async function records(chunks: Array<string | Buffer>): Promise<ReportRecord[]> {
+  const found: ReportRecord[] = [];
+  for await (const record of readReportRecords((async function* () { yield* chunks; })(), "https://files.example/report.ndjson")) found.push(record);
+  return found;
+}
+
+/** Splits a text into chunks of `size` bytes, cutting lines and multi-byte characters anywhere. */
+function chunked(text: string, size: number): Buffer[] {
+  const bytes = Buffer.from(text, "utf8");
+  const chunks: Buffer[] = [];
+  for (let start = 0; start < bytes.length; start += size) chunks.push(bytes.subarray(start, start + size));
+  return chunks;
+}
+
+describe("reading report files of every shape", () => {
+  it("reads NDJSON line by line, with CRLF line ends, blank lines and no final newline", async () => {
+    const text = '{"user_id":1,"day":"2026-11-01"}\r\n\r\n{"user_id":2,"day":"2026-11-01"}\n{"user_id":3,"day":"2026-11-01"}';
+    expect(await records([text])).toEqual([
+      { value: { user_id: 1, day: "2026-11-01" }, line: 1 },
+      { value: { user_id: 2, day: "2026-11-01" }, line: 3 },
+      { value: { user_id: 3, day: "2026-11-01" }, line: 4 },
+    ]);
+  });
+
+  it("reads NDJSON split into chunks that cut lines and multi-byte characters", async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ user_id: i, user_login: `jörg-名前-${i}`, day: "2026-11-01" }));
+    const found = await records(chunked(lines.join("\n") + "\n", 7));
+    expect(found.map((record) => record.value)).toEqual(lines.map((line) => JSON.parse(line)));
+    expect(found.at(-1)?.line).toBe(40);
+  });
+
+  it("reads one pretty-printed object spread over many lines", async () => {
+    const record = { day: "2026-11-01", daily_active_users: 3, totals_by_ide: [{ ide: "vscode", loc_added_sum: 4 }] };
+    expect(await records(chunked(JSON.stringify(record, null, 2), 5))).toEqual([{ value: record, line: 1 }]);
+  });
+
+  it("unwraps the 28-day day_totals wrapper, pretty-printed or on one line", async () => {
+    const wrapper = { report_start_day: "2026-10-01", report_end_day: "2026-10-28", day_totals: [{ day: "2026-10-01" }, { day: "2026-10-02" }] };
+    const expected = [{ value: { day: "2026-10-01" }, line: 1 }, { value: { day: "2026-10-02" }, line: 1 }];
+    expect(await records([JSON.stringify(wrapper, null, 2)])).toEqual(expected);
+    expect(await records([JSON.stringify(wrapper) + "\n"])).toEqual(expected);
+  });
+
+  it("reads a JSON array of records element by element", async () => {
+    const text = JSON.stringify([{ user_id: 1, day: "2026-11-01" }, { user_id: 2, day: "2026-11-01" }], null, 2);
+    expect(await records(chunked(text, 3))).toEqual([
+      { value: { user_id: 1, day: "2026-11-01" }, line: 1 },
+      { value: { user_id: 2, day: "2026-11-01" }, line: 2 },
+    ]);
+  });
+
+  it("reads nothing from an empty or blank file", async () => {
+    expect(await records([])).toEqual([]);
+    expect(await records(["\n \n"])).toEqual([]);
+  });
+
+  it("fails on a malformed line with the file and the line number", async () => {
+    const text = '{"user_id":1,"day":"2026-11-01"}\n{"user_id":2,"day":"2026-11-01"}\n{"user_id":3,"day":\n{"user_id":4}\n';
+    const error = await records([text]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MalformedReportError);
+    expect(error).toMatchObject({ file: "https://files.example/report.ndjson", line: 3 });
+    expect((error as Error).message).toContain("Report file https://files.example/report.ndjson is malformed at line 3");
+  });
+
+  it("fails on a truncated pretty-printed object instead of returning part of it", async () => {
+    const error = await records(['{\n  "day": "2026-11-01",\n  "daily_active_users": ']).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MalformedReportError);
+  });
+});

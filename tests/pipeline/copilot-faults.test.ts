@@ -1,0 +1,178 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Fault } from "../../src/sandbox/github-server.js";
+import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
+import { ndjson, userLine } from "../fixtures/copilot-files.js";
+import { enterpriseDay } from "../fixtures/official-examples.js";
+import { createTestDatabase, dumpTable, type TestDatabase } from "../support/database.js";
+import { runCollection } from "../support/run-collection.js";
+
+const now = new Date("2026-11-25T06:00:00Z");
+const day = "2026-11-20";
+const enterprises = [{ slug: "fabrikam", orgs: [] }];
+const usersPath = "/downloads/enterprise/fabrikam/users-1-day";
+
+function goodTable(): ReportTable {
+  return new ReportTable()
+    .files("enterprise", "fabrikam", "enterprise-1-day", day, [JSON.stringify(enterpriseDay(day, 3)) + "\n"])
+    .files("enterprise", "fabrikam", "users-1-day", day, [
+      ndjson(Array.from({ length: 30 }, (_, i) => userLine(`user${i}`, 100 + i, day, { code_generation_activity_count: i }))),
+      ndjson([userLine("user0", 100, day, { code_generation_activity_count: 50 }), userLine("late-user", 999, day)]),
+    ]);
+}
+
+type Dump = unknown[][];
+async function dumpCopilotTables(database: TestDatabase): Promise<Dump> {
+  return Promise.all([
+    dumpTable(database.pool, "copilot_usage_daily", "enterprise, scope, organization, day"),
+    dumpTable(database.pool, "copilot_usage_breakdown", "enterprise, scope, organization, day, dimension, ide, feature, language, model"),
+    dumpTable(database.pool, "copilot_user_daily", "enterprise, scope, organization, day, user_id"),
+  ]);
+}
+
+describe("faults during collection", () => {
+  let faultFree: Dump;
+  const opened: Array<{ close(): Promise<void> } | TestDatabase> = [];
+
+  async function setUp(faults: Fault[], table = goodTable()): Promise<{ database: TestDatabase; github: GitHubServer; table: ReportTable }> {
+    const database = await createTestDatabase();
+    const github = await startFakeGitHub(table);
+    for (const fault of faults) github.inject(fault);
+    opened.push(database, github);
+    return { database, github, table };
+  }
+
+  beforeAll(async () => {
+    const { database, github } = await setUp([]);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(summary.status).toBe("succeeded");
+    faultFree = await dumpCopilotTables(database);
+    // user0 appears in both files: 0 + 50 generations, counted once as a person.
+    expect(faultFree[2]).toHaveLength(31);
+  });
+
+  afterEach(async () => {
+    for (const resource of opened.splice(0)) {
+      if ("drop" in resource) await resource.drop();
+      else await resource.close();
+    }
+  });
+
+  it.each<[string, Fault[]]>([
+    ["GitHub answering 500 twice", [{ target: "api", times: 2, status: 500, body: { message: "Server Error" } }]],
+    ["a 502 from the download host", [{ target: "download", pathIncludes: usersPath, times: 1, status: 502 }]],
+    [
+      "a secondary rate limit with retry-after",
+      [{ target: "api", times: 1, status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } }],
+    ],
+    [
+      "the primary rate limit exhausted until the reset",
+      [{ target: "api", times: 1, status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) }, body: { message: "API rate limit exceeded" } }],
+    ],
+    ["a 429 with retry-after", [{ target: "api", times: 1, status: 429, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit" } }]],
+    ["an expired signed link (403 from the download host)", [{ target: "download", pathIncludes: usersPath, times: 1, status: 403 }]],
+    ["a connection cut in the middle of a file", [{ target: "download", pathIncludes: `${usersPath}/${day}/0`, times: 1, cutAfterBytes: 3000 }]],
+  ])("survives %s and ends with the same tables as a fault-free run", async (_name, faults) => {
+    const { database, github } = await setUp(faults);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(summary.failures).toEqual([]);
+    expect(summary.status).toBe("succeeded");
+    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+  });
+
+  it("fetches fresh links after a signed link expired", async () => {
+    const { database, github } = await setUp([{ target: "download", pathIncludes: usersPath, times: 1, status: 403 }]);
+    await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    const envelopeCalls = github.requests.filter((request) => request.path.endsWith("/users-1-day"));
+    expect(envelopeCalls).toHaveLength(2);
+  });
+
+  it("keeps the previous rows when every attempt is cut mid-file, and the next run recovers", async () => {
+    const { database, github } = await setUp([]);
+    await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    github.inject({ target: "download", pathIncludes: `${usersPath}/${day}/1`, times: 3, cutAfterBytes: 200 });
+
+    const failed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(failed.status).toBe("partial");
+    expect(failed.failures.map((failure) => [failure.unit, failure.errorClass])).toEqual([["fabrikam users-1-day 2026-11-20", "ReportDownloadError"]]);
+    // Not a partial day: the transaction rolled back and the earlier complete day is still there.
+    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    const checkpoint = await database.pool.query("select status, attempts from sync_checkpoints where report = 'users-1-day'");
+    expect(checkpoint.rows).toEqual([{ status: "failed", attempts: 1 }]);
+
+    const recovered = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(recovered.status).toBe("succeeded");
+    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+  });
+
+  it("fails a unit with a malformed line, naming the file and line, and the next run recovers once it is fixed", async () => {
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [
+      ndjson([userLine("user0", 100, day)]) + '{"user_id": 101, "user_login": "user1", "day": \n',
+    ]);
+    const { database, github } = await setUp([], table);
+
+    const failed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(failed.status).toBe("partial");
+    expect(failed.failures).toHaveLength(1);
+    expect(failed.failures[0]).toMatchObject({ unit: "fabrikam users-1-day 2026-11-20", errorClass: "MalformedReportError", line: 2 });
+    expect(failed.failures[0]!.file).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/enterprise\/fabrikam\/users-1-day\/2026-11-20\/0\.ndjson$/);
+    expect(failed.failures[0]!.message).not.toContain("sig=");
+    const checkpoint = await database.pool.query("select status, error_line, error_file like '%/0.ndjson' as names_file, last_error like '%line 2%' as names_line from sync_checkpoints where report = 'users-1-day'");
+    expect(checkpoint.rows).toEqual([{ status: "failed", error_line: 2, names_file: true, names_line: true }]);
+    // Nothing of the malformed file was kept.
+    expect((await database.pool.query("select count(*) as n from copilot_user_daily")).rows).toEqual([{ n: 0 }]);
+    const runRow = await database.pool.query("select status, units_failed, errors -> 0 ->> 'line' as line from collection_runs");
+    expect(runRow.rows).toEqual([{ status: "partial", units_failed: 1, line: "2" }]);
+
+    const fixed = goodTable();
+    for (const [key, answer] of fixed.answers) table.answers.set(key, answer);
+    // No dates given: the planner retries the failed day by itself.
+    const recovered = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env: { BACKFILL_DAYS: "6", REPOLL_DAYS: "0" } });
+    expect(recovered.failures).toEqual([]);
+    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+  });
+
+  it("collects a day that was not available yet in a later run (late data)", async () => {
+    const table = new ReportTable();
+    const { database, github } = await setUp([], table);
+    const env = { BACKFILL_DAYS: "6", REPOLL_DAYS: "0" };
+    const first = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env });
+    expect([first.status, first.unitsPending]).toEqual(["succeeded", 12]);
+
+    for (const [key, answer] of goodTable().answers) table.answers.set(key, answer);
+    const second = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env });
+    expect([second.status, second.unitsTotal]).toEqual(["succeeded", 12]);
+    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+  });
+
+  it("a run killed in the middle of an ingest leaves no partial day, and the next run completes it", async () => {
+    const stalledFile = `${usersPath}/${day}/1.ndjson`;
+    const { database, github } = await setUp([{ target: "download", pathIncludes: stalledFile, times: 1, stallAfterBytes: 500 }]);
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+    const child = spawn(process.execPath, [tsx, "tests/support/collect-child.ts"], {
+      env: {
+        ...process.env,
+        COLLECT_CHILD_CONFIG: JSON.stringify({ databaseUrl: database.url, githubUrl: github.url, enterprises, from: day, to: day, now: now.toISOString() }),
+      },
+      stdio: "ignore",
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    for (let waited = 0; !github.requests.some((request) => request.path === stalledFile); waited += 50) {
+      if (waited > 30_000) throw new Error("the child never reached the stalled download");
+      await sleep(50);
+    }
+    await sleep(200);
+    child.kill("SIGKILL");
+    await exited;
+
+    // The first file of the day was staged when the process died; none of it may have landed.
+    const users = await database.pool.query("select count(*) as n from copilot_user_daily");
+    expect(users.rows).toEqual([{ n: 0 }]);
+
+    const resumed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(resumed.status).toBe("succeeded");
+    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+  });
+});
