@@ -23,7 +23,9 @@ async function* encode(rows: AsyncIterable<readonly CopyValue[]> | Iterable<read
   // Batch lines into ~64 KiB strings: one stream chunk per row would cost more than the encoding.
   let batch = "";
   for await (const row of rows) {
-    batch += row.map(encodeValue).join("\t") + "\n";
+    let line = "";
+    for (let index = 0; index < row.length; index++) line += (index === 0 ? "" : "\t") + encodeValue(row[index] ?? null);
+    batch += line + "\n";
     if (batch.length >= 65_536) {
       yield batch;
       batch = "";
@@ -34,9 +36,13 @@ async function* encode(rows: AsyncIterable<readonly CopyValue[]> | Iterable<read
 
 function encodeValue(value: CopyValue): string {
   if (value === null) return "\\N";
-  if (typeof value === "string") return value.replace(/[\\\t\n\r]/g, escapeChar);
-  return String(value);
+  if (typeof value !== "string") return String(value);
+  // Most strings need no escaping; testing first avoids a replace per value.
+  return needsEscape.test(value) ? value.replace(escapable, escapeChar) : value;
 }
+
+const needsEscape = /[\\\t\n\r]/;
+const escapable = /[\\\t\n\r]/g;
 
 function escapeChar(char: string): string {
   switch (char) {

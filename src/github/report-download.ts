@@ -26,12 +26,12 @@ export class SignedLinkExpiredError extends ReportDownloadError {
 }
 
 /** A connection cut in the middle of the body surfaces as a ReportDownloadError naming the file. */
-async function* cutsReported(body: Readable, file: string): AsyncGenerator<Buffer> {
+async function* cutsReported(body: AsyncIterable<Uint8Array>, file: string): AsyncGenerator<Buffer> {
   let received = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of body) {
       received += chunk.length;
-      yield chunk;
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     }
   } catch (error) {
     throw new ReportDownloadError(file, 200, `the connection was cut after ${received} bytes`, { cause: error });
@@ -63,7 +63,7 @@ export async function openReportFile(url: string, options: DownloadOptions = {})
     }
     if (response.ok) {
       if (response.body === null) return Readable.from([]);
-      return Readable.from(cutsReported(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), file), { objectMode: false });
+      return Readable.from(cutsReported(response.body as WebReadableStream<Uint8Array>, file), { objectMode: false });
     }
     await response.body?.cancel();
     if (response.status === 403 || response.status === 404) {

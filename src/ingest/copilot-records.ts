@@ -96,13 +96,15 @@ export const aggregateRecord = z.looseObject({
 });
 export type AggregateRecord = z.infer<typeof aggregateRecord>;
 
-export const userRecord = z.looseObject({
+// The users report is the volume path (100,000s of lines a day): the schema names only the fields
+// read, and strips the rest instead of copying it; the raw lines live in the Blob archive.
+export const userRecord = z.object({
   day,
   user_id: z.number().int(),
   user_login: z.string(),
   ...counters,
   ...chatModes,
-  ...breakdownArrays,
+  totals_by_ide: breakdownArrays.totals_by_ide,
   totals_by_cli: cliTotals,
   used_agent: z.boolean().nullish(),
   used_chat: z.boolean().nullish(),

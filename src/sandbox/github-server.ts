@@ -1,11 +1,17 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { reportKinds, type ReportKind } from "../github/index.js";
 
 /** What the server answers for one report request. */
+/** A report file: its text, or a file on disk served as a stream (benchmarks serve large files). */
+export type ReportFile = string | { path: string };
+
 export type ReportAnswer =
-  | { kind: "files"; files: string[]; firstDay?: string; lastDay?: string }
+  | { kind: "files"; files: ReportFile[]; firstDay?: string; lastDay?: string }
   | { kind: "status"; status: 404 | 204 }
   | { kind: "empty-body" };
 
@@ -129,7 +135,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     return `${baseUrl}${path}?se=${expires}&sig=${sign(path, expires)}`;
   }
 
-  function download(response: ServerResponse, url: URL): void {
+  async function download(response: ServerResponse, url: URL): Promise<void> {
     const fault = takeFault("download", url.pathname);
     if (fault?.status !== undefined) return json(response, fault.status, fault.body ?? { error: "injected" }, fault.headers);
     const expires = Number(url.searchParams.get("se"));
@@ -148,6 +154,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     const content = answer?.kind === "files" ? answer.files[index] : undefined;
     if (content === undefined) {
       response.writeHead(404, { "content-type": "application/xml" }).end("<Error><Code>BlobNotFound</Code></Error>");
+      return;
+    }
+    if (typeof content !== "string") {
+      response.writeHead(200, { "content-type": "application/x-ndjson", "content-length": String((await stat(content.path)).size) });
+      await pipeline(createReadStream(content.path), response);
       return;
     }
     const bytes = Buffer.from(content, "utf8");

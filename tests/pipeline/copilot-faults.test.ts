@@ -175,4 +175,15 @@ describe("faults during collection", () => {
     expect(resumed.status).toBe("succeeded");
     expect(await dumpCopilotTables(database)).toEqual(faultFree);
   });
+
+  it("combines a user that a single users file lists twice instead of failing on the duplicate", async () => {
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [
+      ndjson([userLine("user0", 100, day, { code_generation_activity_count: 2, used_chat: false }), userLine("user0", 100, day, { code_generation_activity_count: 5, used_chat: true })]),
+    ]);
+    const { database, github } = await setUp([], table);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(summary.status).toBe("succeeded");
+    const rows = await database.pool.query("select user_login, code_generation_activity_count, used_chat, source_report from copilot_user_daily");
+    expect(rows.rows).toEqual([{ user_login: "user0", code_generation_activity_count: 7, used_chat: true, source_report: "users-1-day" }]);
+  });
 });

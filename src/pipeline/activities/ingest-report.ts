@@ -1,3 +1,4 @@
+import { archiveReportFiles, type ReportArchive } from "../../archive/index.js";
 import type { Pool } from "../../db/index.js";
 import {
   fetchReportLinks,
@@ -8,7 +9,7 @@ import {
   type DownloadOptions,
   type GitHubClient,
 } from "../../github/index.js";
-import { aggregateRows, MalformedReportError, readReportRecords, replaceReportDays, userRows } from "../../ingest/index.js";
+import { aggregateRows, MalformedReportError, readReportRecords, RepeatedUserError, replaceReportDays, userRows } from "../../ingest/index.js";
 import { recordCheckpoints } from "../checkpoints.js";
 import { summarize } from "../error-summary.js";
 import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
@@ -20,6 +21,8 @@ export interface IngestDependencies {
   /** Attempts for one unit when a link expires or a download is cut (fresh links each time). */
   attempts?: number;
   onRecords?: (count: number) => void;
+  /** Every downloaded file is also stored here, from the same download; a failed upload fails the unit. */
+  archive?: ReportArchive;
 }
 
 /**
@@ -46,29 +49,36 @@ export function ingestReport(deps: IngestDependencies) {
 
 async function ingestWithRetries(deps: IngestDependencies, unit: ReportUnit): Promise<UnitResult & { ok: true; covered: string[] }> {
   const attempts = deps.attempts ?? 3;
+  let forceStaging = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestOnce(deps, unit);
+      return await ingestOnce(deps, unit, forceStaging);
     } catch (error) {
+      if (error instanceof RepeatedUserError && !forceStaging) {
+        forceStaging = true;
+        continue;
+      }
       // A malformed file stays malformed: retrying would only hide it. Transient faults get fresh links.
       if (error instanceof MalformedReportError || !isTransient(error) || attempt >= attempts) throw error;
     }
   }
 }
 
-async function ingestOnce(deps: IngestDependencies, unit: ReportUnit): Promise<UnitResult & { ok: true; covered: string[] }> {
+async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStaging: boolean): Promise<UnitResult & { ok: true; covered: string[] }> {
   const kind = findReportKind(unit.scope, unit.report);
   const owner = unit.scope === "enterprise" ? unit.enterprise : unit.organization;
   const links = await fetchReportLinks(deps.github(unit.enterprise), kind, owner, kind.period === "1-day" ? unit.days[0] : undefined);
   if (!links.available) return { ok: true, status: "pending", records: 0, daysCollected: 0, covered: [] };
   let records = 0;
+  const archived = deps.archive === undefined ? undefined : archiveReportFiles(deps.archive, { ...unit, report: kind.report, firstDay: links.firstDay, lastDay: links.lastDay }, links.links.length);
   await replaceReportDays(
     deps.pool,
-    { ...unit, level: kind.level, sourceReport: kind.report, firstDay: links.firstDay, lastDay: links.lastDay },
+    { ...unit, level: kind.level, sourceReport: kind.report, firstDay: links.firstDay, lastDay: links.lastDay, fileCount: links.links.length, forceStaging },
     async (stage) => {
       for (const [fileIndex, link] of links.links.entries()) {
         const file = withoutQuery(link);
-        const bytes = await openReportFile(link, deps.download);
+        const download = await openReportFile(link, deps.download);
+        const bytes = archived === undefined ? download : archived.tee(fileIndex, download);
         const context = { file, fileIndex, firstDay: links.firstDay, lastDay: links.lastDay, onRecord: () => void records++ };
         const parsedRecords = readReportRecords(bytes, file);
         await stage(kind.level === "aggregate" ? aggregateRows(parsedRecords, context) : userRows(parsedRecords, context));

@@ -1,0 +1,72 @@
+// Ingest benchmark (issue: Copilot usage ingestion at COPY speed): a users-1-day report of
+// 100,000 users served over 127.0.0.1 and ingested end to end, against PostgreSQL's own COPY of
+// the same final rows (the floor). Targets: within 2.5x the floor; peak RSS under 300 MB and flat
+// (within 20%) between 100,000 and 1,000,000 users (--full).
+import { spawnSync } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { BenchOptions } from "./run.js";
+import { benchUserRecord } from "./user-records.js";
+
+interface SizeResult {
+  users: number;
+  bytes: number;
+  seconds: number;
+  floor_seconds: number;
+  peak_rss_mb: number;
+}
+
+async function measure(users: number): Promise<SizeResult> {
+  const work = await mkdtemp(path.join(tmpdir(), "bench-report-"));
+  try {
+    const reportFile = path.join(work, "users-1-day.ndjson");
+    await pipeline(
+      Readable.from((function* () {
+        for (let i = 0; i < users; i++) yield JSON.stringify(benchUserRecord(i, "2026-11-20")) + "\n";
+      })()),
+      createWriteStream(reportFile),
+    );
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+    const worker = fileURLToPath(new URL("./ingest-worker.ts", import.meta.url));
+    const run = spawnSync(process.execPath, [tsx, worker, String(users), reportFile], { encoding: "utf8", maxBuffer: 1 << 20 });
+    if (run.status !== 0) throw new Error(`ingest benchmark for ${users} users failed:\n${run.stderr}`);
+    const last = run.stdout.trim().split("\n").at(-1) ?? "";
+    return JSON.parse(last) as SizeResult;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export default async function ingestBenchmark(options: BenchOptions): Promise<void> {
+  const base = await measure(100_000);
+  const mb = base.bytes / 1048576;
+  console.log(`100,000 users, ${mb.toFixed(1)} MB: ${base.seconds.toFixed(2)} s end to end (${Math.round(100_000 / base.seconds)} records/s, ${(mb / base.seconds).toFixed(1)} MB/s), peak RSS ${base.peak_rss_mb} MB`);
+  console.log(`floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${(base.seconds / base.floor_seconds).toFixed(2)} (target <= 2.5)`);
+  let peak1m: number | null = null;
+  if (options.full) {
+    const large = await measure(1_000_000);
+    peak1m = large.peak_rss_mb;
+    console.log(`1,000,000 users: ${large.seconds.toFixed(1)} s, peak RSS ${large.peak_rss_mb} MB (flat within 20% of ${base.peak_rss_mb} MB: ${Math.abs(large.peak_rss_mb - base.peak_rss_mb) <= base.peak_rss_mb * 0.2})`);
+  } else {
+    console.log("1,000,000 users: skipped (npm run bench -- ingest --full)");
+  }
+  console.log(JSON.stringify({
+    bench: "ingest",
+    users: 100_000,
+    seconds: round(base.seconds),
+    floor_seconds: round(base.floor_seconds),
+    ratio: round(base.seconds / base.floor_seconds),
+    peak_rss_mb: base.peak_rss_mb,
+    peak_rss_mb_1m: peak1m,
+  }));
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
