@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { parseSettings } from "../src/config/index.js";
-import { migrate, startEmbeddedPostgres } from "../src/db/index.js";
+import { migrate, startEmbeddedPostgres, survivingIdleErrors } from "../src/db/index.js";
 import { createGitHubClient } from "../src/github/index.js";
 import { createActivities } from "../src/pipeline/index.js";
 import { createFolderSink } from "../src/publish/index.js";
@@ -33,7 +33,7 @@ const sampler = setInterval(() => {
 try {
   const bytes = (await stat(reportFile)).size;
   const database = await startEmbeddedPostgres(path.join(work, "pg"), { throwaway: true });
-  const pool = new pg.Pool({ connectionString: database.connectionString, max: 4 });
+  const pool = survivingIdleErrors(new pg.Pool({ connectionString: database.connectionString, max: 4 }));
   await migrate(pool);
   const github = await startGitHubServer({
     token: "bench",

@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadSettings, SettingsError, type EnterpriseConfig, type Settings } from "./config/index.js";
 import { dayOf, isDay } from "./days.js";
-import { collectOrchestrator, createActivities, runLocally, type RunProgress, type RunSummary } from "./pipeline/index.js";
+import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunProgress, type RunSummary } from "./pipeline/index.js";
 import { openRuntime } from "./pipeline/runtime.js";
-import { datasets } from "./publish/index.js";
+import { datasets, forgetUser, hasUserColumn } from "./publish/index.js";
 import { sandboxEnterprises, sandboxReports } from "./sandbox/sandbox-data.js";
 import { startGitHubServer, type GitHubServer } from "./sandbox/github-server.js";
+import { sandboxSeatRoute } from "./sandbox/sandbox-adoption.js";
 import { printStatus } from "./pipeline/status-report.js";
+import { reingest } from "./pipeline/reingest.js";
 
 const usage = `Usage: metrics-collector <command> [options]
 
@@ -15,7 +17,9 @@ Commands:
   run [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--enterprise SLUG]   collect, publish, record (default for npm start)
   migrate                                                        apply database migrations and exit
   publish                                                        write the CSV datasets only
+  forget-user LOGIN                                              erase a person (data-protection request) and republish
   status                                                         last runs, gaps and failed units, data age
+  reingest --from YYYY-MM-DD --to YYYY-MM-DD [--enterprise SLUG]  rebuild the usage tables from the raw archive, no GitHub calls
 
 Settings come from the environment and .env (see README.md). Exit codes: 0 ok, 1 a unit or
 publishing failed, 2 bad usage or configuration.`;
@@ -42,8 +46,12 @@ export async function main(argv: string[], io: CliIo = { out: console.log, err: 
         return await migrateOnly(rest, io);
       case "publish":
         return await publishOnly(rest, io);
+      case "forget-user":
+        return await forgetUserCommand(rest, io);
       case "status":
         return await status(rest, io);
+      case "reingest":
+        return await reingestCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -96,7 +104,8 @@ function noArguments(command: string, args: string[]): void {
 /** The configured enterprises, or the sandbox's with a local GitHub-compatible server. */
 async function resolveGitHub(settings: Settings, io: CliIo): Promise<{ enterprises: EnterpriseConfig[]; server?: GitHubServer }> {
   if (settings.ENTERPRISES !== undefined) return { enterprises: settings.ENTERPRISES };
-  const server = await startGitHubServer({ reports: sandboxReports(dayOf(new Date())), token: "sandbox-token" });
+  const today = dayOf(new Date());
+  const server = await startGitHubServer({ reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today)] });
   io.out(
     `No ENTERPRISES configured: running against the built-in sandbox (${sandboxEnterprises.map((e) => e.slug).join(", ")}) served on ${server.url}.\n` +
       `To collect from GitHub, set ENTERPRISES='[{"slug":"your-enterprise","orgs":["your-org"]}]' and GITHUB_TOKEN (or KEY_VAULT_URL) in the environment or .env.`,
@@ -177,6 +186,7 @@ function printSummary(summary: RunSummary, io: CliIo): void {
   const width = Math.max(...rows.map(([label]) => label.length));
   io.out("");
   for (const [label, value] of rows) io.out(`${label.padEnd(width)}  ${value}`);
+  for (const warning of summary.warnings) io.out(`WARNING ${warning}`);
   for (const failure of summary.failures) {
     io.out(`FAILED ${failure.unit}: ${failure.errorClass}: ${failure.message}`);
   }
@@ -195,15 +205,69 @@ async function publishOnly(args: string[], io: CliIo): Promise<number> {
   noArguments("publish", args);
   const settings = loadSettings();
   const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
   try {
-    const activities = createActivities(runtime.deps);
-    let failed = false;
-    for (const dataset of datasets) {
-      const result = (await activities["publishDataset"]!({ runId: "publish", dataset: dataset.name })) as RunSummary["publish"][number];
-      io.out(result.ok ? `${dataset.name}: ${result.rows} rows, ${result.files} file(s)` : `${dataset.name}: FAILED ${result.error.message}`);
-      failed ||= !result.ok;
-    }
-    return failed ? 1 : 0;
+    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name));
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
+  const [login, ...extra] = args;
+  if (login === undefined || extra.length > 0 || login.startsWith("-")) {
+    throw new UsageError(`"forget-user" takes one GitHub login, e.g. forget-user octocat.`);
+  }
+  const settings = loadSettings();
+  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  try {
+    const erased = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets);
+    const rows = erased.tables.reduce((total, table) => total + table.rows, 0);
+    if (rows === 0) io.out(`No row names the login "${login}" (logins compare case-insensitively); republishing anyway.`);
+    for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows ${table.erase === "delete" ? "deleted" : "pseudonymised"}`);
+    io.out(`Archived snapshots of datasets with people in them deleted: ${erased.snapshotsRemoved}.`);
+    // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
+    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name));
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** A run that collects nothing and publishes `names`; recorded in collection_runs like any other, failures included. */
+function publishRun(deps: PipelineDependencies, label: string, names: string[]): Promise<RunSummary> {
+  return runLocally(
+    collectOrchestrator,
+    {
+      runId: `${label}-${dayOf(new Date())}-${randomUUID().slice(0, 8)}`,
+      trigger: "cli",
+      enterprises: [],
+      backfillDays: deps.settings.BACKFILL_DAYS,
+      repollDays: deps.settings.REPOLL_DAYS,
+      datasets: names,
+    },
+    { activities: createActivities(deps), concurrency: deps.settings.RUN_CONCURRENCY },
+  );
+}
+
+async function reingestCommand(args: string[], io: CliIo): Promise<number> {
+  const { from, to, enterprise } = parseRunArguments(args);
+  if (from === undefined || to === undefined) throw new UsageError("reingest needs --from and --to, e.g. reingest --from 2026-11-01 --to 2026-11-07.");
+  const settings = loadSettings();
+  if (settings.ARCHIVE_ACCOUNT_URL === undefined) {
+    throw new SettingsError("ARCHIVE_ACCOUNT_URL", "is required by reingest, which reads the raw archive", "https://contosometrics.blob.core.windows.net");
+  }
+  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  try {
+    const archive = runtime.deps.archive!;
+    io.out(`Rebuilding ${from}..${to} in ${runtime.database.description} from ${archive.description}.`);
+    const runId = `reingest-${dayOf(new Date())}-${randomUUID().slice(0, 8)}`;
+    const summary = await reingest(runtime.database.pool, archive, { runId, from, to, startedAt: new Date().toISOString(), ...(enterprise === undefined ? {} : { enterprise }) }, io.out);
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
   } finally {
     await runtime.close();
   }

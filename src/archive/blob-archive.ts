@@ -32,14 +32,18 @@ export function createBlobArchive(options: { accountUrl: string; container: stri
 
     open(path: string, metadata: Record<string, string>): ArchiveUpload {
       const stream = new PassThrough();
+      // The writer abandons a file by destroying the stream with an error; the upload reports it.
+      stream.on("error", () => undefined);
       const blob = container.getBlockBlobClient(path);
       const done = ready()
-        .then(() =>
-          blob.uploadStream(stream, blockSize, uploadConcurrency, {
+        .then(() => {
+          // Abandoned while the container check was still under way: nothing to upload.
+          if (stream.destroyed) throw stream.errored ?? new Error("the file was abandoned before its upload began");
+          return blob.uploadStream(stream, blockSize, uploadConcurrency, {
             blobHTTPHeaders: { blobContentType: "application/x-ndjson" },
             metadata,
-          }),
-        )
+          });
+        })
         .then(
           () => undefined,
           (error: unknown) => {

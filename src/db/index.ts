@@ -1,4 +1,4 @@
-export { openDatabase, type Database } from "./pool.js";
+export { openDatabase, survivingIdleErrors, type Database } from "./pool.js";
 export { migrate, MigrationError } from "./migrate.js";
 export { copyRows, type CopyValue } from "./copy-rows.js";
 export { sqlFile } from "./sql-file.js";

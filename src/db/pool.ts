@@ -26,7 +26,7 @@ export async function openDatabase(
   options: { embeddedDataDir: string; entraPassword?: () => Promise<string> },
 ): Promise<Database> {
   if (settings.DATABASE_URL !== undefined) {
-    const pool = new pg.Pool({ connectionString: settings.DATABASE_URL, max: maxConnections });
+    const pool = survivingIdleErrors(new pg.Pool({ connectionString: settings.DATABASE_URL, max: maxConnections }));
     return { pool, description: `PostgreSQL at ${describeUrl(settings.DATABASE_URL)}`, close: () => pool.end() };
   }
   if (settings.PGHOST !== undefined) {
@@ -34,7 +34,7 @@ export async function openDatabase(
     if (entra && options.entraPassword === undefined) {
       throw new Error("PG_AUTH=entra needs a managed-identity token source; none was given to openDatabase.");
     }
-    const pool = new pg.Pool({
+    const pool = survivingIdleErrors(new pg.Pool({
       host: settings.PGHOST,
       port: settings.PGPORT,
       database: settings.PGDATABASE,
@@ -42,11 +42,11 @@ export async function openDatabase(
       max: maxConnections,
       // pg calls the function for every new physical connection, so an expiring token is refreshed.
       ...(entra ? { password: options.entraPassword, ssl: { rejectUnauthorized: true } } : {}),
-    });
+    }));
     return { pool, description: `PostgreSQL at ${settings.PGHOST}`, close: () => pool.end() };
   }
   const embedded = await startEmbeddedPostgres(options.embeddedDataDir);
-  const pool = new pg.Pool({ connectionString: embedded.connectionString, max: maxConnections });
+  const pool = survivingIdleErrors(new pg.Pool({ connectionString: embedded.connectionString, max: maxConnections }));
   return {
     pool,
     description: `embedded PostgreSQL in ${options.embeddedDataDir}`,
@@ -64,4 +64,14 @@ function describeUrl(url: string): string {
   } catch {
     return "DATABASE_URL";
   }
+}
+
+/**
+ * An idle pooled connection that the server closes (a restart, a failover, Azure maintenance)
+ * makes the pool emit 'error'; unhandled, that would end the process. The pool drops the client
+ * and opens a new one on the next query, so there is nothing more to do.
+ */
+export function survivingIdleErrors(pool: pg.Pool): pg.Pool {
+  pool.on("error", () => undefined);
+  return pool;
 }

@@ -3,7 +3,8 @@
  * handler per report. `report` is GitHub's own name of the endpoint; with `scope` it names a kind.
  */
 export type Scope = "enterprise" | "organization";
-export type ReportLevel = "aggregate" | "users";
+/** aggregate: daily totals; users: per user; teams: user-team membership; repos: per repository. */
+export type ReportLevel = "aggregate" | "users" | "teams" | "repos";
 export type ReportPeriod = "1-day" | "28-day";
 
 export interface ReportKind {
@@ -19,6 +20,8 @@ export interface ReportKind {
 
 const enterpriseFirstDay = "2025-10-10";
 const organizationFirstDay = "2025-12-12";
+// Repository-level reports went GA on 2026-07-17 (reference §2.5); nothing exists before.
+const repositoryFirstDay = "2026-07-17";
 const enterpriseBase = "/enterprises/{owner}/copilot/metrics/reports";
 const organizationBase = "/orgs/{owner}/copilot/metrics/reports";
 
@@ -31,6 +34,11 @@ export const reportKinds: readonly ReportKind[] = [
   { scope: "organization", report: "organization-28-day", level: "aggregate", period: "28-day", path: `${organizationBase}/organization-28-day/latest`, firstDay: organizationFirstDay },
   { scope: "organization", report: "users-1-day", level: "users", period: "1-day", path: `${organizationBase}/users-1-day`, firstDay: organizationFirstDay },
   { scope: "organization", report: "users-28-day", level: "users", period: "28-day", path: `${organizationBase}/users-28-day/latest`, firstDay: organizationFirstDay },
+  { scope: "enterprise", report: "user-teams-1-day", level: "teams", period: "1-day", path: `${enterpriseBase}/user-teams-1-day`, firstDay: enterpriseFirstDay },
+  { scope: "organization", report: "user-teams-1-day", level: "teams", period: "1-day", path: `${organizationBase}/user-teams-1-day`, firstDay: organizationFirstDay },
+  // Not in the official docs read (reference §1.3): the path follows go-github and navikt/copilot.
+  { scope: "enterprise", report: "repos-1-day", level: "repos", period: "1-day", path: `${enterpriseBase}/repos-1-day`, firstDay: repositoryFirstDay },
+  { scope: "organization", report: "repos-1-day", level: "repos", period: "1-day", path: `${organizationBase}/repos-1-day`, firstDay: repositoryFirstDay },
 ];
 
 export function findReportKind(scope: Scope, report: string): ReportKind {

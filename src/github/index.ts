@@ -2,3 +2,17 @@ export { createGitHubClient, type GitHubClient, type GitHubClientOptions, type T
 export { reportKinds, findReportKind, type ReportKind, type Scope, type ReportLevel, type ReportPeriod } from "./copilot-reports.js";
 export { fetchReportLinks, ReportEnvelopeError, type ReportLinks } from "./report-links.js";
 export { openReportFile, withoutQuery, ReportDownloadError, SignedLinkExpiredError, type DownloadOptions } from "./report-download.js";
+export { rateBudget, RateBudgetExhaustedError, type RateBudget } from "./rate-budget.js";
+export { ForeignLinkError } from "./paginate.js";
+export {
+  organizationRepositories, pullRequests, pullRequestDetails, pullRequestReviews, commits, commit, deployments, deploymentStatuses,
+  compareCommits, workflowRuns, labelledIssues, repositoryLabel, workflowRunResultCap, RepositoryUnavailableError,
+  RepositoryResponseError, type RepositoryRef, type Etag, type RecordPage,
+} from "./repository-activity.js";
+export type {
+  RepositoryRecord, PullRequestItem, CommitRecord, ReviewRecord, DeploymentRecord, DeploymentStatusRecord, WorkflowRunRecord, IssueRecord,
+} from "./repository-records.js";
+export {
+  premiumUsageDay, PremiumUsageForbiddenError, PremiumUsageResponseError, type PremiumUsageDay, type PremiumUsageItem, type PremiumUsageScope,
+} from "./premium-usage.js";
+export { listCopilotSeats, SeatListingError } from "./copilot-seats.js";

@@ -118,3 +118,37 @@ export const userRecord = z.object({
   ai_adoption_phase: z.looseObject({ phase: z.union([z.string(), z.number()]).nullish(), phase_number: count }).nullish(),
 });
 export type UserRecord = z.infer<typeof userRecord>;
+
+/** A user-teams-1-day line: one (user, team) membership on a day. */
+export const teamMembershipRecord = z.object({
+  day,
+  user_id: z.number().int(),
+  user_login: z.string(),
+  team_id: z.number().int(),
+  slug: z.string(),
+});
+export type TeamMembershipRecord = z.infer<typeof teamMembershipRecord>;
+
+const pullRequestCounters = aggregateRecord.shape.pull_requests;
+
+/**
+ * A repos-1-day line. Its schema is not in the official docs (reference §1.3): the repository is
+ * read from whichever name field is present, every other field is optional, and the raw record is
+ * kept so fields confirmed later can be extracted without downloading again.
+ */
+export const repositoryRecord = z
+  .looseObject({
+    day,
+    repository: text,
+    repo_name: text,
+    full_name: text,
+    name: text,
+    repository_id: z.number().int().nullish(),
+    repo_id: z.number().int().nullish(),
+    repo_visibility: text,
+    pull_requests: pullRequestCounters,
+  })
+  .refine((record) => (record.repository ?? record.repo_name ?? record.full_name ?? record.name) != null, {
+    message: "names no repository (expected repository, repo_name, full_name or name)",
+  });
+export type RepositoryRecord = z.infer<typeof repositoryRecord>;

@@ -29,6 +29,15 @@ export class MalformedReportError extends Error {
  */
 export async function* readReportRecords(source: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<ReportRecord> {
   const iterator = source[Symbol.asyncIterator]();
+  try {
+    yield* readFrom(iterator, file);
+  } finally {
+    // A malformed line or a consumer that stops early must not leave the download open.
+    await iterator.return?.();
+  }
+}
+
+async function* readFrom(iterator: AsyncIterator<Buffer | string>, file: string): AsyncGenerator<ReportRecord> {
   const decoder = new StringDecoder("utf8");
   const consumed: Array<Buffer | string> = [];
   let pending = "";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { CopyValue } from "../db/index.js";
-import { aggregateRecord, userRecord } from "./copilot-records.js";
+import { aggregateRecord, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
 import { MalformedReportError, type ReportRecord } from "./report-records.js";
-import { toDailyRow, toUserRow } from "./usage-rows.js";
+import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
 
 export interface RowContext {
   /** The file as named in messages (a signed URL without its query). */
@@ -30,6 +30,29 @@ export async function* userRows(records: AsyncIterable<ReportRecord>, context: R
     context.onRecord?.();
     yield toUserRow(record, context.fileIndex);
   }
+}
+
+/** Validates each user-team membership line. */
+export async function* teamRows(records: AsyncIterable<ReportRecord>, context: RowContext): AsyncGenerator<CopyValue[]> {
+  for await (const { value, line } of records) {
+    const record = parse(teamMembershipRecord, value, line, context);
+    context.onRecord?.();
+    yield toTeamRow(record);
+  }
+}
+
+/** Validates each repository line; the raw record is kept with the row. */
+export async function* repositoryRows(records: AsyncIterable<ReportRecord>, context: RowContext): AsyncGenerator<CopyValue[]> {
+  for await (const { value, line } of records) {
+    const record = parse(repositoryRecord, value, line, context);
+    context.onRecord?.();
+    yield toRepositoryRow(record, value, context.fileIndex);
+  }
+}
+
+/** The row builder for a report level. */
+export function rowsFor(level: "aggregate" | "users" | "teams" | "repos") {
+  return { aggregate: aggregateRows, users: userRows, teams: teamRows, repos: repositoryRows }[level];
 }
 
 function parse<T extends { day: string }>(schema: z.ZodType<T>, value: unknown, line: number, context: RowContext): T {

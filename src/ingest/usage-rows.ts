@@ -1,4 +1,4 @@
-import type { AggregateRecord, UserRecord } from "./copilot-records.js";
+import type { AggregateRecord, RepositoryRecord, TeamMembershipRecord, UserRecord } from "./copilot-records.js";
 
 export type CellValue = string | number | boolean | null;
 type Row = CellValue[];
@@ -128,4 +128,36 @@ export function toUserRow(record: UserRecord, fileIndex: number): Row {
 // GitHub sends "" for an unknown plugin; unknown is NULL here.
 function emptyToNull(text: string | null | undefined): CellValue {
   return text === undefined || text === null || text === "" ? null : text;
+}
+
+export const teamColumns = ["day", "team_id", "team_slug", "user_id", "user_login"] as const;
+
+export function toTeamRow(record: TeamMembershipRecord): Row {
+  return [record.day, record.team_id, record.slug, record.user_id, record.user_login];
+}
+
+export const repositoryColumns = [
+  "day", "repository", "repository_id", "repo_visibility", "pr_total_created", "pr_total_reviewed", "pr_total_merged",
+  "pr_median_minutes_to_merge", "pr_total_suggestions", "pr_total_applied_suggestions", "pr_total_created_by_copilot",
+  "pr_total_reviewed_by_copilot", "pr_total_merged_created_by_copilot", "pr_total_merged_reviewed_by_copilot",
+  "pr_median_minutes_to_merge_copilot_authored", "pr_median_minutes_to_merge_copilot_reviewed",
+  "pr_total_copilot_suggestions", "pr_total_copilot_applied_suggestions", "raw", "file_index",
+] as const;
+
+export function toRepositoryRow(record: RepositoryRecord, raw: unknown, fileIndex: number): Row {
+  const pr = record.pull_requests;
+  return [
+    record.day,
+    record.repository ?? record.repo_name ?? record.full_name ?? record.name ?? null,
+    value(record.repository_id ?? record.repo_id),
+    value(record.repo_visibility),
+    value(pr?.total_created), value(pr?.total_reviewed), value(pr?.total_merged), value(pr?.median_minutes_to_merge),
+    value(pr?.total_suggestions), value(pr?.total_applied_suggestions), value(pr?.total_created_by_copilot),
+    value(pr?.total_reviewed_by_copilot), value(pr?.total_merged_created_by_copilot),
+    value(pr?.total_merged_reviewed_by_copilot), value(pr?.median_minutes_to_merge_copilot_authored),
+    value(pr?.median_minutes_to_merge_copilot_reviewed), value(pr?.total_copilot_suggestions),
+    value(pr?.total_copilot_applied_suggestions),
+    JSON.stringify(raw),
+    fileIndex,
+  ];
 }

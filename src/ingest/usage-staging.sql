@@ -11,3 +11,9 @@ alter table stage_user_daily
   add column ide_sampled_at timestamptz,
   add column cli_sampled_at timestamptz,
   add column file_index integer not null;
+create temp table stage_user_teams (like copilot_user_teams) on commit drop;
+alter table stage_user_teams drop column enterprise, drop column scope, drop column organization;
+create temp table stage_repo_daily (like copilot_repo_daily) on commit drop;
+alter table stage_repo_daily
+  drop column enterprise, drop column scope, drop column organization,
+  add column file_index integer not null;

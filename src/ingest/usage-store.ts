@@ -1,17 +1,22 @@
 import { copyRows, sqlFile, type CopyValue, type Pool, type PoolClient } from "../db/index.js";
-import { dailyColumns, userColumns } from "./usage-rows.js";
+import { dailyColumns, repositoryColumns, teamColumns, userColumns } from "./usage-rows.js";
 
 const stagingSql = sqlFile(import.meta.url, "usage-staging.sql");
-const mergeDailySql = sqlFile(import.meta.url, "merge-usage-daily.sql");
-const mergeBreakdownSql = sqlFile(import.meta.url, "merge-usage-breakdown.sql");
-const mergeUserDailySql = sqlFile(import.meta.url, "merge-user-daily.sql");
+
+/** Per level: its staging table and columns, the tables it replaces, and the merge that fills them. */
+const levels = {
+  aggregate: { staging: "stage_usage_daily", columns: dailyColumns, tables: ["copilot_usage_daily", "copilot_usage_breakdown"], merges: [sqlFile(import.meta.url, "merge-usage-daily.sql"), sqlFile(import.meta.url, "merge-usage-breakdown.sql")], withSource: [true, false] },
+  users: { staging: "stage_user_daily", columns: userColumns, tables: ["copilot_user_daily"], merges: [sqlFile(import.meta.url, "merge-user-daily.sql")], withSource: [true] },
+  teams: { staging: "stage_user_teams", columns: teamColumns, tables: ["copilot_user_teams"], merges: [sqlFile(import.meta.url, "merge-user-teams.sql")], withSource: [false] },
+  repos: { staging: "stage_repo_daily", columns: repositoryColumns, tables: ["copilot_repo_daily"], merges: [sqlFile(import.meta.url, "merge-repo-daily.sql")], withSource: [false] },
+} as const;
 
 /** The rows one report unit replaces: (scope, days) of one level. */
 export interface ReplacementTarget {
   enterprise: string;
   scope: "enterprise" | "organization";
   organization: string;
-  level: "aggregate" | "users";
+  level: "aggregate" | "users" | "teams" | "repos";
   sourceReport: string;
   firstDay: string;
   lastDay: string;
@@ -67,20 +72,20 @@ export async function replaceReportDays(pool: Pool, target: ReplacementTarget, s
 }
 
 async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageRows) => Promise<void>): Promise<number> {
+  const level = levels[target.level];
   await client.query(stagingSql);
-  const [stagingTable, columns] = target.level === "aggregate" ? ["stage_usage_daily", dailyColumns] : ["stage_user_daily", userColumns];
-  await stageFiles((rows) => copyRows(client, stagingTable, columns, rows));
+  await stageFiles((rows) => copyRows(client, level.staging, level.columns, rows));
   const scopeKey = [target.enterprise, target.scope, target.organization];
-  const days = [...scopeKey, target.firstDay, target.lastDay];
-  if (target.level === "aggregate") {
-    await client.query(`delete from copilot_usage_daily ${inScopeAndDays}`, days);
-    await client.query(`delete from copilot_usage_breakdown ${inScopeAndDays}`, days);
-    const written = (await client.query(mergeDailySql, [...scopeKey, target.sourceReport])).rowCount ?? 0;
-    await client.query(mergeBreakdownSql, scopeKey);
-    return written;
+  for (const table of level.tables) {
+    await client.query(`delete from ${table} ${inScopeAndDays}`, [...scopeKey, target.firstDay, target.lastDay]);
   }
-  await client.query(`delete from copilot_user_daily ${inScopeAndDays}`, days);
-  return (await client.query(mergeUserDailySql, [...scopeKey, target.sourceReport])).rowCount ?? 0;
+  let written = 0;
+  for (const [index, merge] of level.merges.entries()) {
+    const inserted = await client.query(merge, level.withSource[index] === true ? [...scopeKey, target.sourceReport] : scopeKey);
+    // The first merge fills the level's main table: its rows are the unit's count.
+    if (index === 0) written = inserted.rowCount ?? 0;
+  }
+  return written;
 }
 
 async function copyUsersDirectly(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageRows) => Promise<void>): Promise<number> {

@@ -7,7 +7,7 @@ import type { ReportUnit, UnitResult } from "./units.js";
  */
 export async function recordCheckpoints(pool: Pool, unit: ReportUnit, coveredDays: string[], result: UnitResult): Promise<void> {
   const covered = new Set(coveredDays);
-  const statuses = unit.days.map((day) => (!result.ok ? "failed" : covered.has(day) ? "ok" : "pending"));
+  const statuses = unit.days.map((day) => (!result.ok ? "failed" : covered.has(day) ? "ok" : result.status === "unavailable" ? "unavailable" : "pending"));
   const error = result.ok ? null : result.error;
   await pool.query(
     `insert into sync_checkpoints as c

@@ -56,7 +56,7 @@ export async function planUnits(pool: Pool, request: PlanRequest): Promise<Repor
         const earliest = [series.firstDay, addDays(request.today, -historyDays)].sort().at(-1)!;
         const seen = byKey.get(seriesKey(enterprise.slug, owner.scope, owner.organization, series.report)) ?? new Map<string, string>();
         const due = dueDays(request, seen, earliest, yesterday);
-        const periodKind = reportKinds.find((kind) => kind.scope === owner.scope && kind.level === series.level && kind.period === "28-day")!;
+        const periodKind = reportKinds.find((kind) => kind.scope === owner.scope && kind.level === series.level && kind.period === "28-day");
         const base = { enterprise: enterprise.slug, scope: owner.scope, organization: owner.organization, series: series.report };
         units.push(...splitByReport(due, request.today, series, periodKind).map((split) => ({ ...base, ...split })));
       }
@@ -74,14 +74,20 @@ function dueDays(request: PlanRequest, seen: Map<string, string>, earliest: stri
   const collectedDays = [...seen.keys()].sort();
   const start = collectedDays.length === 0 ? addDays(request.today, -request.backfillDays) : collectedDays[0]!;
   const repollFrom = addDays(request.today, -request.repollDays);
-  return daysBetween([start, earliest].sort().at(-1)!, yesterday).filter((day) => seen.get(day) !== "ok" || day >= repollFrom);
+  // Days not collected yet (never asked, not available yet, failed) are due; collected days and
+  // those of an endpoint that does not exist here only come back inside the re-poll window.
+  const due = (day: string) => {
+    const status = seen.get(day);
+    return status === undefined || status === "pending" || status === "failed" || day >= repollFrom;
+  };
+  return daysBetween([start, earliest].sort().at(-1)!, yesterday).filter(due);
 }
 
-function splitByReport(due: string[], today: string, series: ReportKind, periodKind: ReportKind): Array<{ report: string; days: string[] }> {
+function splitByReport(due: string[], today: string, series: ReportKind, periodKind: ReportKind | undefined): Array<{ report: string; days: string[] }> {
   // The 28-day report ends at the newest processed day, at most yesterday.
   const windowStart = addDays(today, -29);
   const inWindow = due.filter((day) => day >= windowStart);
-  const usePeriod = inWindow.length >= periodReportThreshold;
+  const usePeriod = periodKind !== undefined && inWindow.length >= periodReportThreshold;
   const single = usePeriod ? due.filter((day) => day < windowStart) : due;
   return [
     ...single.map((day) => ({ report: series.report, days: [day] })),

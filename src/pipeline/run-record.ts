@@ -13,7 +13,11 @@ export interface FinishRunInput {
   unitsFailed: number;
   records: number;
   failures: Array<ErrorSummary & { unit: string }>;
+  /** Conditions worth an operator's eye that are not failures, e.g. an endpoint missing on this plan. */
+  warnings: string[];
   publish: PublishResult[];
+  /** The run stopped because an activity failed every attempt. */
+  aborted?: boolean;
 }
 
 export interface RunSummary extends FinishRunInput {
@@ -51,7 +55,10 @@ export function finishRun(pool: Pool) {
     const run = input as FinishRunInput;
     const publishFailed = run.publish.some((result) => !result.ok);
     const status: RunSummary["status"] =
-      run.unitsFailed === 0 && !publishFailed ? "succeeded" : run.unitsOk > 0 || run.unitsPending > 0 ? "partial" : "failed";
+      run.aborted === true ? "failed"
+      : run.unitsFailed === 0 && !publishFailed ? "succeeded"
+      : run.unitsOk > 0 || run.unitsPending > 0 ? "partial"
+      : "failed";
     const freshnessRows = await pool.query<{ report: string; newest: string }>(
       `select report, max(day)::text as newest from sync_checkpoints
        where status = 'ok' and enterprise in (select distinct enterprise from sync_checkpoints where last_run_id = $1)
@@ -59,7 +66,11 @@ export function finishRun(pool: Pool) {
       [run.runId],
     );
     const freshness = Object.fromEntries(freshnessRows.rows.map((row) => [row.report, row.newest]));
-    const errors = [...run.failures, ...run.publish.flatMap((result) => (result.ok ? [] : [{ unit: `publish ${result.dataset}`, ...result.error }]))];
+    const errors = [
+      ...run.failures,
+      ...run.publish.flatMap((result) => (result.ok ? [] : [{ unit: `publish ${result.dataset}`, ...result.error }])),
+      ...run.warnings.map((warning) => ({ severity: "warning", message: warning })),
+    ];
     const updated = await pool.query<{ started_at: Date }>(
       `update collection_runs set status = $2, finished_at = $3, units_total = $4, units_ok = $5, units_pending = $6,
          units_failed = $7, records = $8, publish_status = $9, errors = $10, freshness = $11

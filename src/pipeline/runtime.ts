@@ -1,4 +1,5 @@
 import { DefaultAzureCredential } from "@azure/identity";
+import { createBlobArchive } from "../archive/index.js";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
 import { openDatabase, migrate, type Database } from "../db/index.js";
 import { entraPassword } from "../db/entra-password.js";
@@ -6,6 +7,7 @@ import { createGitHubClient, type DownloadOptions, type GitHubClient } from "../
 import { createFolderSink, type PublishSink } from "../publish/index.js";
 import { createSharePointSink } from "../publish/sharepoint-sink.js";
 import { createSecretSource, type SecretSource } from "../secrets/index.js";
+import { createTelemetry, type Telemetry } from "../telemetry/index.js";
 import type { PipelineDependencies } from "./activities/index.js";
 
 export interface RuntimeOptions {
@@ -19,6 +21,10 @@ export interface RuntimeOptions {
   download?: DownloadOptions;
   onRecords?: (count: number) => void;
   log?: (message: string) => void;
+  /** Where secrets come from; default: Key Vault when KEY_VAULT_URL is set, else the environment. */
+  secrets?: SecretSource;
+  /** Default: App Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else none (the CLI prints its own summary). */
+  telemetry?: Telemetry;
 }
 
 export interface Runtime {
@@ -29,9 +35,10 @@ export interface Runtime {
 
 /** Opens the database (migrated), the GitHub clients and the publish sink that the activities use. */
 export async function openRuntime(settings: Settings, enterprises: EnterpriseConfig[], options: RuntimeOptions): Promise<Runtime> {
-  const needsAzure = settings.PG_AUTH === "entra" || settings.KEY_VAULT_URL !== undefined || settings.SHAREPOINT_DRIVE_ID !== undefined;
+  const needsAzure =
+    settings.PG_AUTH === "entra" || settings.KEY_VAULT_URL !== undefined || settings.SHAREPOINT_DRIVE_ID !== undefined || settings.ARCHIVE_ACCOUNT_URL !== undefined;
   const credential = needsAzure ? new DefaultAzureCredential() : undefined;
-  const secrets = createSecretSource({
+  const secrets = options.secrets ?? createSecretSource({
     env: process.env,
     ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL }),
     ...(credential === undefined ? {} : { credential }),
@@ -80,8 +87,14 @@ export async function openRuntime(settings: Settings, enterprises: EnterpriseCon
       settings,
       github,
       sink,
+      // One cache of secrets per worker: the user-hash key is read from the same place as the tokens.
+      secrets,
       ...(options.download === undefined ? {} : { download: options.download }),
       ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
+      ...(settings.ARCHIVE_ACCOUNT_URL === undefined
+        ? {}
+        : { archive: createBlobArchive({ accountUrl: settings.ARCHIVE_ACCOUNT_URL, container: settings.ARCHIVE_CONTAINER, credential: credential ?? new DefaultAzureCredential() }) }),
+      ...telemetryOf(settings, options),
     },
     close: () => database.close(),
   };
@@ -91,4 +104,10 @@ function tokenSource(secrets: SecretSource, enterprise: EnterpriseConfig, fixedT
   if (fixedToken !== undefined) return { get: async () => fixedToken, refresh: async () => fixedToken };
   const name = enterprise.tokenSecret ?? "github-token";
   return { get: () => secrets.get(name), refresh: () => secrets.refresh(name) };
+}
+
+function telemetryOf(settings: Settings, options: RuntimeOptions): { telemetry?: Telemetry } {
+  if (options.telemetry !== undefined) return { telemetry: options.telemetry };
+  const connectionString = settings.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  return connectionString === undefined ? {} : { telemetry: createTelemetry({ connectionString }) };
 }

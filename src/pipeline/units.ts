@@ -29,7 +29,8 @@ export interface ErrorSummary {
 }
 
 export type UnitResult =
-  | { ok: true; status: "ok" | "pending"; records: number; daysCollected: number }
+  /** unavailable: the endpoint itself is missing for this scope (see `warning`). */
+  | { ok: true; status: "ok" | "pending" | "unavailable"; records: number; daysCollected: number; warning?: string }
   | { ok: false; error: ErrorSummary };
 
 export const enterpriseInput = z.object({ slug: z.string(), orgs: z.array(z.string()) });
@@ -52,3 +53,7 @@ export function unitLabel(unit: ReportUnit): string {
   const days = unit.days.length === 1 ? unit.days[0] : `${unit.days[0]}..${unit.days.at(-1)}`;
   return `${owner} ${unit.report} ${days}`;
 }
+
+export type SeatSnapshotResult = { ok: true; seats: number } | { ok: false; error: ErrorSummary };
+
+export const seatSnapshotInput = z.object({ enterprise: z.string(), organization: z.string(), day });

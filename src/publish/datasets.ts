@@ -1,5 +1,7 @@
 import { sqlFile } from "../db/index.js";
+import { copilotRepoMetrics, copilotSeats, copilotTeamMetrics } from "./adoption-datasets.js";
 import type { ColumnType } from "./csv-format.js";
+import { doraMetrics, premiumRequests, velocityMetrics } from "./metrics-datasets.js";
 
 export interface DatasetColumn {
   name: string;
@@ -7,24 +9,34 @@ export interface DatasetColumn {
 }
 
 /**
- * One CSV dataset of DESIGN §5: its query (parameters: $1 the first day kept, by
- * EXPORT_RETENTION_MONTHS), its columns in file order (columns are only ever added at the end),
- * and whether it is one file or one file per month.
+ * One CSV dataset of DESIGN §5: its query, its columns in file order (columns are only ever added at
+ * the end), its grain and whether it is one file or one file per month.
+ *
+ * The query's parameters: with `partition: "none"`, $1 is the first day kept (EXPORT_RETENTION_MONTHS);
+ * with `partition: "month"`, $1 is the month's first day and $2 the next month's, and it runs once
+ * per month. It returns one field per column in column order, two for a `user` column (the GitHub
+ * user id, then the login), and orders rows completely (by the grain): a partition's bytes must not
+ * change while its data does not, or it is uploaded again every run.
  */
 export interface Dataset {
   name: string;
   sql: string;
   columns: DatasetColumn[];
   partition: "none" | "month";
+  /** The key columns: one row per combination (docs/power-bi.md lists them for the analysts). */
+  grain?: string[];
 }
 
 const integers = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "integer" }));
 const decimals = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "decimal" }));
+const texts = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "text" }));
+const booleans = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "boolean" }));
 
 export const copilotMetrics: Dataset = {
   name: "copilot_metrics",
   sql: sqlFile(import.meta.url, "copilot-metrics.sql"),
   partition: "none",
+  grain: ["enterprise", "organization", "day"],
   columns: [
     { name: "enterprise", type: "text" },
     { name: "organization", type: "text" },
@@ -48,7 +60,75 @@ export const copilotMetrics: Dataset = {
   ],
 };
 
-export const datasets: Dataset[] = [copilotMetrics];
+/** The counters every breakdown row and user row shares with the daily totals. */
+const activityCounters = integers(
+  "user_initiated_interaction_count", "code_generation_activity_count", "code_acceptance_activity_count",
+  "loc_suggested_to_add_sum", "loc_suggested_to_delete_sum", "loc_added_sum", "loc_deleted_sum",
+);
+
+export const copilotBreakdown: Dataset = {
+  name: "copilot_breakdown",
+  sql: sqlFile(import.meta.url, "copilot-breakdown.sql"),
+  partition: "month",
+  grain: ["enterprise", "organization", "day", "dimension", "ide", "feature", "language", "model"],
+  columns: [
+    ...texts("enterprise", "organization"),
+    { name: "day", type: "date" },
+    ...texts("dimension", "ide", "feature", "language", "model"),
+    ...activityCounters,
+  ],
+};
+
+export const copilotUserMetrics: Dataset = {
+  name: "copilot_user_metrics",
+  sql: sqlFile(import.meta.url, "copilot-user-metrics.sql"),
+  partition: "month",
+  grain: ["enterprise", "organization", "day", "user"],
+  columns: [
+    ...texts("enterprise", "organization"),
+    { name: "day", type: "date" },
+    { name: "user", type: "user" },
+    ...activityCounters,
+    ...integers(
+      "chat_panel_agent_mode", "chat_panel_ask_mode", "chat_panel_custom_mode", "chat_panel_edit_mode",
+      "chat_panel_plan_mode", "chat_panel_unknown_mode",
+    ),
+    ...booleans(
+      "used_chat", "used_agent", "used_cli", "used_copilot_code_review_active", "used_copilot_code_review_passive",
+      "used_copilot_cloud_agent",
+    ),
+    ...texts("primary_ide", "ide_version", "plugin", "plugin_version", "cli_version"),
+    ...integers("cli_session_count", "cli_request_count", "cli_prompt_count", "cli_output_tokens_sum", "cli_prompt_tokens_sum"),
+    ...decimals("ai_credits_used"),
+    ...texts("ai_adoption_phase"),
+    ...integers("ai_adoption_phase_number"),
+  ],
+};
+
+export const collectionRuns: Dataset = {
+  name: "collection_runs",
+  sql: sqlFile(import.meta.url, "collection-runs.sql"),
+  partition: "none",
+  grain: ["run_id"],
+  columns: [
+    ...texts("run_id", "trigger", "status"),
+    { name: "started_at", type: "timestamp" },
+    { name: "finished_at", type: "timestamp" },
+    ...decimals("duration_seconds"),
+    { name: "range_from", type: "date" },
+    { name: "range_to", type: "date" },
+    ...integers("units_total", "units_ok", "units_pending", "units_failed", "records"),
+    ...texts("publish_status"),
+    ...integers("error_count"),
+    { name: "oldest_newest_day", type: "date" },
+    ...texts("freshness"),
+  ],
+};
+
+export const datasets: Dataset[] = [
+  copilotMetrics, copilotBreakdown, copilotUserMetrics, collectionRuns, copilotTeamMetrics, copilotSeats, copilotRepoMetrics,
+  doraMetrics, velocityMetrics, premiumRequests,
+];
 
 export function findDataset(name: string): Dataset {
   const dataset = datasets.find((candidate) => candidate.name === name);

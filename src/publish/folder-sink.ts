@@ -1,22 +1,25 @@
-import { copyFile, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { copyFile, link, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { PublishSink } from "./sink.js";
 
 /**
- * Publishes into a local folder with the same layout as SharePoint. A file is copied next to its
+ * Publishes into a local folder with the same layout as SharePoint. A file is placed next to its
  * final path under a temporary name and renamed: readers see the old file or the new one, never half.
  */
 export function createFolderSink(folder: string): PublishSink {
   const root = path.resolve(folder);
   const resolve = (relativePath: string) => path.join(root, ...relativePath.split("/"));
   return {
-    description: `folder ${folder}`,
+    // The absolute path: publish_manifest tells sinks apart by their description.
+    description: `folder ${root}`,
     async put(relativePath, localFile) {
       const target = resolve(relativePath);
       await mkdir(path.dirname(target), { recursive: true });
-      const temporary = `${target}.${process.pid}.partial`;
+      const temporary = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.partial`;
       try {
-        await copyFile(localFile, temporary);
+        // A hard link costs nothing when the work file is on the same file system; else a copy.
+        await link(localFile, temporary).catch(() => copyFile(localFile, temporary));
         await rename(temporary, target);
       } catch (error) {
         await rm(temporary, { force: true });

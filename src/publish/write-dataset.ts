@@ -1,13 +1,19 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { Readable, Transform } from "node:stream";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import Cursor from "pg-cursor";
-import type { Pool } from "../db/index.js";
-import { csvStringifier, formatCell, type CsvFormat } from "./csv-format.js";
+import { to as copyTo } from "pg-copy-streams";
+import type { Pool, PoolClient } from "../db/index.js";
+import { wholeRows } from "./copy-text.js";
+import { copyTextToCsv } from "./csv-encoder.js";
+import { csvPreamble, type CsvFormat } from "./csv-format.js";
 import type { Dataset } from "./datasets.js";
+import type { UserIdentity } from "./user-identity.js";
 
-const rowsPerRead = 5_000;
+export interface WriteOptions {
+  format: CsvFormat;
+  identity: UserIdentity;
+}
 
 export interface WrittenFile {
   rows: number;
@@ -16,41 +22,76 @@ export interface WrittenFile {
 }
 
 /**
- * Streams one dataset query into a CSV file: rows come from a server-side cursor a few thousand
- * at a time, so no dataset is ever held in memory whole.
+ * Streams one dataset query into a CSV file: `COPY (query) TO STDOUT` sends rows as PostgreSQL
+ * produces them, each chunk of whole rows is encoded and written as it arrives (back-pressure pauses
+ * the server), so no dataset is ever held in memory whole. Returns the count, size and hash of the bytes.
  */
 export async function writeDatasetFile(
   pool: Pool,
   dataset: Dataset,
-  parameters: unknown[],
+  parameters: string[],
   file: string,
-  format: CsvFormat,
+  options: WriteOptions,
 ): Promise<WrittenFile> {
-  const client = await pool.connect();
-  const cursor = client.query(new Cursor<unknown[]>(dataset.sql, parameters, { rowMode: "array" }));
+  const encode = copyTextToCsv(dataset, options.format, options.identity);
+  const preamble = csvPreamble(dataset.columns.map((column) => column.name));
+  const hash = createHash("sha256").update(preamble);
   let rows = 0;
-  let bytes = 0;
-  const hash = createHash("sha256");
-  async function* cells() {
-    for (let batch = await cursor.read(rowsPerRead); batch.length > 0; batch = await cursor.read(rowsPerRead)) {
-      for (const row of batch) {
-        rows++;
-        yield dataset.columns.map((column, index) => formatCell(row[index], column.type, format));
-      }
-    }
-  }
-  const measure = new Transform({
+  let bytes = preamble.length;
+  const toCsv = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      hash.update(chunk);
-      done(null, chunk);
+      try {
+        const encoded = encode(chunk);
+        rows += encoded.rows;
+        bytes += encoded.csv.length;
+        hash.update(encoded.csv);
+        done(null, encoded.csv);
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)));
+      }
     },
   });
+  const client = await pool.connect();
+  const out = createWriteStream(file);
+  out.write(preamble);
   try {
-    await pipeline(Readable.from(cells()), csvStringifier(dataset.columns.map((column) => column.name)), measure, createWriteStream(file));
-  } finally {
-    await cursor.close().catch(() => undefined);
-    client.release();
+    await client.query("begin read only");
+    await textOutputSettings(client);
+    await pipeline(client.query(copyTo(`copy (${inline(client, dataset, parameters)}) to stdout`)), wholeRows(), toCsv, out);
+    await client.query("commit");
+  } catch (error) {
+    out.destroy();
+    // A COPY cut short can leave the connection mid-protocol: it is closed, not returned to the pool.
+    client.release(true);
+    throw error;
   }
+  client.release();
   return { rows, bytes, sha256: hash.digest("hex") };
+}
+
+/** What fieldWriter expects of PostgreSQL's text output, and room to sort; `set local` ends with the transaction. */
+async function textOutputSettings(client: PoolClient): Promise<void> {
+  await client.query("set local datestyle = 'ISO, YMD'");
+  await client.query("set local timezone = 'UTC'");
+  // A month of user rows sorts in memory instead of in temporary files.
+  await client.query("set local work_mem = '64MB'");
+}
+
+/**
+ * COPY takes no bind parameters, so `$1`, `$2` become quoted literals. They are days the publisher
+ * computes itself (retention start, month bounds), never outside input, and escapeLiteral quotes them.
+ */
+function inline(client: PoolClient, dataset: Dataset, parameters: string[]): string {
+  // Whole-line comments go first: they may mention parameters the query does not use.
+  const sql = dataset.sql.replace(/^\s*--.*$/gm, "");
+  return sql.replace(/\$(\d+)\b/g, (placeholder, index: string) => {
+    const value = parameters[Number(index) - 1];
+    if (value === undefined) throw new Error(`The query of dataset ${dataset.name} uses ${placeholder} but was given ${parameters.length} parameter(s).`);
+    return client.escapeLiteral(value);
+  });
+}
+
+/** Whether a dataset has a person in it (a column that USER_IDENTITY applies to). */
+export function hasUserColumn(dataset: Dataset): boolean {
+  return dataset.columns.some((column) => column.type === "user");
 }

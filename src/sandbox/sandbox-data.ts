@@ -1,6 +1,7 @@
 import type { ReportKind } from "../github/index.js";
 import { addDays } from "../days.js";
 import type { ReportAnswer } from "./github-server.js";
+import { repositoryLines, teamLines } from "./sandbox-adoption.js";
 
 /** Two synthetic enterprises; one person belongs to two organizations, as happens in real tenants. */
 export const sandboxEnterprises = [
@@ -8,7 +9,7 @@ export const sandboxEnterprises = [
   { slug: "acme-sandbox", orgs: ["acme-platform"] },
 ] as const;
 
-const members: Record<string, string[]> = {
+export const members: Record<string, string[]> = {
   "octo-web": ["mona", "hubot", "octocat", "ada", "linus", "grace", "ken", "margaret"],
   "octo-data": ["ada", "alan", "barbara", "edsger", "frances", "john"],
   "acme-platform": ["wile", "road", "bugs", "daffy", "porky", "elmer", "tweety"],
@@ -19,7 +20,7 @@ const languages = ["typescript", "python", "go"] as const;
 const models = ["gpt-4.1", "claude-sonnet-4"] as const;
 
 /** Deterministic pseudo-random number in [0, 1) from a text seed (FNV-1a, then xorshift). */
-function chance(seed: string): number {
+export function chance(seed: string): number {
   let hash = 2166136261;
   for (let i = 0; i < seed.length; i++) hash = Math.imul(hash ^ seed.charCodeAt(i), 16777619);
   hash ^= hash << 13;
@@ -28,11 +29,11 @@ function chance(seed: string): number {
   return (hash >>> 0) / 4294967296;
 }
 
-function userId(login: string): number {
+export function userId(login: string): number {
   return 1000 + Math.floor(chance(`id:${login}`) * 900000);
 }
 
-function isActive(login: string, day: string): boolean {
+export function isActive(login: string, day: string): boolean {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   const rate = weekday === 0 || weekday === 6 ? 0.15 : 0.75;
   return chance(`active:${login}:${day}`) < rate;
@@ -191,6 +192,8 @@ export function sandboxReports(today: string) {
     const requested = kind.period === "1-day" ? [day ?? ""] : Array.from({ length: 28 }, (_, i) => addDays(lastDay, i - 27));
     const days = requested.filter((d) => d <= lastDay && d >= kind.firstDay && d >= addDays(today, -365));
     if (days.length === 0) return { kind: "status", status: 404 };
+    if (kind.level === "teams") return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
+    if (kind.level === "repos") return { kind: "files", files: [repositoryLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
     if (kind.level === "users") {
       const lines = days.flatMap((d) => activeUsers(logins, d).map((login) => JSON.stringify(userRecord(login, d, ownerIds))));
       // Large reports come in several files: split users over two files as GitHub does.

@@ -1,5 +1,5 @@
 import type { ReportKind } from "../../src/github/index.js";
-import { startGitHubServer, type GitHubServer, type GitHubServerOptions, type ReportAnswer } from "../../src/sandbox/github-server.js";
+import { startGitHubServer, type ExtraRoute, type GitHubServer, type GitHubServerOptions, type ReportAnswer } from "../../src/sandbox/github-server.js";
 
 export { startGitHubServer, type GitHubServer, type ReportAnswer };
 
@@ -26,6 +26,18 @@ export class ReportTable {
     this.answers.get(`${kind.scope}/${owner}/${kind.report}/${day ?? "latest"}`) ?? { kind: "status", status: 404 };
 }
 
+/** An organization with no Copilot seats and no repositories, unless a test routes those APIs itself. */
+const emptyOrganization: ExtraRoute = (_request, response, url) => {
+  const body = /^\/orgs\/[^/]+\/copilot\/billing\/seats$/.test(url.pathname)
+    ? { total_seats: 0, seats: [] }
+    : /^\/orgs\/[^/]+\/repos$/.test(url.pathname)
+      ? []
+      : undefined;
+  if (body === undefined) return false;
+  response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  return true;
+};
+
 export function startFakeGitHub(table: ReportTable, options: Omit<GitHubServerOptions, "reports"> = {}): Promise<GitHubServer> {
-  return startGitHubServer({ token: fakeToken, ...options, reports: table.source });
+  return startGitHubServer({ token: fakeToken, ...options, routes: [...(options.routes ?? []), emptyOrganization], reports: table.source });
 }

@@ -139,11 +139,13 @@ describe("faults during collection", () => {
     const { database, github } = await setUp([], table);
     const env = { BACKFILL_DAYS: "6", REPOLL_DAYS: "0" };
     const first = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env });
-    expect([first.status, first.unitsPending]).toEqual(["succeeded", 12]);
+    expect(first.status).toBe("succeeded");
+    const collected = await database.pool.query("select count(*) as days from sync_checkpoints where status = 'ok'");
+    expect(collected.rows).toEqual([{ days: 0 }]);
 
     for (const [key, answer] of goodTable().answers) table.answers.set(key, answer);
     const second = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env });
-    expect([second.status, second.unitsTotal]).toEqual(["succeeded", 12]);
+    expect(second.status).toBe("succeeded");
     expect(await dumpCopilotTables(database)).toEqual(faultFree);
   });
 
@@ -160,7 +162,7 @@ describe("faults during collection", () => {
     });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     for (let waited = 0; !github.requests.some((request) => request.path === stalledFile); waited += 50) {
-      if (waited > 30_000) throw new Error("the child never reached the stalled download");
+      if (waited > 90_000) throw new Error("the child never reached the stalled download");
       await sleep(50);
     }
     await sleep(200);
@@ -174,7 +176,7 @@ describe("faults during collection", () => {
     const resumed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(resumed.status).toBe("succeeded");
     expect(await dumpCopilotTables(database)).toEqual(faultFree);
-  });
+  }, 180_000);
 
   it("combines a user that a single users file lists twice instead of failing on the duplicate", async () => {
     const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [

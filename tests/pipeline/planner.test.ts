@@ -6,8 +6,11 @@ import { createTestDatabase, type TestDatabase } from "../support/database.js";
 const today = "2026-11-25";
 const contoso = [{ slug: "contoso", orgs: ["contoso-web"] }];
 
+const adoptionSeries = new Set(["user-teams-1-day", "repos-1-day"]);
+
+/** The usage-report units, one line each (teams and repositories have their own test). */
 function summary(units: ReportUnit[]): string[] {
-  return units.map((unit) => `${unit.scope}${unit.organization ? `/${unit.organization}` : ""} ${unit.report} ${unit.days.length === 1 ? unit.days[0] : `${unit.days[0]}..${unit.days.at(-1)} (${unit.days.length})`}`);
+  return units.filter((unit) => !adoptionSeries.has(unit.series)).map((unit) => `${unit.scope}${unit.organization ? `/${unit.organization}` : ""} ${unit.report} ${unit.days.length === 1 ? unit.days[0] : `${unit.days[0]}..${unit.days.at(-1)} (${unit.days.length})`}`);
 }
 
 describe("planning the units of a run", () => {
@@ -85,5 +88,14 @@ describe("planning the units of a run", () => {
     expect(singles.at(-1)).toBe("2026-10-26");
     const period = units.find((unit) => unit.report === "enterprise-28-day");
     expect(period?.days.at(-1)).toBe("2026-11-24");
+  });
+
+  it("plans teams and repositories as 1-day units only, repositories from their first day 2026-07-17", async () => {
+    const teams = await planUnits(database.pool, { today, enterprises: [{ slug: "contoso", orgs: [] }], backfillDays: 10, repollDays: 3 });
+    expect(teams.filter((unit) => unit.series === "user-teams-1-day").map((unit) => `${unit.report} ${unit.days.join(",")}`)).toEqual(
+      daysBetween("2026-11-15", "2026-11-24").map((day) => `user-teams-1-day ${day}`),
+    );
+    const repositories = await planUnits(database.pool, { today: "2026-07-20", enterprises: [{ slug: "contoso", orgs: [] }], backfillDays: 10, repollDays: 3 });
+    expect(repositories.filter((unit) => unit.series === "repos-1-day").map((unit) => unit.days[0])).toEqual(["2026-07-17", "2026-07-18", "2026-07-19"]);
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseSettings } from "../../src/config/index.js";
 import type { Pool } from "../../src/db/index.js";
 import { createGitHubClient, type GitHubClient } from "../../src/github/index.js";
-import { collectOrchestrator, createActivities, runLocally, type RunSummary } from "../../src/pipeline/index.js";
+import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunSummary } from "../../src/pipeline/index.js";
 import { createFolderSink, datasets } from "../../src/publish/index.js";
 import { fakeToken } from "../fakes/github-server.js";
 
@@ -19,6 +19,8 @@ export interface CollectionOptions {
   now?: Date;
   env?: Record<string, string>;
   runId?: string;
+  /** Further dependencies of the activities (archive, telemetry). */
+  dependencies?: Partial<PipelineDependencies>;
 }
 
 /** Runs the production orchestrator and activities in-process against a fake GitHub, with fast retries. */
@@ -45,6 +47,7 @@ export async function runCollection(options: CollectionOptions): Promise<RunSumm
     },
     sink: createFolderSink(outputDir),
     download: { attempts: 3, backoffMs: 5 },
+    ...options.dependencies,
   });
   const summary = await runLocally(
     collectOrchestrator,

@@ -25,7 +25,7 @@ create table sync_checkpoints (
   organization    text not null default '',       -- '' at enterprise scope
   report          text not null,                  -- the data series: the 1-day report's name, e.g. users-1-day
   day             date not null,
-  status          text not null,                  -- ok | pending | failed
+  status          text not null,                  -- ok | pending | failed | unavailable (endpoint missing)
   source_report   text,                           -- the report that last answered for this day (1-day or 28-day)
   attempts        integer not null default 0,
   records         bigint not null default 0,

@@ -1,27 +1,44 @@
+import { DefaultAzureCredential } from "@azure/identity";
 import { z } from "zod";
+import type { ReportArchive } from "../../archive/index.js";
 import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
-import { dayOf } from "../../days.js";
 import type { DownloadOptions, GitHubClient } from "../../github/index.js";
-import { publishDataset, type PublishSink } from "../../publish/index.js";
+import { publishDataset, runDay, userIdentitySource, type PublishSink } from "../../publish/index.js";
+import { createSecretSource, type SecretSource } from "../../secrets/index.js";
+import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import { activityNames } from "../orchestrator.js";
 import { planUnits } from "../planner.js";
 import { finishRun, startRun, type PublishResult } from "../run-record.js";
 import { enterpriseInput } from "../units.js";
 import { ingestReport } from "./ingest-report.js";
+import { snapshotSeats } from "./snapshot-seats.js";
+import { collectPremiumUsage } from "./collect-premium-usage.js";
+import { computeMetrics } from "./compute-metrics.js";
+import { listRepositories, syncRepositories } from "./sync-repositories.js";
+import { observedActivities } from "./with-telemetry.js";
 
 export interface PipelineDependencies {
   pool: Pool;
   settings: Settings;
   github: (enterprise: string) => GitHubClient;
   sink: PublishSink;
+  /** Where the Key Vault secret user-hash-key is read (USER_IDENTITY=hashed with KEY_VAULT_URL); by default Key Vault with DefaultAzureCredential. */
+  secrets?: SecretSource;
   download?: DownloadOptions;
   /** Called with the record count of every ingested unit, for live progress. */
   onRecords?: (count: number) => void;
+  /** Raw report archive (ARCHIVE_ACCOUNT_URL); none: files are not archived. */
+  archive?: ReportArchive;
+  /** Events and metrics of DESIGN §9 (App Insights, or console lines); none: no telemetry. */
+  telemetry?: Telemetry;
 }
 
 export type Activity = (input: unknown) => Promise<unknown>;
+
+// Seat listings are a few pages per organization; they may use the limit down to this share.
+const seatRateLimitFloorPercent = 10;
 
 const planInput = z.object({
   today: z.string(),
@@ -35,16 +52,27 @@ const publishInput = z.object({ runId: z.string(), dataset: z.string() });
 
 /** Every activity of the orchestrator, by name, built once per worker from its dependencies. */
 export function createActivities(deps: PipelineDependencies): Record<string, Activity> {
-  return {
+  let vault: SecretSource | undefined;
+  const userIdentity = userIdentitySource(deps.settings, (name) => (deps.secrets ?? (vault ??= keyVault(deps.settings))).get(name));
+  return observedActivities(deps, {
     [activityNames.startRun]: startRun(deps.pool),
     [activityNames.planUnits]: async (input) => planUnits(deps.pool, planInput.parse(input)),
     [activityNames.ingestReport]: ingestReport(deps),
+    [activityNames.snapshotSeats]: snapshotSeats({ ...deps, rateLimitFloorPercent: seatRateLimitFloorPercent }),
+    [activityNames.listRepositories]: listRepositories(deps),
+    [activityNames.syncRepositories]: syncRepositories(deps),
+    [activityNames.collectPremiumUsage]: collectPremiumUsage(deps),
+    [activityNames.computeMetrics]: computeMetrics(deps),
     [activityNames.publishDataset]: async (input): Promise<PublishResult> => {
-      const { dataset } = publishInput.parse(input);
+      const { runId, dataset } = publishInput.parse(input);
       try {
         const published = await publishDataset(deps.pool, deps.sink, dataset, {
+          runId,
+          day: await runDay(deps.pool, runId),
           format: { decimalSeparator: deps.settings.CSV_DECIMAL_SEPARATOR },
-          firstDay: retentionStart(new Date(), deps.settings.EXPORT_RETENTION_MONTHS),
+          userIdentity,
+          retentionMonths: deps.settings.EXPORT_RETENTION_MONTHS,
+          snapshots: deps.settings.EXPORT_SNAPSHOTS,
         });
         return { ok: true, ...published };
       } catch (error) {
@@ -52,10 +80,12 @@ export function createActivities(deps: PipelineDependencies): Record<string, Act
       }
     },
     [activityNames.finishRun]: finishRun(deps.pool),
-  };
+  });
 }
 
-/** The first day of the month EXPORT_RETENTION_MONTHS - 1 months before this one. */
-function retentionStart(now: Date, months: number): string {
-  return dayOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)));
+function keyVault(settings: Settings): SecretSource {
+  return createSecretSource({
+    env: process.env,
+    ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL, credential: new DefaultAzureCredential() }),
+  });
 }

@@ -9,7 +9,7 @@ import {
   type DownloadOptions,
   type GitHubClient,
 } from "../../github/index.js";
-import { aggregateRows, MalformedReportError, readReportRecords, RepeatedUserError, replaceReportDays, userRows } from "../../ingest/index.js";
+import { MalformedReportError, readReportRecords, RepeatedUserError, replaceReportDays, rowsFor } from "../../ingest/index.js";
 import { recordCheckpoints } from "../checkpoints.js";
 import { summarize } from "../error-summary.js";
 import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
@@ -68,7 +68,16 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
   const kind = findReportKind(unit.scope, unit.report);
   const owner = unit.scope === "enterprise" ? unit.enterprise : unit.organization;
   const links = await fetchReportLinks(deps.github(unit.enterprise), kind, owner, kind.period === "1-day" ? unit.days[0] : undefined);
-  if (!links.available) return { ok: true, status: "pending", records: 0, daysCollected: 0, covered: [] };
+  if (!links.available) {
+    if (kind.level === "repos" && links.status === 404 && !(await seriesEverCollected(deps.pool, unit))) {
+      // repos-1-day is newer than the other reports and missing on some plans and tenants: a 404
+      // before it ever answered means the endpoint is absent here, not that the day is late.
+      const where = unit.scope === "enterprise" ? unit.enterprise : `${unit.enterprise}/${unit.organization}`;
+      const warning = `${kind.report} is not available for ${where} (GitHub answers 404 and never answered before); repository-level Copilot metrics are skipped there until it answers.`;
+      return { ok: true, status: "unavailable", records: 0, daysCollected: 0, covered: [], warning };
+    }
+    return { ok: true, status: "pending", records: 0, daysCollected: 0, covered: [] };
+  }
   let records = 0;
   const archived = deps.archive === undefined ? undefined : archiveReportFiles(deps.archive, { ...unit, report: kind.report, firstDay: links.firstDay, lastDay: links.lastDay }, links.links.length);
   await replaceReportDays(
@@ -81,7 +90,7 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
         const bytes = archived === undefined ? download : archived.tee(fileIndex, download);
         const context = { file, fileIndex, firstDay: links.firstDay, lastDay: links.lastDay, onRecord: () => void records++ };
         const parsedRecords = readReportRecords(bytes, file);
-        await stage(kind.level === "aggregate" ? aggregateRows(parsedRecords, context) : userRows(parsedRecords, context));
+        await stage(rowsFor(kind.level)(parsedRecords, context));
       }
     },
   );
@@ -90,6 +99,14 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
   // A 28-day report may end before the newest due day: those days stay pending for the next run.
   const status = covered.length === unit.days.length ? "ok" : covered.length === 0 ? "pending" : "ok";
   return { ok: true, status, records, daysCollected: covered.length, covered };
+}
+
+async function seriesEverCollected(pool: Pool, unit: ReportUnit): Promise<boolean> {
+  const found = await pool.query(
+    "select 1 from sync_checkpoints where enterprise = $1 and scope = $2 and organization = $3 and report = $4 and status = 'ok' limit 1",
+    [unit.enterprise, unit.scope, unit.organization, unit.series],
+  );
+  return (found.rowCount ?? 0) > 0;
 }
 
 function isTransient(error: unknown): boolean {

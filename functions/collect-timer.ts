@@ -1,0 +1,13 @@
+import * as df from "durable-functions";
+import { startDailyRun } from "../src/pipeline/collect-triggers.js";
+import { functionWorker } from "../src/pipeline/function-worker.js";
+import { runClient } from "./durable-client.js";
+
+// COLLECT_SCHEDULE is NCRONTAB in UTC (Flex Consumption has no time zone setting).
+df.app.client.timer("collectTimer", {
+  schedule: functionWorker.settings().COLLECT_SCHEDULE,
+  handler: async (_timer, client, context) => {
+    const settings = functionWorker.settings();
+    await startDailyRun(runClient(client), settings, settings.ENTERPRISES, new Date(), (line) => context.log(line));
+  },
+});

@@ -1,0 +1,45 @@
+-- Stage 4: the pull requests the weeks computed need (opened, merged or reviewed in one of them, or
+-- shipped by one of their deployments), each with its first review by someone else
+-- (metrics_is_review_by_other; $1 BOT_LOGINS, lower case). The weeks computed always run from the
+-- first one to the current one (compute-metrics.ts), so "in one of them" is "since the first".
+create temporary table metric_pull_requests on commit drop as
+with
+-- the weeks computed run from the first one to the current one, per enterprise
+bounds as (
+  select enterprise, min(week)::timestamp at time zone 'UTC' as starts from metric_weeks group by enterprise
+),
+-- opened or merged since the first week
+recent as (
+  select p.*
+  from pull_requests p join bounds b on b.enterprise = p.enterprise
+  where p.created_at >= b.starts or p.merged_at >= b.starts
+),
+-- older ones reviewed since the first week, or shipped by a deployment of the weeks
+older_keys as (
+  select r.enterprise, r.repository_id, r.pull_number as number
+  from pull_request_reviews r join bounds b on b.enterprise = r.enterprise
+  where r.submitted_at >= b.starts
+  union
+  select enterprise, repository_id, number from dora_shipped
+),
+older as (
+  select p.*
+  from older_keys k
+  join pull_requests p on p.enterprise = k.enterprise and p.repository_id = k.repository_id and p.number = k.number
+  join bounds b on b.enterprise = p.enterprise
+  where p.created_at < b.starts and (p.merged_at is null or p.merged_at < b.starts)
+),
+wanted_pulls as (
+  select * from recent union all select * from older
+),
+first_reviews as (
+  select p.enterprise, p.repository_id, p.number, min(r.submitted_at) as first_review_at
+  from wanted_pulls p
+  join pull_request_reviews r on r.enterprise = p.enterprise and r.repository_id = p.repository_id and r.pull_number = p.number
+  where metrics_is_review_by_other(r.reviewer_login, r.state, r.submitted_at, p.author_login, $1::text[])
+  group by p.enterprise, p.repository_id, p.number
+)
+select p.enterprise, p.repository_id, p.number, p.author_id, p.author_login, p.title, p.head_ref, p.base_ref,
+       p.created_at, p.merged_at, p.first_commit_at, p.additions, p.deletions, f.first_review_at
+from wanted_pulls p
+left join first_reviews f on f.enterprise = p.enterprise and f.repository_id = p.repository_id and f.number = p.number

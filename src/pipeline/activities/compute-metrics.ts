@@ -1,0 +1,28 @@
+import type { Settings } from "../../config/index.js";
+import type { Pool } from "../../db/index.js";
+import { computeWeeklyMetrics, metricDefinitions } from "../../metrics/index.js";
+import { summarize } from "../error-summary.js";
+import { computeMetricsInput, type CollectionResult } from "../repository-shards.js";
+
+/**
+ * DORA and velocity for the weeks this run's changes reach (set-based SQL, one transaction). A
+ * failure is returned: the changes stay unmarked, so the next run's computation covers them.
+ */
+export function computeMetrics(deps: { pool: Pool; settings: Settings }) {
+  return async (input: unknown): Promise<CollectionResult> => {
+    const parsed = computeMetricsInput.safeParse(input);
+    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
+    try {
+      await computeWeeklyMetrics(deps.pool, {
+        enterprises: parsed.data.enterprises,
+        today: parsed.data.today,
+        copilotFrom: parsed.data.copilotFrom,
+        full: parsed.data.full,
+        definitions: metricDefinitions(deps.settings),
+      });
+      return { ok: true, status: "ok", records: 0 };
+    } catch (error) {
+      return { ok: false, error: summarize(error) };
+    }
+  };
+}

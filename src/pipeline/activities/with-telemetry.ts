@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { redact, telemetryEvents, telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
+import { activityNames } from "../orchestrator.js";
+import type { PublishResult, RunSummary } from "../run-record.js";
+import { reportUnit, unitLabel, type UnitResult } from "../units.js";
+import type { Activity } from "./index.js";
+
+// Every activity input that belongs to a run carries its id; it is the run's operation id, so one
+// run's telemetry from every worker joins up (the orchestration instance id in Azure).
+const runOf = z.object({ runId: z.string() });
+
+export interface TelemetrySources {
+  /** The highest share of the GitHub rate limit this worker has seen an enterprise's token use; undefined for an unknown enterprise. */
+  rateLimitUsedPercent(enterprise: string): number | undefined;
+}
+
+/** The activities as they are when the dependencies bring no telemetry, else observed by it. */
+export function observedActivities(
+  deps: { telemetry?: Telemetry; github: (enterprise: string) => { peakRateLimitUsedPercent(): number } },
+  activities: Record<string, Activity>,
+): Record<string, Activity> {
+  if (deps.telemetry === undefined) return activities;
+  const known = (enterprise: string) => {
+    try {
+      return deps.github(enterprise);
+    } catch {
+      // A unit of an enterprise no longer configured: its own result already says so.
+      return undefined;
+    }
+  };
+  return withTelemetry(activities, deps.telemetry, { rateLimitUsedPercent: (enterprise) => known(enterprise)?.peakRateLimitUsedPercent() });
+}
+
+/**
+ * The activities with the telemetry of DESIGN §9 around them: UnitFailed and the records and rate
+ * limit metrics after each unit, PublishCompleted after each dataset, CollectionRunCompleted and
+ * the run duration after finishRun, and an exception for whatever an activity throws. A thrown
+ * error leaves the activity with a redacted message only, as the Functions host logs it.
+ */
+export function withTelemetry(activities: Record<string, Activity>, telemetry: Telemetry, sources: TelemetrySources): Record<string, Activity> {
+  const observers: Record<string, (run: Telemetry, input: unknown, output: unknown) => void | Promise<void>> = {
+    [activityNames.ingestReport]: (run, input, output) => observeUnit(run, input, output as UnitResult, sources),
+    [activityNames.publishDataset]: (run, _input, output) => observePublish(run, output as PublishResult),
+    [activityNames.finishRun]: async (run, _input, output) => {
+      observeRun(run, output as RunSummary);
+      // The last activity of a run: what is buffered goes out before the worker may be recycled.
+      // Telemetry that cannot be sent must not fail the run.
+      await run.flush().catch(() => undefined);
+    },
+  };
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, activity]) => {
+      const observe = observers[name];
+      const observed: Activity = async (input) => {
+        const run = operationOf(telemetry, input);
+        let output: unknown;
+        try {
+          output = await activity(input);
+        } catch (error) {
+          run.exception(error, { errorClass: error instanceof Error ? error.name : typeof error });
+          throw redactedError(error);
+        }
+        await observe?.(run, input, output);
+        return output;
+      };
+      return [name, observed];
+    }),
+  );
+}
+
+function operationOf(telemetry: Telemetry, input: unknown): Telemetry {
+  const run = runOf.safeParse(input);
+  return run.success ? telemetry.withOperation(run.data.runId) : telemetry;
+}
+
+function observeUnit(run: Telemetry, input: unknown, result: UnitResult, sources: TelemetrySources): void {
+  const parsed = reportUnit.safeParse(input);
+  const unit = parsed.success ? unitLabel(parsed.data) : "invalid unit";
+  const enterprise = parsed.success ? parsed.data.enterprise : "";
+  const usedPercent = parsed.success ? sources.rateLimitUsedPercent(enterprise) : undefined;
+  if (usedPercent !== undefined) run.metric(telemetryMetrics.rateLimitUsedPercent, usedPercent, { enterprise });
+  if (result.ok) {
+    run.metric(telemetryMetrics.recordsIngested, result.records, { enterprise, report: parsed.success ? parsed.data.report : "" });
+    return;
+  }
+  const { errorClass, message } = result.error;
+  run.event(telemetryEvents.unitFailed, { unit, errorClass, message });
+  // The original error stayed in the activity; its class and message are what crossed over.
+  const exception = new Error(message);
+  exception.name = errorClass;
+  exception.stack = `${errorClass}: ${message}`;
+  run.exception(exception, { unit, errorClass });
+}
+
+function observePublish(run: Telemetry, result: PublishResult): void {
+  run.event(
+    telemetryEvents.publishCompleted,
+    result.ok
+      ? { dataset: result.dataset, status: "succeeded", files: result.files, rows: result.rows, skipped: result.skipped }
+      : { dataset: result.dataset, status: "failed", errorClass: result.error.errorClass, message: result.error.message },
+  );
+}
+
+function observeRun(run: Telemetry, summary: RunSummary): void {
+  const durationSeconds = Math.max(0, (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000);
+  // The alert rules read status and durationSeconds from customDimensions: they are properties.
+  run.event(telemetryEvents.collectionRunCompleted, {
+    status: summary.status,
+    durationSeconds,
+    unitsTotal: summary.unitsTotal,
+    unitsOk: summary.unitsOk,
+    unitsPending: summary.unitsPending,
+    unitsFailed: summary.unitsFailed,
+    records: summary.records,
+    freshness: JSON.stringify(summary.freshness),
+  });
+  run.metric(telemetryMetrics.runDurationSeconds, durationSeconds);
+}
+
+function redactedError(error: unknown): Error {
+  const safe = new Error(redact(error instanceof Error ? error.message : String(error)));
+  safe.name = error instanceof Error ? error.name : "Error";
+  if (error instanceof Error && error.stack !== undefined) safe.stack = redact(error.stack);
+  return safe;
+}

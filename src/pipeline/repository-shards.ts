@@ -1,0 +1,52 @@
+import { z } from "zod";
+import type { ErrorSummary } from "./units.js";
+
+// The small JSON of the repository, premium-usage and metrics activities (it crosses the
+// orchestrator boundary, so the activity side parses it again).
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** Repositories per syncRepositories activity: an incremental shard takes seconds, a first sync minutes. */
+export const repositoriesPerShard = 25;
+
+export const organizationInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organization: z.string() });
+export type OrganizationInput = z.infer<typeof organizationInput>;
+
+/** Shard `shard` of `shards` of an organization: the repositories whose id % shards = shard. */
+export const repositoryShard = organizationInput.extend({ shard: z.number().int().min(0), shards: z.number().int().min(1) });
+export type RepositoryShard = z.infer<typeof repositoryShard>;
+
+export const premiumUsageInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organizations: z.array(z.string()), today: day });
+export type PremiumUsageInput = z.infer<typeof premiumUsageInput>;
+
+export const computeMetricsInput = z.object({
+  runId: z.string().optional(),
+  enterprises: z.array(z.string()),
+  today: day,
+  /** The earliest Copilot day this run collected: velocity's Copilot columns of its week onwards are recomputed. */
+  copilotFrom: day.optional(),
+  /** Recompute every week, not only those the changes reach. */
+  full: z.boolean().optional(),
+});
+export type ComputeMetricsInput = z.infer<typeof computeMetricsInput>;
+
+/** What a repository-listing unit returns: how many shards the organization's repositories make. */
+export type RepositoryListResult =
+  | { ok: true; status: "ok" | "pending"; records: number; repositories: number; shards: number }
+  | { ok: false; error: ErrorSummary };
+
+/**
+ * What the shard, premium-usage and metrics units return. `pending`: the rate budget or the time ran
+ * out and the rest is carried to the next run; `unavailable`: GitHub has no such data for the scope.
+ */
+export type CollectionResult =
+  | { ok: true; status: "ok" | "pending" | "unavailable"; records: number; warning?: string }
+  | { ok: false; error: ErrorSummary };
+
+export function shardLabel(shard: RepositoryShard): string {
+  return `${shard.enterprise}/${shard.organization} repositories ${shard.shard + 1}/${shard.shards}`;
+}
+
+export function shardCount(repositories: number): number {
+  return Math.ceil(repositories / repositoriesPerShard);
+}

@@ -1,0 +1,129 @@
+import { randomBytes, randomInt } from "node:crypto";
+import type { Pool, PoolClient } from "../db/index.js";
+import type { Dataset } from "./datasets.js";
+import { publishManifest } from "./publish-manifest.js";
+import type { PublishSink } from "./sink.js";
+import { hasUserColumn } from "./write-dataset.js";
+
+/**
+ * A table that names people. `pseudonymise` where counts over people must stay right after the
+ * erasure (active users, team and velocity sums): the person's login and id become a random
+ * pseudonym that no key or table links back to them. `delete` where the rows only describe the person.
+ * A new table with a login or user id column belongs here; tests/publish/forget-user.test.ts fails
+ * until it is.
+ */
+export interface UserTable {
+  table: string;
+  /** The GitHub user id column; absent where the table keeps only the login. */
+  idColumn?: string;
+  loginColumn: string;
+  erase: "pseudonymise" | "delete";
+}
+
+// Every table here keeps counts over people (active users, seats, team sums, DORA and velocity,
+// premium request amounts), so each is pseudonymised: the totals stay, the person goes.
+export const userTables: UserTable[] = [
+  { table: "copilot_user_daily", idColumn: "user_id", loginColumn: "user_login", erase: "pseudonymise" },
+  { table: "copilot_user_teams", idColumn: "user_id", loginColumn: "user_login", erase: "pseudonymise" },
+  { table: "copilot_seats", idColumn: "user_id", loginColumn: "user_login", erase: "pseudonymise" },
+  { table: "copilot_premium_usage", loginColumn: "user_login", erase: "pseudonymise" },
+  { table: "pull_requests", idColumn: "author_id", loginColumn: "author_login", erase: "pseudonymise" },
+  { table: "pull_request_reviews", idColumn: "reviewer_id", loginColumn: "reviewer_login", erase: "pseudonymise" },
+  { table: "commits", idColumn: "author_id", loginColumn: "author_login", erase: "pseudonymise" },
+  { table: "velocity_weekly", idColumn: "developer_id", loginColumn: "developer", erase: "pseudonymise" },
+];
+
+export interface ForgetUserResult {
+  /** The GitHub user ids found for the login (several when the login changed hands). */
+  userIds: number[];
+  tables: Array<{ table: string; erase: UserTable["erase"]; rows: number }>;
+  /** Dated snapshots of datasets with people in them, deleted: they cannot be regenerated. */
+  snapshotsRemoved: number;
+}
+
+interface Pseudonym {
+  id: number;
+  login: string;
+}
+
+/**
+ * Erases a person for a data-protection request: every user-level table in one transaction, then
+ * the archived snapshots of the datasets with people in them (history cannot be rewritten, so they
+ * go). The caller republishes those datasets afterwards, which rewrites every partition that named
+ * the person. Logins compare case-insensitively, as on GitHub.
+ */
+export async function forgetUser(pool: Pool, sink: PublishSink, login: string, datasets: Dataset[]): Promise<ForgetUserResult> {
+  const client = await pool.connect();
+  let result: ForgetUserResult;
+  try {
+    await client.query("begin");
+    result = await eraseRows(client, login);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  const manifest = publishManifest(pool, sink.description);
+  for (const dataset of datasets.filter(hasUserColumn)) {
+    for (const snapshot of (await manifest.entries(dataset.name, "snapshot")).keys()) {
+      await sink.remove(snapshot);
+      await manifest.drop(snapshot);
+      result.snapshotsRemoved += 1;
+    }
+  }
+  return result;
+}
+
+async function eraseRows(client: PoolClient, login: string): Promise<ForgetUserResult> {
+  const existing = await client.query<{ table: string }>(
+    "select table_name as table from information_schema.tables where table_schema = current_schema() and table_name = any($1)",
+    [userTables.map((table) => table.table)],
+  );
+  const tables = userTables.filter((table) => existing.rows.some((row) => row.table === table.table));
+  const ids = new Set<number>();
+  for (const table of tables) {
+    if (table.idColumn === undefined) continue;
+    const found = await client.query<{ id: number }>(
+      `select distinct ${quote(table.idColumn)}::bigint as id from ${quote(table.table)} where lower(${quote(table.loginColumn)}) = lower($1)`,
+      [login],
+    );
+    for (const row of found.rows) ids.add(Number(row.id));
+  }
+  const userIds = [...ids].sort((a, b) => a - b);
+  // One pseudonym per person (per id), the same in every table, so distinct counts stay right.
+  const pseudonyms = new Map(userIds.map((id) => [id, newPseudonym()]));
+  const loginPseudonym = pseudonyms.get(userIds.at(-1) ?? Number.NaN) ?? newPseudonym();
+  const result: ForgetUserResult = { userIds, tables: [], snapshotsRemoved: 0 };
+  for (const table of tables) {
+    const [t, idColumn, loginColumn] = [quote(table.table), table.idColumn && quote(table.idColumn), quote(table.loginColumn)];
+    let rows = 0;
+    if (table.erase === "delete") {
+      const idMatch = idColumn === undefined ? "" : ` or ${idColumn} = any($2::bigint[])`;
+      const deleted = await client.query(`delete from ${t} where lower(${loginColumn}) = lower($1)${idMatch}`, idColumn === undefined ? [login] : [login, userIds]);
+      rows = deleted.rowCount ?? 0;
+    } else {
+      if (idColumn !== undefined) {
+        for (const [id, pseudonym] of pseudonyms) {
+          const updated = await client.query(`update ${t} set ${idColumn} = $2, ${loginColumn} = $3 where ${idColumn} = $1`, [id, pseudonym.id, pseudonym.login]);
+          rows += updated.rowCount ?? 0;
+        }
+      }
+      // Rows with the login but no id known to any table (or a table without ids).
+      const updated = await client.query(`update ${t} set ${loginColumn} = $2 where lower(${loginColumn}) = lower($1)`, [login, loginPseudonym.login]);
+      rows += updated.rowCount ?? 0;
+    }
+    result.tables.push({ table: table.table, erase: table.erase, rows });
+  }
+  return result;
+}
+
+/** Random, so not recomputable from the login or id; a negative id never collides with GitHub's. */
+function newPseudonym(): Pseudonym {
+  return { id: -randomInt(1, 2 ** 47), login: `forgotten-${randomBytes(6).toString("hex")}` };
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,429 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ExtraRoute } from "./github-server.js";
+
+// GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
+// pagination, ETags with 304, the 1,000-result cap of `created` queries, 404 for a vanished
+// repository and 409 for an empty one, and premium request usage.
+
+export interface FakeUser {
+  id: number;
+  login: string;
+}
+
+export interface FakeCommit {
+  sha: string;
+  parents: string[];
+  author: FakeUser | null;
+  authoredAt: string;
+  committedAt: string;
+}
+
+export interface FakeReview {
+  id: number;
+  user: FakeUser | null;
+  state: string;
+  submittedAt: string;
+}
+
+export interface FakePullRequest {
+  number: number;
+  user: FakeUser | null;
+  title: string;
+  head: string;
+  base: string;
+  state: "open" | "closed";
+  createdAt: string;
+  updatedAt: string;
+  closedAt?: string;
+  mergedAt?: string;
+  mergeCommitSha?: string;
+  additions?: number;
+  deletions?: number;
+  /** The pull request's commits, oldest first. */
+  commits?: string[];
+  reviews?: FakeReview[];
+}
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  createdAt: string;
+  statuses: Array<{ id: number; state: string; createdAt: string }>;
+}
+
+export interface FakeWorkflowRun {
+  id: number;
+  workflowId: number;
+  name: string;
+  path: string;
+  headBranch: string;
+  headSha: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  labels: string[];
+  state: "open" | "closed";
+  createdAt: string;
+  updatedAt: string;
+  closedAt?: string;
+  /** The issues endpoint lists pull requests too. */
+  isPullRequest?: boolean;
+}
+
+export interface FakeRepository {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  archived?: boolean;
+  createdAt: string;
+  /** Still in the organization's list, but its own endpoints answer 404 (deleted or hidden since). */
+  gone?: boolean;
+  /** Not in the organization's list any more. */
+  unlisted?: boolean;
+  /** The default branch's head; no head: an empty repository (409 on commits). */
+  head?: string;
+  /** Every commit GitHub knows in the repository, on the branch or not (force-pushed ones too). */
+  commits: FakeCommit[];
+  pulls: FakePullRequest[];
+  deployments: FakeDeployment[];
+  runs: FakeWorkflowRun[];
+  issues: FakeIssue[];
+}
+
+export interface FakePremiumItem {
+  product: string;
+  sku: string;
+  model: string;
+  unitType: string;
+  pricePerUnit: number;
+  grossQuantity: number;
+  grossAmount: number;
+  discountQuantity: number;
+  discountAmount: number;
+  netQuantity: number;
+  netAmount: number;
+}
+
+export interface FakeRepositoryData {
+  repositories: FakeRepository[];
+  /** Premium request usage of an enterprise or organization for a day; undefined answers 404. */
+  premiumUsage?: (scope: "enterprise" | "organization", owner: string, day: string) => FakePremiumItem[] | undefined;
+}
+
+export interface ServedRequest {
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
+
+/** GitHub's cap on what a `created`-filtered workflow run query can page through. */
+const searchCap = 1000;
+
+/**
+ * The routes, reading `data` on every request (a test changes it between runs). `served` lists
+ * every answer with its status, so a test can see which requests a 304 answered.
+ */
+export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute[]; served: ServedRequest[] } {
+  const served: ServedRequest[] = [];
+  const route: ExtraRoute = (request, response, url) => {
+    if (request.method !== "GET") return false;
+    const answer = answerFor(data, url);
+    if (answer === undefined) return false;
+    const query = Object.fromEntries(url.searchParams);
+    if (answer.kind === "error") {
+      served.push({ path: url.pathname, query, status: answer.status });
+      send(response, answer.status, answer.body);
+      return true;
+    }
+    const page = paginate(answer, url, request);
+    const text = JSON.stringify(page.body);
+    const etag = `W/"${createHash("sha1").update(text).digest("hex")}"`;
+    if (request.headers["if-none-match"] === etag) {
+      served.push({ path: url.pathname, query, status: 304 });
+      response.writeHead(304, { etag }).end();
+      return true;
+    }
+    served.push({ path: url.pathname, query, status: 200 });
+    send(response, 200, page.body, { etag, ...(page.link === undefined ? {} : { link: page.link }) });
+    return true;
+  };
+  return { routes: [route], served };
+}
+
+type Answer =
+  | { kind: "list"; items: unknown[]; wrap?: (items: unknown[]) => unknown; perPageDefault?: number; cap?: number }
+  | { kind: "single"; body: unknown }
+  | { kind: "error"; status: number; body: unknown };
+
+function notFound(): Answer {
+  return { kind: "error", status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+}
+
+function answerFor(data: FakeRepositoryData, url: URL): Answer | undefined {
+  const path = decodeURIComponent(url.pathname);
+  const q = url.searchParams;
+  const org = /^\/orgs\/([^/]+)\/repos$/.exec(path);
+  if (org !== null) {
+    const repos = data.repositories.filter((repo) => repo.owner === org[1] && repo.unlisted !== true).sort((a, b) => a.name.localeCompare(b.name));
+    return { kind: "list", items: repos.map(repositoryJson) };
+  }
+  const premium = /^\/(enterprises|organizations)\/([^/]+)\/settings\/billing\/premium_request\/usage$/.exec(path);
+  if (premium !== null) {
+    const day = `${q.get("year")}-${String(q.get("month")).padStart(2, "0")}-${String(q.get("day")).padStart(2, "0")}`;
+    const scope = premium[1] === "enterprises" ? "enterprise" : "organization";
+    const items = data.premiumUsage?.(scope, premium[2]!, day);
+    if (items === undefined) return notFound();
+    return { kind: "single", body: { timePeriod: { year: Number(q.get("year")), month: Number(q.get("month")), day: Number(q.get("day")) }, [scope]: premium[2], usageItems: items } };
+  }
+  const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+  if (repoMatch === null) return undefined;
+  const repo = data.repositories.find((candidate) => candidate.owner === repoMatch[1] && candidate.name === repoMatch[2]);
+  if (repo === undefined || repo.gone === true) return notFound();
+  return repositoryAnswer(repo, repoMatch[3] ?? "", q);
+}
+
+function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams): Answer {
+  const commitsBySha = new Map(repo.commits.map((commit) => [commit.sha, commit]));
+  let match: RegExpExecArray | null;
+  if (rest === "/pulls") {
+    const state = q.get("state") ?? "open";
+    const pulls = repo.pulls.filter((pr) => state === "all" || pr.state === state);
+    const key = q.get("sort") === "updated" ? (pr: FakePullRequest) => pr.updatedAt : (pr: FakePullRequest) => pr.createdAt;
+    const direction = q.get("direction") ?? (q.get("sort") === "updated" ? "asc" : "desc");
+    pulls.sort((a, b) => (direction === "desc" ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))) || b.number - a.number);
+    return { kind: "list", items: pulls.map((pr) => pullJson(repo, pr)) };
+  }
+  if ((match = /^\/pulls\/(\d+)$/.exec(rest)) !== null) {
+    const pr = repo.pulls.find((candidate) => candidate.number === Number(match![1]));
+    return pr === undefined ? notFound() : { kind: "single", body: { ...pullJson(repo, pr), additions: pr.additions ?? 0, deletions: pr.deletions ?? 0 } };
+  }
+  if ((match = /^\/pulls\/(\d+)\/(reviews|commits)$/.exec(rest)) !== null) {
+    const pr = repo.pulls.find((candidate) => candidate.number === Number(match![1]));
+    if (pr === undefined) return notFound();
+    if (match[2] === "reviews") return { kind: "list", items: (pr.reviews ?? []).map(reviewJson) };
+    return { kind: "list", items: (pr.commits ?? []).map((sha) => commitsBySha.get(sha)).filter((c) => c !== undefined).map(commitJson) };
+  }
+  if (rest === "/commits") {
+    if (repo.head === undefined) return { kind: "error", status: 409, body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest" } };
+    const since = q.get("since");
+    const onBranch = [...ancestors(repo, repo.head)].map((sha) => commitsBySha.get(sha)!).filter((commit) => since === null || commit.committedAt >= since);
+    onBranch.sort((a, b) => b.committedAt.localeCompare(a.committedAt));
+    return { kind: "list", items: onBranch.map(commitJson) };
+  }
+  if ((match = /^\/commits\/([^/]+)$/.exec(rest)) !== null) {
+    const commit = commitsBySha.get(match[1]!);
+    return commit === undefined ? { kind: "error", status: 422, body: { message: `No commit found for SHA: ${match[1]}` } } : { kind: "single", body: commitJson(commit) };
+  }
+  if ((match = /^\/compare\/([^.]+)\.\.\.(.+)$/.exec(rest)) !== null) {
+    const [, base, head] = match;
+    if (!commitsBySha.has(base!) || !commitsBySha.has(head!)) return notFound();
+    const fromBase = ancestors(repo, base!);
+    const fromHead = ancestors(repo, head!);
+    const ahead = [...fromHead].filter((sha) => !fromBase.has(sha)).map((sha) => commitsBySha.get(sha)!);
+    ahead.sort((a, b) => a.committedAt.localeCompare(b.committedAt));
+    const status = base === head ? "identical" : fromBase.has(head!) ? "behind" : fromHead.has(base!) ? "ahead" : "diverged";
+    return {
+      kind: "list",
+      items: ahead.map(commitJson),
+      perPageDefault: 250,
+      wrap: (items) => ({ status, ahead_by: ahead.length, behind_by: [...fromBase].filter((sha) => !fromHead.has(sha)).length, total_commits: ahead.length, commits: items, files: [] }),
+    };
+  }
+  if (rest === "/deployments") {
+    return { kind: "list", items: [...repo.deployments].sort((a, b) => b.id - a.id).map(deploymentJson) };
+  }
+  if ((match = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) !== null) {
+    const deployment = repo.deployments.find((candidate) => candidate.id === Number(match![1]));
+    if (deployment === undefined) return notFound();
+    return { kind: "list", items: [...deployment.statuses].sort((a, b) => b.id - a.id).map((s) => ({ id: s.id, state: s.state, created_at: s.createdAt, updated_at: s.createdAt })) };
+  }
+  if (rest === "/actions/runs") {
+    const created = q.get("created");
+    const runs = repo.runs.filter((run) => created === null || inCreatedRange(run.createdAt, created));
+    runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+    const total = runs.length;
+    return {
+      kind: "list",
+      items: runs.map(runJson),
+      ...(created === null ? {} : { cap: searchCap }),
+      wrap: (items) => ({ total_count: total, workflow_runs: items }),
+    };
+  }
+  if (rest === "/issues") {
+    const labels = (q.get("labels") ?? "").split(",").filter((label) => label !== "").map((label) => label.toLowerCase());
+    const state = q.get("state") ?? "open";
+    const since = q.get("since");
+    const issues = repo.issues.filter(
+      (issue) =>
+        (state === "all" || issue.state === state) &&
+        labels.every((label) => issue.labels.some((own) => own.toLowerCase() === label)) &&
+        (since === null || issue.updatedAt >= since),
+    );
+    const direction = q.get("direction") ?? "desc";
+    issues.sort((a, b) => (direction === "asc" ? a.updatedAt.localeCompare(b.updatedAt) : b.updatedAt.localeCompare(a.updatedAt)) || a.number - b.number);
+    return { kind: "list", items: issues.map(issueJson) };
+  }
+  return notFound();
+}
+
+function paginate(answer: Answer, url: URL, request: IncomingMessage): { body: unknown; link?: string } {
+  if (answer.kind !== "list") return { body: answer.body };
+  const perPage = Math.min(Number(url.searchParams.get("per_page") ?? answer.perPageDefault ?? 30), answer.perPageDefault ?? 100);
+  const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+  const reachable = answer.cap === undefined ? answer.items : answer.items.slice(0, answer.cap);
+  const items = reachable.slice((page - 1) * perPage, page * perPage);
+  const body = answer.wrap === undefined ? items : answer.wrap(items);
+  const lastPage = Math.max(1, Math.ceil(reachable.length / perPage));
+  if (lastPage <= 1) return { body };
+  const link = (n: number, rel: string) => {
+    const next = new URL(url.pathname + url.search, `http://${request.headers.host}`);
+    next.searchParams.set("page", String(n));
+    return `<${next.toString()}>; rel="${rel}"`;
+  };
+  const parts = [...(page < lastPage ? [link(page + 1, "next"), link(lastPage, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
+  return { body, ...(parts.length === 0 ? {} : { link: parts.join(", ") }) };
+}
+
+/** `>=T`, `<=T`, `A..B` (both ends included), or a single day. */
+function inCreatedRange(createdAt: string, filter: string): boolean {
+  const moment = Date.parse(createdAt);
+  const at = (text: string, end: boolean) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T${end ? "23:59:59" : "00:00:00"}Z` : text);
+  if (filter.startsWith(">=")) return moment >= at(filter.slice(2), false);
+  if (filter.startsWith("<=")) return moment <= at(filter.slice(2), true);
+  const [from, to] = filter.split("..");
+  if (to === undefined) return moment >= at(from!, false) && moment <= at(from!, true);
+  return moment >= at(from!, false) && moment <= at(to, true);
+}
+
+function ancestors(repo: FakeRepository, sha: string): Set<string> {
+  const byId = new Map(repo.commits.map((commit) => [commit.sha, commit]));
+  const seen = new Set<string>();
+  const stack = [sha];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (seen.has(next) || !byId.has(next)) continue;
+    seen.add(next);
+    stack.push(...byId.get(next)!.parents);
+  }
+  return seen;
+}
+
+function userJson(user: FakeUser | null) {
+  return user === null ? null : { id: user.id, login: user.login, type: user.login.endsWith("[bot]") ? "Bot" : "User" };
+}
+
+function repositoryJson(repo: FakeRepository) {
+  return {
+    id: repo.id,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    owner: { login: repo.owner },
+    default_branch: repo.defaultBranch,
+    archived: repo.archived ?? false,
+    fork: false,
+    visibility: "private",
+    created_at: repo.createdAt,
+    pushed_at: repo.createdAt,
+  };
+}
+
+function pullJson(repo: FakeRepository, pr: FakePullRequest) {
+  return {
+    id: repo.id * 100_000 + pr.number,
+    number: pr.number,
+    state: pr.state,
+    title: pr.title,
+    user: userJson(pr.user),
+    draft: false,
+    created_at: pr.createdAt,
+    updated_at: pr.updatedAt,
+    closed_at: pr.closedAt ?? null,
+    merged_at: pr.mergedAt ?? null,
+    // GitHub fills it for open pull requests too (a test merge).
+    merge_commit_sha: pr.mergeCommitSha ?? "0000000000000000000000000000000000000000",
+    head: { ref: pr.head },
+    base: { ref: pr.base },
+  };
+}
+
+function reviewJson(review: FakeReview) {
+  return { id: review.id, user: userJson(review.user), state: review.state, submitted_at: review.submittedAt };
+}
+
+function commitJson(commit: FakeCommit) {
+  return {
+    sha: commit.sha,
+    commit: {
+      author: { name: commit.author?.login ?? "someone", date: commit.authoredAt },
+      committer: { name: "GitHub", date: commit.committedAt },
+      message: `commit ${commit.sha}`,
+    },
+    author: userJson(commit.author),
+    committer: null,
+    parents: commit.parents.map((sha) => ({ sha })),
+  };
+}
+
+function deploymentJson(deployment: FakeDeployment) {
+  const latest = deployment.statuses.reduce((last, status) => (status.createdAt > last ? status.createdAt : last), deployment.createdAt);
+  return {
+    id: deployment.id,
+    sha: deployment.sha,
+    ref: deployment.ref,
+    task: "deploy",
+    environment: deployment.environment,
+    creator: { id: 1, login: "deployer" },
+    created_at: deployment.createdAt,
+    updated_at: latest,
+  };
+}
+
+function runJson(run: FakeWorkflowRun) {
+  return {
+    id: run.id,
+    workflow_id: run.workflowId,
+    name: run.name,
+    path: run.path,
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    event: run.event,
+    status: run.status,
+    conclusion: run.conclusion,
+    run_attempt: 1,
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    run_started_at: run.createdAt,
+  };
+}
+
+function issueJson(issue: FakeIssue) {
+  return {
+    id: 90_000 + issue.number,
+    number: issue.number,
+    title: issue.title,
+    state: issue.state,
+    labels: issue.labels.map((name) => ({ name })),
+    user: { id: 5, login: "reporter" },
+    created_at: issue.createdAt,
+    updated_at: issue.updatedAt,
+    closed_at: issue.closedAt ?? null,
+    ...(issue.isPullRequest === true ? { pull_request: { url: "https://api.github.com/pulls/1" } } : {}),
+  };
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)), ...headers });
+  response.end(text);
+}

@@ -1,0 +1,100 @@
+import type { ServerResponse } from "node:http";
+import { addDays } from "../days.js";
+import type { ExtraRoute } from "./github-server.js";
+import { chance, isActive, members, userId } from "./sandbox-data.js";
+
+// Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
+// of user-teams-1-day, so "tiny" and "toons" exist here but never appear in a report.
+const teams: Record<string, Array<{ id: number; slug: string; members: string[] }>> = {
+  "octo-web": [
+    { id: 101, slug: "frontend", members: ["mona", "hubot", "octocat", "ada", "linus", "grace"] },
+    { id: 102, slug: "platform", members: ["ada", "linus", "grace", "ken", "margaret"] },
+    { id: 103, slug: "tiny", members: ["mona", "ken", "margaret"] },
+  ],
+  "octo-data": [{ id: 201, slug: "data-eng", members: ["ada", "alan", "barbara", "edsger", "frances"] }],
+  "acme-platform": [
+    { id: 301, slug: "road-runners", members: ["wile", "road", "bugs", "daffy", "porky"] },
+    { id: 302, slug: "toons", members: ["tweety", "elmer", "bugs"] },
+  ],
+};
+
+const repositories: Record<string, string[]> = {
+  "octo-web": ["octo-web/web-app", "octo-web/design-system"],
+  "octo-data": ["octo-data/pipelines"],
+  "acme-platform": ["acme-platform/rockets", "acme-platform/anvils"],
+};
+
+/** Seated people who never use Copilot: the usage reports never name them. */
+const idleSeats: Record<string, string[]> = { "octo-web": ["dormant-dev"], "octo-data": [], "acme-platform": ["coyote-intern"] };
+
+/** user-teams-1-day lines of the given organizations on `day`, teams under five members left out. */
+export function teamLines(orgs: readonly string[], day: string, ownerIds: { enterprise_id?: string; organization_id?: string }): string {
+  const lines = orgs.flatMap((org) =>
+    (teams[org] ?? [])
+      .filter((team) => team.members.length >= 5)
+      .flatMap((team) => team.members.map((login) => JSON.stringify({ user_id: userId(login), user_login: login, day, ...ownerIds, team_id: team.id, slug: team.slug }))),
+  );
+  return lines.map((line) => `${line}\n`).join("");
+}
+
+/** repos-1-day lines: Copilot pull-request figures per repository with activity on `day`. */
+export function repositoryLines(orgs: readonly string[], day: string, ownerIds: { enterprise_id?: string; organization_id?: string }): string {
+  const lines = orgs.flatMap((org) =>
+    (repositories[org] ?? []).flatMap((repository) => {
+      const created = Math.floor(chance(`prs:${repository}:${day}`) * 6);
+      if (created === 0) return [];
+      const merged = Math.floor(created * 0.7);
+      return [JSON.stringify({
+        day, ...ownerIds, repository, repo_visibility: repository.endsWith("design-system") ? "internal" : "private",
+        pull_requests: {
+          total_created: created, total_reviewed: created, total_merged: merged,
+          total_created_by_copilot: Math.floor(created / 2), total_reviewed_by_copilot: created - 1,
+          ...(merged > 0 ? { median_minutes_to_merge: 60 + Math.floor(chance(`merge:${repository}:${day}`) * 600) } : {}),
+        },
+      })];
+    }),
+  );
+  return lines.map((line) => `${line}\n`).join("");
+}
+
+const seatsPerPage = 4;
+
+/** GET /orgs/{org}/copilot/billing/seats, paginated with `link` headers as GitHub does. */
+export function sandboxSeatRoute(today: string): ExtraRoute {
+  return (_request, response, url) => {
+    const match = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
+    if (match === null) return false;
+    const org = decodeURIComponent(match[1]!);
+    if (members[org] === undefined) return json(response, 404, { message: "Not Found" }), true;
+    const holders = [...(members[org] ?? []), ...(idleSeats[org] ?? [])];
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
+    const perPage = Math.min(Number(url.searchParams.get("per_page") ?? seatsPerPage), seatsPerPage);
+    const pages = Math.ceil(holders.length / perPage);
+    const seats = holders.slice((page - 1) * perPage, page * perPage).map((login) => seat(org, login, today));
+    const headers: Record<string, string> = {};
+    if (page < pages) headers["link"] = `<${url.origin}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next", <${url.origin}${url.pathname}?per_page=${perPage}&page=${pages}>; rel="last"`;
+    json(response, 200, { total_seats: holders.length, seats }, headers);
+    return true;
+  };
+}
+
+function seat(org: string, login: string, today: string) {
+  let lastActive: string | undefined;
+  for (let back = 1; back <= 60 && lastActive === undefined && (members[org] ?? []).includes(login); back++) {
+    if (isActive(login, addDays(today, -back))) lastActive = addDays(today, -back);
+  }
+  return {
+    created_at: "2025-09-01T10:00:00Z",
+    updated_at: "2025-09-01T10:00:00Z",
+    pending_cancellation_date: null,
+    last_activity_at: lastActive === undefined ? null : `${lastActive}T15:30:00Z`,
+    last_activity_editor: lastActive === undefined ? null : "vscode/1.104.0/copilot/1.372.0",
+    plan_type: "business",
+    assignee: { login, id: userId(login), type: "User" },
+    assigning_team: null,
+  };
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+}

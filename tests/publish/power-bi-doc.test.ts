@@ -1,0 +1,79 @@
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ColumnType } from "../../src/publish/csv-format.js";
+import { collectionRuns, copilotBreakdown, copilotMetrics, copilotUserMetrics, datasets } from "../../src/publish/datasets.js";
+import { sandboxEnterprises, sandboxReports } from "../../src/sandbox/sandbox-data.js";
+import { fakeToken, startGitHubServer, type GitHubServer } from "../fakes/github-server.js";
+import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { runCollection } from "../support/run-collection.js";
+import { listFiles, readCsv } from "./seed.js";
+
+const guide = new URL("../../docs/power-bi.md", import.meta.url);
+const powerQueryType: Record<ColumnType, string> = {
+  text: "type text",
+  integer: "Int64.Type",
+  decimal: "type number",
+  date: "type date",
+  timestamp: "type datetimezone",
+  boolean: "type logical",
+  user: "type text",
+};
+
+interface DocumentedDataset {
+  keys: string[];
+  columns: Array<[string, string]>;
+}
+
+/** Each "### `dataset`" section of the guide: its "Keys:" and the column list of its powerquery block. */
+function documented(markdown: string): Map<string, DocumentedDataset> {
+  const sections = new Map<string, DocumentedDataset>();
+  for (const match of markdown.matchAll(/^### `(\w+)`\n([\s\S]*?)```powerquery\n([\s\S]*?)```/gm)) {
+    const [, name, prose, block] = match;
+    const keyLine = /Keys: ([^.]*)\./.exec(prose!.replace(/\n/g, " "))?.[1] ?? "";
+    sections.set(name!, {
+      keys: [...keyLine.matchAll(/`(\w+)`/g)].map((key) => key[1]!),
+      columns: [...block!.matchAll(/\{"(\w+)", ([\w. ]+)\}/g)].map((pair): [string, string] => [pair[1]!, pair[2]!]),
+    });
+  }
+  return sections;
+}
+
+describe("docs/power-bi.md", () => {
+  let database: TestDatabase;
+  let github: GitHubServer;
+  let out: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    github = await startGitHubServer({ reports: sandboxReports("2026-11-03"), token: fakeToken });
+    const enterprises = sandboxEnterprises.map((enterprise) => ({ slug: enterprise.slug, orgs: [...enterprise.orgs] }));
+    ({ outputDir: out } = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: "2026-10-31", to: "2026-11-01", now: new Date("2026-11-03T06:00:00Z") }));
+  });
+  afterAll(async () => {
+    await github.close();
+    await database.drop();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it("gives every published dataset's columns in the files' order with the declared types, and keys among them", async () => {
+    const sections = documented(await readFile(guide, "utf8"));
+    const files = await listFiles(out);
+    expect([...sections.keys()].sort()).toEqual(datasets.map((dataset) => dataset.name).sort());
+    for (const dataset of datasets) {
+      const file = files.find((name) => name === `${dataset.name}.csv` || name.startsWith(`${dataset.name}/`));
+      expect({ dataset: dataset.name, published: file !== undefined }).toEqual({ dataset: dataset.name, published: true });
+      const header = (await readCsv(path.join(out, file!)))[0];
+      const section = sections.get(dataset.name)!;
+      expect({ dataset: dataset.name, columns: section.columns }).toEqual({
+        dataset: dataset.name,
+        columns: dataset.columns.map((column) => [column.name, powerQueryType[column.type]]),
+      });
+      expect({ dataset: dataset.name, header }).toEqual({ dataset: dataset.name, header: section.columns.map(([name]) => name) });
+      expect({ dataset: dataset.name, unknownKeys: section.keys.filter((key) => !header!.includes(key)) }).toEqual({ dataset: dataset.name, unknownKeys: [] });
+    }
+    for (const dataset of [copilotMetrics, copilotBreakdown, copilotUserMetrics, collectionRuns]) {
+      expect({ dataset: dataset.name, keys: sections.get(dataset.name)!.keys }).toEqual({ dataset: dataset.name, keys: dataset.grain });
+    }
+  });
+});
