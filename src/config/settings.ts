@@ -96,7 +96,6 @@ const definitions = {
   CSV_DECIMAL_SEPARATOR: { schema: z.enum([".", ","]), default: ".", example: "," },
   EXPORT_RETENTION_MONTHS: { schema: integerSetting(1, 120), default: "13", example: "13" },
   EXPORT_SNAPSHOTS: { schema: booleanSetting, default: "false", example: "true" },
-  USER_BREAKDOWNS: { schema: booleanSetting, default: "false", example: "true" },
   RUN_CONCURRENCY: { schema: integerSetting(1, 32), default: "4", example: "4" },
 } as const;
 
