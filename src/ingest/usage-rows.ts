@@ -61,6 +61,18 @@ function chatModeCells(record: AggregateRecord | UserRecord): Row {
   ];
 }
 
+/** The `pull_requests` block, in the pr_* column order shared by daily and repository rows. */
+function pullRequestCells(pr: AggregateRecord["pull_requests"]): Row {
+  return [
+    value(pr?.total_created), value(pr?.total_reviewed), value(pr?.total_merged), value(pr?.median_minutes_to_merge),
+    value(pr?.total_suggestions), value(pr?.total_applied_suggestions), value(pr?.total_created_by_copilot),
+    value(pr?.total_reviewed_by_copilot), value(pr?.total_merged_created_by_copilot),
+    value(pr?.total_merged_reviewed_by_copilot), value(pr?.median_minutes_to_merge_copilot_authored),
+    value(pr?.median_minutes_to_merge_copilot_reviewed), value(pr?.total_copilot_suggestions),
+    value(pr?.total_copilot_applied_suggestions),
+  ];
+}
+
 export function toDailyRow(record: AggregateRecord, raw: unknown, fileIndex: number): Row {
   const cli = record.totals_by_cli;
   const pr = record.pull_requests;
@@ -79,12 +91,7 @@ export function toDailyRow(record: AggregateRecord, raw: unknown, fileIndex: num
     value(cli?.session_count), value(cli?.request_count), value(cli?.prompt_count),
     value(cli?.token_usage?.output_tokens_sum), value(cli?.token_usage?.prompt_tokens_sum),
     value(cli?.token_usage?.avg_tokens_per_request),
-    value(pr?.total_created), value(pr?.total_reviewed), value(pr?.total_merged), value(pr?.median_minutes_to_merge),
-    value(pr?.total_suggestions), value(pr?.total_applied_suggestions), value(pr?.total_created_by_copilot),
-    value(pr?.total_reviewed_by_copilot), value(pr?.total_merged_created_by_copilot),
-    value(pr?.total_merged_reviewed_by_copilot), value(pr?.median_minutes_to_merge_copilot_authored),
-    value(pr?.median_minutes_to_merge_copilot_reviewed), value(pr?.total_copilot_suggestions),
-    value(pr?.total_copilot_applied_suggestions),
+    ...pullRequestCells(pr),
     JSON.stringify(raw),
     fileIndex,
   ];
@@ -151,12 +158,7 @@ export function toRepositoryRow(record: RepositoryRecord, raw: unknown, fileInde
     record.repository ?? record.repo_name ?? record.full_name ?? record.name ?? null,
     value(record.repository_id ?? record.repo_id),
     value(record.repo_visibility),
-    value(pr?.total_created), value(pr?.total_reviewed), value(pr?.total_merged), value(pr?.median_minutes_to_merge),
-    value(pr?.total_suggestions), value(pr?.total_applied_suggestions), value(pr?.total_created_by_copilot),
-    value(pr?.total_reviewed_by_copilot), value(pr?.total_merged_created_by_copilot),
-    value(pr?.total_merged_reviewed_by_copilot), value(pr?.median_minutes_to_merge_copilot_authored),
-    value(pr?.median_minutes_to_merge_copilot_reviewed), value(pr?.total_copilot_suggestions),
-    value(pr?.total_copilot_applied_suggestions),
+    ...pullRequestCells(pr),
     JSON.stringify(raw),
     fileIndex,
   ];

@@ -1,11 +1,9 @@
 import { sqlFile } from "../db/index.js";
-import type { Dataset, DatasetColumn } from "./datasets.js";
+import { decimals, integers, texts } from "./dataset-columns.js";
+import type { Dataset } from "./datasets.js";
 
 // The adoption views: teams, seats (with the never-used ones) and per-repository pull requests.
 
-const integers = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "integer" }));
-const decimals = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "decimal" }));
-const texts = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "text" }));
 
 export const copilotTeamMetrics: Dataset = {
   name: "copilot_team_metrics",

@@ -1,12 +1,9 @@
 import { sqlFile } from "../db/index.js";
 import { copilotRepoMetrics, copilotSeats, copilotTeamMetrics } from "./adoption-datasets.js";
-import type { ColumnType } from "./csv-format.js";
+import { booleans, decimals, integers, texts, type DatasetColumn } from "./dataset-columns.js";
 import { doraMetrics, premiumRequests, velocityMetrics } from "./metrics-datasets.js";
 
-export interface DatasetColumn {
-  name: string;
-  type: ColumnType;
-}
+export type { DatasetColumn } from "./dataset-columns.js";
 
 /**
  * One CSV dataset of DESIGN §5: its query, its columns in file order (columns are only ever added at
@@ -27,10 +24,6 @@ export interface Dataset {
   grain?: string[];
 }
 
-const integers = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "integer" }));
-const decimals = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "decimal" }));
-const texts = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "text" }));
-const booleans = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "boolean" }));
 
 export const copilotMetrics: Dataset = {
   name: "copilot_metrics",

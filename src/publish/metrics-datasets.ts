@@ -1,11 +1,9 @@
 import { sqlFile } from "../db/index.js";
-import type { Dataset, DatasetColumn } from "./datasets.js";
+import { decimals, integers, texts } from "./dataset-columns.js";
+import type { Dataset } from "./datasets.js";
 
 // The datasets computed from repository activity (DORA, velocity) and premium request usage.
 
-const integers = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "integer" }));
-const decimals = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "decimal" }));
-const texts = (...names: string[]): DatasetColumn[] => names.map((name) => ({ name, type: "text" }));
 
 export const doraMetrics: Dataset = {
   name: "dora_metrics",
