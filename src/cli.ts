@@ -8,6 +8,7 @@ import { datasets, forgetUser, hasUserColumn } from "./publish/index.js";
 import { sandboxEnterprises, sandboxReports } from "./sandbox/sandbox-data.js";
 import { startGitHubServer, type GitHubServer } from "./sandbox/github-server.js";
 import { sandboxSeatRoute } from "./sandbox/sandbox-adoption.js";
+import { sandboxRepositoryRoutes } from "./sandbox/sandbox-repositories.js";
 import { printStatus } from "./pipeline/status-report.js";
 import { reingest } from "./pipeline/reingest.js";
 
@@ -105,7 +106,7 @@ function noArguments(command: string, args: string[]): void {
 async function resolveGitHub(settings: Settings, io: CliIo): Promise<{ enterprises: EnterpriseConfig[]; server?: GitHubServer }> {
   if (settings.ENTERPRISES !== undefined) return { enterprises: settings.ENTERPRISES };
   const today = dayOf(new Date());
-  const server = await startGitHubServer({ reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today)] });
+  const server = await startGitHubServer({ reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)] });
   io.out(
     `No ENTERPRISES configured: running against the built-in sandbox (${sandboxEnterprises.map((e) => e.slug).join(", ")}) served on ${server.url}.\n` +
       `To collect from GitHub, set ENTERPRISES='[{"slug":"your-enterprise","orgs":["your-org"]}]' and GITHUB_TOKEN (or KEY_VAULT_URL) in the environment or .env.`,
