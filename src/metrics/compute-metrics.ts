@@ -1,4 +1,5 @@
 import { sqlFile, type Pool } from "../db/index.js";
+import { addDays } from "../days.js";
 
 const sql = {
   recomputeRange: sqlFile(import.meta.url, "recompute-range.sql"),
@@ -6,7 +7,11 @@ const sql = {
   doraEvents: sqlFile(import.meta.url, "dora-events.sql"),
   doraShipped: sqlFile(import.meta.url, "dora-shipped.sql"),
   pullRequests: sqlFile(import.meta.url, "metric-pull-requests.sql"),
+  doraOutcomes: sqlFile(import.meta.url, "dora-outcomes.sql"),
+  doraChanges: sqlFile(import.meta.url, "dora-changes.sql"),
   doraWeekly: sqlFile(import.meta.url, "dora-weekly.sql"),
+  velocityCounted: sqlFile(import.meta.url, "velocity-counted.sql"),
+  velocityMedians: sqlFile(import.meta.url, "velocity-medians.sql"),
   velocityWeekly: sqlFile(import.meta.url, "velocity-weekly.sql"),
 };
 
@@ -51,6 +56,10 @@ export interface ComputeRequest {
   /** Every week with data, not only the weeks the changes reach. */
   full?: boolean | undefined;
   definitions: MetricDefinitions;
+  /** Connections computing week ranges at once when many weeks are due (default 2: the pool keeps 8). */
+  parallel?: number | undefined;
+  /** Weeks computed in one transaction (default 13, a quarter: its sorts and hash tables fit in memory). */
+  weeksPerRange?: number | undefined;
 }
 
 export interface ComputeResult {
@@ -59,86 +68,157 @@ export interface ComputeResult {
   velocityRows: number;
 }
 
+type EnterpriseWeek = { enterprise: string; week: string };
+
+/** Up to this many weeks are computed with the planner's own choices (a day's changes). */
+const smallComputationWeeks = 8;
+const defaultWeeksPerRange = 13;
+// Any number shared by every computation of this product; pg_advisory_lock takes a bigint.
+const metricsLockKey = 7_140_221_002;
+
 /**
  * Recomputes dora_weekly and velocity_weekly for the weeks the changes since the last computation
- * reach (every week on the first computation, or when a definition changed), set-based in one
- * transaction: the weeks' rows are deleted and inserted again, so readers never see half a week.
+ * reach (every week on the first computation, or when a definition changed), set-based. Many
+ * weeks are split into consecutive ranges computed at once on separate connections; each range
+ * is one transaction that deletes and inserts its weeks, so readers never see half a week. The
+ * changes are marked computed only when every range is.
  */
 export async function computeWeeklyMetrics(pool: Pool, request: ComputeRequest): Promise<ComputeResult> {
   const definitions = request.definitions;
   const fingerprint = JSON.stringify(definitions);
-  const client = await pool.connect();
+  const coordinator = await pool.connect();
+  let locked = false;
   try {
-    await client.query("begin");
-    await client.query("set local timezone = 'UTC'");
-    // The grouping sorts and medians run in memory at this size; the default 4 MB spills to disk.
-    await client.query("set local work_mem = '256MB'");
-    for (const enterprise of request.enterprises) {
-      // One computation per enterprise at a time: two would delete and insert the same weeks.
-      await client.query("select pg_advisory_xact_lock(hashtext('metrics:' || $1))", [enterprise]);
-    }
+    // One computation at a time: two would delete and insert the same weeks.
+    await coordinator.query("select pg_advisory_lock($1)", [metricsLockKey]);
+    locked = true;
     // Rows synced before this moment are in the figures written here. A transaction still open
     // elsewhere may commit rows stamped earlier: the mark stays before its start. As text, because
     // a JS Date would cut the microseconds and make the last rows look changed again.
-    const mark = await client.query<{ mark: string }>(
+    const mark = await coordinator.query<{ mark: string }>(
       `select least(now(), (select min(xact_start) from pg_stat_activity
                             where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()))::text as mark`,
     );
-    const ranges = await client.query<{ enterprise: string; first_week: string }>(sql.recomputeRange, [
+    const ranges = await coordinator.query<{ enterprise: string; first_week: string }>(sql.recomputeRange, [
       request.enterprises, fingerprint, request.full ?? false, definitions.revertPattern,
     ]);
-    await client.query("create temporary table metric_weeks (enterprise text, week date, primary key (enterprise, week)) on commit drop");
-    await client.query(
-      `insert into metric_weeks (enterprise, week)
-       select r.enterprise, w.week::date
-       from unnest($1::text[], $2::date[]) as r (enterprise, first_week)
-       cross join lateral generate_series(r.first_week, metrics_week($3::date), interval '7 days') as w (week)
-       on conflict do nothing`,
-      [ranges.rows.map((row) => row.enterprise), ranges.rows.map((row) => row.first_week), request.today],
+    // From the first week a change reaches (and the first Copilot week collected) to the current week.
+    const due = await coordinator.query<EnterpriseWeek>(
+      `select enterprise, week::date::text as week from (
+         select r.enterprise, generate_series(r.first_week, $3::date - (extract(isodow from $3::date)::int - 1), interval '7 days') as week
+         from unnest($1::text[], $2::date[]) as r (enterprise, first_week)
+         union
+         select e.enterprise, generate_series($4::date - (extract(isodow from $4::date)::int - 1), $3::date - (extract(isodow from $3::date)::int - 1), interval '7 days')
+         from unnest($5::text[]) as e (enterprise)
+         where $4::date is not null
+       ) weeks
+       order by week, enterprise`,
+      [
+        ranges.rows.map((row) => row.enterprise), ranges.rows.map((row) => row.first_week), request.today,
+        request.copilotFrom ?? null, request.enterprises,
+      ],
     );
-    if (request.copilotFrom !== undefined) {
-      await client.query(
-        `insert into metric_weeks (enterprise, week)
-         select e.enterprise, w.week::date
-         from unnest($1::text[]) as e (enterprise)
-         cross join generate_series(metrics_week($2::date), metrics_week($3::date), interval '7 days') as w (week)
-         on conflict do nothing`,
-        [request.enterprises, request.copilotFrom, request.today],
-      );
-    }
-    await client.query("analyze metric_weeks");
-    const weeks = (await client.query<{ count: number }>("select count(*) as count from metric_weeks")).rows[0]?.count ?? 0;
-    let doraRows = 0;
-    let velocityRows = 0;
-    if (weeks > 0) {
-      // Stages as temporary tables, each analyzed: the planner then knows their sizes, and picks
-      // index lookups for a day's changes and hash joins for a full recompute.
-      const stage = async (text: string, parameters: unknown[], table: string) => {
-        await client.query(text, parameters);
-        await client.query(`analyze ${table}`);
-      };
-      await stage(sql.repositories, [definitions.environments, definitions.deployWorkflows], "metric_repositories");
-      await stage(sql.doraEvents, [definitions.environments, definitions.deployWorkflows], "dora_events");
-      await stage(sql.doraShipped, [definitions.environments], "dora_shipped");
-      await stage(sql.pullRequests, [definitions.botLogins], "metric_pull_requests");
-      await client.query("delete from dora_weekly d using metric_weeks w where d.enterprise = w.enterprise and d.week = w.week");
-      const dora = await client.query(sql.doraWeekly, [
-        definitions.revertPattern, definitions.hotfixPattern, definitions.failureSignals, definitions.incidentLabels, new Date(),
-      ]);
-      await client.query("delete from velocity_weekly v using metric_weeks w where v.enterprise = w.enterprise and v.week = w.week");
-      const velocity = await client.query(sql.velocityWeekly, [definitions.botLogins, new Date()]);
-      doraRows = dora.rowCount ?? 0;
-      velocityRows = velocity.rowCount ?? 0;
-    }
-    await client.query(
+    const weeks = due.rows;
+    const parallel = Math.max(1, request.parallel ?? 2);
+    const results = await inParallel(chunks(weeks, request.weeksPerRange ?? defaultWeeksPerRange), parallel, (chunk) => computeWeeks(pool, chunk, definitions, parallel > 1));
+    await coordinator.query(
       `insert into metrics_state (enterprise, computed_through, definitions, computed_at)
        select enterprise, $2::timestamptz, $3, now() from unnest($1::text[]) as e (enterprise)
        on conflict (enterprise) do update set
          computed_through = excluded.computed_through, definitions = excluded.definitions, computed_at = excluded.computed_at`,
       [request.enterprises, mark.rows[0]?.mark, fingerprint],
     );
+    return {
+      weeks: weeks.length,
+      doraRows: results.reduce((total, result) => total + result.doraRows, 0),
+      velocityRows: results.reduce((total, result) => total + result.velocityRows, 0),
+    };
+  } finally {
+    if (locked) await coordinator.query("select pg_advisory_unlock($1)", [metricsLockKey]).catch(() => undefined);
+    coordinator.release();
+  }
+}
+
+/** Consecutive ranges of `weeksPerRange` weeks: they spread over the connections. */
+function chunks(weeks: EnterpriseWeek[], weeksPerRange: number): EnterpriseWeek[][] {
+  const distinct = [...new Set(weeks.map((row) => row.week))];
+  const ranges: EnterpriseWeek[][] = [];
+  for (let start = 0; start < distinct.length; start += weeksPerRange) {
+    const mine = new Set(distinct.slice(start, start + weeksPerRange));
+    ranges.push(weeks.filter((row) => mine.has(row.week)));
+  }
+  return ranges;
+}
+
+/** Runs `work` on every item, `limit` at a time, in order of the items; fails with the first failure. */
+async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** One range of weeks, in one transaction: the stages as analyzed temporary tables, then both tables' weeks replaced. */
+async function computeWeeks(
+  pool: Pool,
+  weeks: EnterpriseWeek[],
+  definitions: MetricDefinitions,
+  beside: boolean,
+): Promise<{ doraRows: number; velocityRows: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    await client.query("set local timezone = 'UTC'");
+    // The grouping sorts and medians run in memory at this size; the default 4 MB spills to disk.
+    await client.query("set local work_mem = '256MB'");
+    // The estimates of joins on several keys ((enterprise, repository, number) and the like) are far
+    // too low, and the merge joins they lead to compare on a few keys and filter on the rest: 100x
+    // slower on the benchmark's history than hashing every key.
+    await client.query("set local enable_mergejoin = off");
+    if (new Set(weeks.map((row) => row.week)).size > smallComputationWeeks) {
+      // Many weeks read most of every table: hash joins throughout, not nested loops.
+      await client.query("set local enable_nestloop = off");
+    }
+    // Ranges computed beside each other already keep the cores busy: parallel workers would only
+    // queue behind them.
+    if (beside) await client.query("set local max_parallel_workers_per_gather = 0");
+    await client.query("create temporary table metric_weeks (enterprise text, week date, primary key (enterprise, week)) on commit drop");
+    await client.query("insert into metric_weeks select * from unnest($1::text[], $2::date[])", [
+      weeks.map((row) => row.enterprise), weeks.map((row) => row.week),
+    ]);
+    await client.query("analyze metric_weeks");
+    // Stages as temporary tables, each analyzed: the planner then knows their sizes.
+    const stage = async (text: string, parameters: unknown[], table: string) => {
+      await client.query(text, parameters);
+      await client.query(`analyze ${table}`);
+    };
+    // The range's ends as constants too, beside the per-enterprise bounds the stages join: an index
+    // range scan needs them.
+    const sorted = weeks.map((row) => row.week).sort();
+    const starts = `${sorted[0]}T00:00:00Z`;
+    const ends = `${addDays(sorted.at(-1)!, 7)}T00:00:00Z`;
+    const readsFrom = `${addDays(sorted[0]!, -21)}T00:00:00Z`;
+    await stage(sql.repositories, [definitions.environments, definitions.deployWorkflows], "metric_repositories");
+    await stage(sql.doraEvents, [definitions.environments, definitions.deployWorkflows, readsFrom], "dora_events");
+    await stage(sql.doraShipped, [definitions.environments], "dora_shipped");
+    await stage(sql.pullRequests, [definitions.botLogins, starts, ends], "metric_pull_requests");
+    const outcomes = [definitions.revertPattern, definitions.hotfixPattern, definitions.failureSignals, definitions.incidentLabels, readsFrom];
+    await stage(sql.doraOutcomes, outcomes, "dora_outcomes");
+    await stage(sql.doraChanges, [], "dora_changes");
+    await stage(sql.velocityCounted, [definitions.botLogins, starts, ends], "velocity_counted");
+    await stage(sql.velocityMedians, [definitions.botLogins], "velocity_medians");
+    await client.query("delete from dora_weekly d using metric_weeks w where d.enterprise = w.enterprise and d.week = w.week");
+    const dora = await client.query(sql.doraWeekly, [definitions.incidentLabels, new Date()]);
+    await client.query("delete from velocity_weekly v using metric_weeks w where v.enterprise = w.enterprise and v.week = w.week");
+    const velocity = await client.query(sql.velocityWeekly, [new Date()]);
     await client.query("commit");
-    return { weeks, doraRows, velocityRows };
+    return { doraRows: dora.rowCount ?? 0, velocityRows: velocity.rowCount ?? 0 };
   } catch (error) {
     await client.query("rollback").catch(() => undefined);
     throw error;

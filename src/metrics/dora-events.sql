@@ -4,7 +4,7 @@
 -- from the week of its first one, else merges into the default branch. Each event carries the
 -- repository's next successful event (the end of its window), and a workflow run the start of the
 -- previous successful run (it ships what was committed since). $1 DORA_ENVIRONMENTS, $2
--- DORA_DEPLOY_WORKFLOWS (lower case).
+-- DORA_DEPLOY_WORKFLOWS (lower case), $3 the earliest of the bounds (constant, so that indexes serve).
 create temporary table dora_events on commit drop as
 with
 -- per enterprise, the earliest event read
@@ -17,14 +17,14 @@ events as (
   select d.enterprise, d.repository_id, 'deployment' as source, d.deployment_id as event_id, d.final_state_at as at,
          d.created_at as started_at, d.final_state = 'success' as succeeded
   from deployments d join bounds b on b.enterprise = d.enterprise
-  where d.final_state_at >= b.reads_from and d.final_state in ('success', 'failure', 'error') and lower(d.environment) = any($1::text[])
+  where d.final_state_at >= b.reads_from and d.final_state_at >= $3::timestamptz and d.final_state in ('success', 'failure', 'error') and lower(d.environment) = any($1::text[])
   union all
   -- completed runs of a deploy workflow on the default branch; the time is when the run ended
   select w.enterprise, w.repository_id, 'workflow', w.run_id, w.updated_at, w.created_at, w.conclusion = 'success'
   from workflow_runs w
   join bounds b on b.enterprise = w.enterprise
   join metric_repositories s on s.enterprise = w.enterprise and s.repository_id = w.repository_id
-  where w.created_at >= b.reads_from and w.head_branch = s.default_branch and w.status = 'completed'
+  where w.created_at >= b.reads_from and w.created_at >= $3::timestamptz and w.head_branch = s.default_branch and w.status = 'completed'
     and w.conclusion in ('success', 'failure') and metrics_is_deploy_workflow(w.name, w.path, $2::text[])
   union all
   -- merges into the default branch
@@ -32,7 +32,7 @@ events as (
   from pull_requests p
   join bounds b on b.enterprise = p.enterprise
   join metric_repositories s on s.enterprise = p.enterprise and s.repository_id = p.repository_id
-  where p.merged_at >= b.reads_from and p.base_ref = s.default_branch
+  where p.merged_at >= b.reads_from and p.merged_at >= $3::timestamptz and p.base_ref = s.default_branch
 ),
 -- the events of the source the repository uses in the event's week
 source_events as (

@@ -11,26 +11,27 @@ week_events as (
 ),
 -- pull requests merged as a commit a deployment shipped
 deployed as (
-  select e.enterprise, e.repository_id, e.event_id, e.at, p.number, dc.sha
+  select e.enterprise, e.repository_id, e.event_id, e.at, p.number, dc.sha, dc.shared
   from week_events e
   join deployment_commits dc on dc.enterprise = e.enterprise and dc.repository_id = e.repository_id and dc.deployment_id = e.event_id
   join pull_requests p on p.enterprise = dc.enterprise and p.repository_id = dc.repository_id and p.merge_commit_sha = dc.sha
   where e.source = 'deployment'
 ),
--- for each of those merge commits, when the first successful deployment to a DORA environment
--- shipped it (two shipping it at the same instant would both count: GitHub stamps statuses to the
--- second, and one deployment ships a commit once)
+-- for a merge commit more than one deployment shipped (deployment_commits.shared), when the first
+-- successful deployment to a DORA environment shipped it (two at the same instant would both
+-- count: GitHub stamps statuses to the second)
 first_shipped as (
   select dc.enterprise, dc.repository_id, dc.sha, min(d.final_state_at) as at
   from deployment_commits dc
   join deployments d on d.enterprise = dc.enterprise and d.repository_id = dc.repository_id and d.deployment_id = dc.deployment_id
-  where d.final_state = 'success' and lower(d.environment) = any($1::text[])
-    and (dc.enterprise, dc.repository_id, dc.sha) in (select enterprise, repository_id, sha from deployed)
+  where dc.shared and d.final_state = 'success' and lower(d.environment) = any($1::text[])
+    and (dc.enterprise, dc.repository_id, dc.sha) in (select enterprise, repository_id, sha from deployed where shared)
   group by dc.enterprise, dc.repository_id, dc.sha
 )
 select d.enterprise, d.repository_id, d.event_id, d.at, d.number
 from deployed d
-join first_shipped f on f.enterprise = d.enterprise and f.repository_id = d.repository_id and f.sha = d.sha and f.at = d.at
+left join first_shipped f on d.shared and f.enterprise = d.enterprise and f.repository_id = d.repository_id and f.sha = d.sha
+where not d.shared or f.at = d.at
 union all
 select e.enterprise, e.repository_id, e.event_id, e.at, p.number
 from week_events e

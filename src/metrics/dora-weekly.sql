@@ -1,8 +1,7 @@
--- Stage 5: DORA per repository and week, rolled up per organization and enterprise, for the weeks
--- of metric_weeks, from the earlier stages (metric_repositories, dora_events, dora_shipped,
--- metric_pull_requests). docs/metrics.md states each definition. Parameters: $1 REVERT_PATTERN,
--- $2 HOTFIX_PATTERN, $3 the failure signals switched on, $4 INCIDENT_LABELS (lower case), $5 the
--- computation time.
+-- Stage 7: DORA per repository and week, rolled up per organization and enterprise, for the weeks
+-- of metric_weeks, from the earlier stages (metric_repositories, dora_events, dora_outcomes,
+-- dora_changes, dora_shipped, metric_pull_requests). docs/metrics.md states each definition.
+-- Parameters: $1 INCIDENT_LABELS (lower case), $2 the computation time.
 insert into dora_weekly (
   enterprise, organization, repository_id, repository, week, deployment_source, deployments, deployment_days,
   deployment_frequency_per_day, deployment_days_28d, lead_time_changes, lead_time_median_hours, prs_deployed,
@@ -16,102 +15,20 @@ weeks as (
   select enterprise, week, week::timestamp at time zone 'UTC' as starts, (week + 7)::timestamp at time zone 'UTC' as ends
   from metric_weeks
 ),
--- the events of those weeks
-week_events as (
-  select e.* from dora_events e join metric_weeks k on k.enterprise = e.enterprise and k.week = e.week
-),
--- each shipped pull request with what it is made of
-shipped as (
-  select s.enterprise, s.repository_id, s.event_id, s.at, p.number, p.head_ref, p.title, p.created_at, p.merged_at,
-         p.first_commit_at, case when p.first_review_at <= p.merged_at then p.first_review_at end as reviewed_at
-  from dora_shipped s
-  join metric_pull_requests p on p.enterprise = s.enterprise and p.repository_id = s.repository_id and p.number = s.number
-),
--- per successful event: whether it shipped a revert or a hotfix (rework)
-rework as (
-  select s.enterprise, s.repository_id, s.event_id,
-    bool_or(metrics_is_revert(s.head_ref, s.title, $1) or metrics_is_hotfix(s.head_ref, s.title, $2)) as rework
-  from shipped s
-  group by s.enterprise, s.repository_id, s.event_id
-),
--- merged reverts since the events were read, with the pull request each undoes
-reverts as (
-  select p.enterprise, p.repository_id, target.number as reverted_number, p.merged_at
-  from pull_requests p
-  join (select enterprise, min(at) as reads_from from dora_events group by enterprise) b on b.enterprise = p.enterprise
-  cross join lateral metrics_reverted_pull_request(p.enterprise, p.repository_id, p.head_ref, p.title, p.created_at, $1) target
-  where 'revert' = any($3::text[]) and p.merged_at >= b.reads_from and metrics_is_revert(p.head_ref, p.title, $1)
-),
--- per successful event: the reverts, merged after it, of what it shipped (a failure signal,
--- resolved when the revert merged)
-reverted as (
-  select s.enterprise, s.repository_id, s.event_id, count(*) as reverts, max(r.merged_at) as resolved_at
-  from shipped s
-  join reverts r on r.enterprise = s.enterprise and r.repository_id = s.repository_id and r.reverted_number = s.number and r.merged_at > s.at
-  group by s.enterprise, s.repository_id, s.event_id
-),
--- each event of the weeks with its failure signals
-event_facts as (
-  select e.enterprise, e.organization, e.repository_id, e.week, e.event_id, e.source, e.at, e.day, e.succeeded,
-    coalesce(rw.rework, false) as rework,
-    (not e.succeeded and 'deployment_status' = any($3::text[])) as status_failure,
-    e.next_success_at, i.incidents, i.open_incidents, i.closed_at, rv.reverts, rv.resolved_at as reverted_at
-  from week_events e
-  left join rework rw on rw.enterprise = e.enterprise and rw.repository_id = e.repository_id and rw.event_id = e.event_id
-  left join reverted rv on rv.enterprise = e.enterprise and rv.repository_id = e.repository_id and rv.event_id = e.event_id
-  -- incidents opened in a successful event's window [event, next successful event)
-  cross join lateral (
-    select count(*) as incidents, count(*) filter (where x.closed_at is null) as open_incidents, max(x.closed_at) as closed_at
-    from incidents x
-    where e.succeeded and 'incident' = any($3::text[])
-      and x.enterprise = e.enterprise and x.repository_id = e.repository_id
-      and x.created_at >= e.at and x.created_at < coalesce(e.next_success_at, 'infinity')
-      and exists (select 1 from unnest(x.labels) label where lower(label) = any($4::text[]))
-  ) i
-),
--- failure and recovery per event: recovered when every signal is resolved (a failed attempt by the
--- next successful event, an incident by being closed, a revert by being merged)
-event_outcomes as (
-  select f.*,
-    f.status_failure or f.incidents > 0 or coalesce(f.reverts, 0) > 0 as failed,
-    case
-      when f.open_incidents > 0 or (f.status_failure and f.next_success_at is null) then null
-      else greatest(case when f.status_failure then f.next_success_at end, f.closed_at, f.reverted_at)
-    end as recovered_at
-  from event_facts f
-),
--- lead time per change: deployment time - authored time of each commit a deployment shipped; for a
--- workflow run, of each default-branch commit committed after the previous successful run started
--- and by the time it started; for a merge, of the pull request's first commit (its opening when unknown)
-changes as (
-  select e.enterprise, e.organization, e.repository_id, e.week, date_part('epoch', e.at - dc.authored_at) / 3600 as hours
-  from week_events e
-  join deployment_commits dc on dc.enterprise = e.enterprise and dc.repository_id = e.repository_id and dc.deployment_id = e.event_id
-  where e.source = 'deployment' and e.succeeded
-  union all
-  select e.enterprise, e.organization, e.repository_id, e.week, date_part('epoch', e.at - c.authored_at) / 3600
-  from week_events e
-  join commits c on c.enterprise = e.enterprise and c.repository_id = e.repository_id
-    and c.committed_at <= e.started_at and c.committed_at > coalesce(e.previous_success_started_at, '-infinity')
-  where e.source = 'workflow' and e.succeeded
-  union all
-  select e.enterprise, e.organization, e.repository_id, e.week, date_part('epoch', e.at - coalesce(s.first_commit_at, s.created_at)) / 3600
-  from week_events e
-  join shipped s on s.enterprise = e.enterprise and s.repository_id = e.repository_id and s.event_id = e.event_id
-  where e.source = 'pull_request'
-),
 -- each shipped pull request's lead time and its parts: coding (first commit -> opened), pickup
 -- (opened -> first review), review (first review -> merged), deploy (merged -> deployment); a
 -- review after the merge is no review of it
 pull_request_times as (
   select s.enterprise, r.organization, s.repository_id, metrics_week(s.at) as week,
-    date_part('epoch', s.at - coalesce(s.first_commit_at, s.created_at)) / 3600 as total,
-    date_part('epoch', s.created_at - s.first_commit_at) / 3600 as coding,
-    date_part('epoch', s.reviewed_at - s.created_at) / 3600 as pickup,
-    date_part('epoch', s.merged_at - s.reviewed_at) / 3600 as review,
-    date_part('epoch', s.at - s.merged_at) / 3600 as deploy
-  from shipped s
+    date_part('epoch', s.at - coalesce(p.first_commit_at, p.created_at)) / 3600 as total,
+    date_part('epoch', p.created_at - p.first_commit_at) / 3600 as coding,
+    date_part('epoch', reviewed.at - p.created_at) / 3600 as pickup,
+    date_part('epoch', p.merged_at - reviewed.at) / 3600 as review,
+    date_part('epoch', s.at - p.merged_at) / 3600 as deploy
+  from dora_shipped s
+  join metric_pull_requests p on p.enterprise = s.enterprise and p.repository_id = s.repository_id and p.number = s.number
   join metric_repositories r on r.enterprise = s.enterprise and r.repository_id = s.repository_id
+  cross join lateral (select case when p.first_review_at <= p.merged_at then p.first_review_at end as at) reviewed
 ),
 -- incident issues opened in the week
 opened_incidents as (
@@ -120,7 +37,7 @@ opened_incidents as (
   join weeks k on k.enterprise = x.enterprise and k.week = metrics_week(x.created_at)
     and x.created_at >= k.starts and x.created_at < k.ends
   join metric_repositories s on s.enterprise = x.enterprise and s.repository_id = x.repository_id
-  where exists (select 1 from unnest(x.labels) label where lower(label) = any($4::text[]))
+  where exists (select 1 from unnest(x.labels) label where lower(label) = any($1::text[]))
 ),
 -- days with a successful event in the 28 days that end with each week: an event counts for its
 -- week and the three after it
@@ -144,16 +61,14 @@ presence as (
   where s.status in ('active', 'empty') and (s.created_at is null or s.created_at < k.ends)
 ),
 -- the facts counted (one row per event, incident, deployment day and repository), so that one
--- grouping pass yields repositories, organizations and enterprises; the lead times, many more
--- rows, are aggregated on their own, narrow
+-- grouping pass yields repositories, organizations and enterprises
 count_facts as (
   select enterprise, organization, repository_id, week, 'presence' as kind, source, null::boolean as succeeded,
     null::boolean as failed, null::boolean as rework, null::double precision as recovery, null::date as day
   from presence
   union all
-  select enterprise, organization, repository_id, week, 'event', source, succeeded, failed, rework,
-    date_part('epoch', recovered_at - at) / 3600, day
-  from event_outcomes
+  select enterprise, organization, repository_id, week, 'event', source, succeeded, failed, rework, recovery, day
+  from dora_outcomes
   union all
   select enterprise, organization, repository_id, week, 'incident', null, null, null, null, null, null
   from opened_incidents
@@ -190,8 +105,7 @@ lead_times as (
     case when grouping(repository_id) = 1 then 0 else repository_id end as repository_id,
     count(*) as lead_time_changes,
     percentile_cont(0.5) within group (order by hours) as lead_time
-  from changes
-  where hours > 0
+  from dora_changes
   group by grouping sets ((enterprise, week, organization, repository_id), (enterprise, week, organization), (enterprise, week))
 ),
 pull_request_figures as (
@@ -213,7 +127,7 @@ select c.enterprise, c.organization, c.repository_id, case when c.rollup = 0 the
   p.review_time, p.deploy_time, c.deployment_attempts, c.failed_deployments,
   c.failed_deployments::numeric / nullif(c.deployment_attempts, 0), c.incidents, c.recovered_failures,
   c.unrecovered_failures, c.recovery_time, c.rework_deployments, c.rework_deployments::numeric / nullif(c.deployments, 0),
-  frequency_level.level, lead_time_level.level, failure_level.level, recovery_level.level, $5
+  frequency_level.level, lead_time_level.level, failure_level.level, recovery_level.level, $2
 from counts c
 left join lead_times l on l.enterprise = c.enterprise and l.week = c.week and l.organization = c.organization and l.repository_id = c.repository_id
 left join pull_request_figures p on p.enterprise = c.enterprise and p.week = c.week and p.organization = c.organization and p.repository_id = c.repository_id
