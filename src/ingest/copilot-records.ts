@@ -97,15 +97,35 @@ export const aggregateRecord = z.looseObject({
 export type AggregateRecord = z.infer<typeof aggregateRecord>;
 
 // The users report is the volume path (100,000s of lines a day): the schema names only the fields
-// read, and strips the rest instead of copying it; the raw lines live in the Blob archive.
+// read, down to the breakdowns, and strips the rest instead of copying it; the raw lines live in
+// the Blob archive.
+const userIdeTotals = z.array(
+  z.object({
+    ide: text,
+    code_generation_activity_count: count,
+    user_initiated_interaction_count: count,
+    last_known_ide_version: z.object({ ide_version: text, sampled_at: text }).nullish(),
+    last_known_plugin_version: z.object({ plugin: text, plugin_version: text, sampled_at: text }).nullish(),
+  }),
+).nullish();
+const userCliTotals = z
+  .object({
+    session_count: count,
+    request_count: count,
+    prompt_count: count,
+    token_usage: z.object({ output_tokens_sum: count, prompt_tokens_sum: count }).nullish(),
+    last_known_cli_version: z.object({ cli_version: text, sampled_at: text }).nullish(),
+  })
+  .nullish();
+
 export const userRecord = z.object({
   day,
   user_id: z.number().int(),
   user_login: z.string(),
   ...counters,
   ...chatModes,
-  totals_by_ide: breakdownArrays.totals_by_ide,
-  totals_by_cli: cliTotals,
+  totals_by_ide: userIdeTotals,
+  totals_by_cli: userCliTotals,
   used_agent: z.boolean().nullish(),
   used_chat: z.boolean().nullish(),
   used_cli: z.boolean().nullish(),
@@ -115,7 +135,7 @@ export const userRecord = z.object({
   used_copilot_cloud_agent: z.boolean().nullish(),
   used_copilot_coding_agent: z.boolean().nullish(),
   ai_credits_used: count,
-  ai_adoption_phase: z.looseObject({ phase: z.union([z.string(), z.number()]).nullish(), phase_number: count }).nullish(),
+  ai_adoption_phase: z.object({ phase: z.union([z.string(), z.number()]).nullish(), phase_number: count }).nullish(),
 });
 export type UserRecord = z.infer<typeof userRecord>;
 

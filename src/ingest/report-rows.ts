@@ -1,58 +1,84 @@
 import { z } from "zod";
-import type { CopyValue } from "../db/index.js";
+import { copyLine, type CopyValue } from "../db/index.js";
 import { aggregateRecord, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
-import { MalformedReportError, type ReportRecord } from "./report-records.js";
+import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "./report-records.js";
 import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
 
+export type ReportLevel = "aggregate" | "users" | "teams" | "repos";
+
+/** Where a file's records come from and which days they may hold. */
 export interface RowContext {
   /** The file as named in messages (a signed URL without its query). */
   file: string;
   fileIndex: number;
   firstDay: string;
   lastDay: string;
-  /** Called once per record, for progress and the record count. */
-  onRecord?: () => void;
+  /** Records of days outside this range are skipped, not refused (a re-ingest of part of a 28-day file). */
+  onlyDays?: { from: string; to: string } | undefined;
 }
 
-/** Validates each record of an aggregate report and turns it into a staging row. */
-export async function* aggregateRows(records: AsyncIterable<ReportRecord>, context: RowContext): AsyncGenerator<CopyValue[]> {
-  for await (const { value, line } of records) {
-    const record = parse(aggregateRecord, value, line, context);
-    context.onRecord?.();
-    yield toDailyRow(record, value, context.fileIndex);
+/**
+ * How a level's rows sit in the table they are copied into: `constant` cells first, then the row's
+ * cells, all of them or the `pick`ed ones in that order.
+ */
+export interface RowShape {
+  constant: CopyValue[];
+  pick?: readonly number[] | undefined;
+}
+
+/** Validates one record of a level's report and turns it into that level's row. */
+const rowOf: Record<ReportLevel, (record: ReportRecord, context: RowContext) => CopyValue[]> = {
+  aggregate: ({ value, line }, context) => toDailyRow(parse(aggregateRecord, value, line, context), value, context.fileIndex),
+  users: ({ value, line }, context) => toUserRow(parse(userRecord, value, line, context), context.fileIndex),
+  teams: ({ value, line }, context) => toTeamRow(parse(teamMembershipRecord, value, line, context)),
+  repos: ({ value, line }, context) => toRepositoryRow(parse(repositoryRecord, value, line, context), value, context.fileIndex),
+};
+
+/** One downloaded (or archived) report file to stage. */
+export interface ReportFile {
+  bytes: AsyncIterable<Buffer | string>;
+  level: ReportLevel;
+  context: RowContext;
+  /** Hears the count of records staged, as they are. */
+  onRecords: (count: number) => void;
+}
+
+/**
+ * The records of a report file as COPY text of `shape`'s rows, about 64 KiB at a time, validated
+ * record by record.
+ */
+export async function* reportCopyText(file: ReportFile, shape: RowShape): AsyncGenerator<string> {
+  const { context, onRecords } = file;
+  const toRow = rowOf[file.level];
+  const prefix = shape.constant.length === 0 ? "" : copyLine(shape.constant).slice(0, -1) + "\t";
+  // Each record becomes its line as it is parsed: only the text waits for the COPY.
+  const lineOf = (record: ReportRecord) =>
+    context.onlyDays !== undefined && outside(record, context.onlyDays) ? undefined : prefix + copyLine(toRow(record, context), shape.pick);
+  // Joined once per piece: a string built line by line is a tree the COPY would flatten again.
+  let pending: string[] = [];
+  let length = 0;
+  for await (const lines of readReportRecordBatches(file.bytes, context.file, lineOf)) {
+    for (const line of lines) {
+      if (line === undefined) continue;
+      pending.push(line);
+      length += line.length;
+    }
+    if (length >= 65_536) {
+      onRecords(pending.length);
+      yield pending.join("");
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length > 0) {
+    onRecords(pending.length);
+    yield pending.join("");
   }
 }
 
-/** Validates each record of a users report and turns it into a staging row. */
-export async function* userRows(records: AsyncIterable<ReportRecord>, context: RowContext): AsyncGenerator<CopyValue[]> {
-  for await (const { value, line } of records) {
-    const record = parse(userRecord, value, line, context);
-    context.onRecord?.();
-    yield toUserRow(record, context.fileIndex);
-  }
-}
-
-/** Validates each user-team membership line. */
-export async function* teamRows(records: AsyncIterable<ReportRecord>, context: RowContext): AsyncGenerator<CopyValue[]> {
-  for await (const { value, line } of records) {
-    const record = parse(teamMembershipRecord, value, line, context);
-    context.onRecord?.();
-    yield toTeamRow(record);
-  }
-}
-
-/** Validates each repository line; the raw record is kept with the row. */
-export async function* repositoryRows(records: AsyncIterable<ReportRecord>, context: RowContext): AsyncGenerator<CopyValue[]> {
-  for await (const { value, line } of records) {
-    const record = parse(repositoryRecord, value, line, context);
-    context.onRecord?.();
-    yield toRepositoryRow(record, value, context.fileIndex);
-  }
-}
-
-/** The row builder for a report level. */
-export function rowsFor(level: "aggregate" | "users" | "teams" | "repos") {
-  return { aggregate: aggregateRows, users: userRows, teams: teamRows, repos: repositoryRows }[level];
+function outside(record: ReportRecord, days: { from: string; to: string }): boolean {
+  const day = typeof record.value === "object" && record.value !== null ? Reflect.get(record.value, "day") : undefined;
+  return typeof day === "string" && (day < days.from || day > days.to);
 }
 
 function parse<T extends { day: string }>(schema: z.ZodType<T>, value: unknown, line: number, context: RowContext): T {

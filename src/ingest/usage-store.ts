@@ -1,4 +1,5 @@
-import { copyRows, sqlFile, type CopyValue, type Pool, type PoolClient } from "../db/index.js";
+import { copyText, sqlFile, type Pool, type PoolClient } from "../db/index.js";
+import { reportCopyText, type ReportFile } from "./report-rows.js";
 import { dailyColumns, repositoryColumns, teamColumns, userColumns } from "./usage-rows.js";
 
 const stagingSql = sqlFile(import.meta.url, "usage-staging.sql");
@@ -26,7 +27,7 @@ export interface ReplacementTarget {
   forceStaging?: boolean;
 }
 
-export type StageRows = (rows: AsyncIterable<readonly CopyValue[]>) => Promise<void>;
+export type StageFile = (file: ReportFile) => Promise<void>;
 
 /** A single users file named the same user twice on one day: its rows must be combined instead. */
 export class RepeatedUserError extends Error {
@@ -50,7 +51,7 @@ const inScopeAndDays = "where enterprise = $1 and scope = $2 and organization = 
  * malformed line) the transaction rolls back and the old rows stay.
  * Returns the number of rows written to the main table of the level.
  */
-export async function replaceReportDays(pool: Pool, target: ReplacementTarget, stageFiles: (stage: StageRows) => Promise<void>): Promise<number> {
+export async function replaceReportDays(pool: Pool, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
   const client = await pool.connect();
   let failed = false;
   try {
@@ -71,10 +72,10 @@ export async function replaceReportDays(pool: Pool, target: ReplacementTarget, s
   }
 }
 
-async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageRows) => Promise<void>): Promise<number> {
+async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
   const level = levels[target.level];
   await client.query(stagingSql);
-  await stageFiles((rows) => copyRows(client, level.staging, level.columns, rows));
+  await stageFiles((file) => copyText(client, level.staging, level.columns, reportCopyText(file, { constant: [] })));
   const scopeKey = [target.enterprise, target.scope, target.organization];
   for (const table of level.tables) {
     await client.query(`delete from ${table} ${inScopeAndDays}`, [...scopeKey, target.firstDay, target.lastDay]);
@@ -88,17 +89,15 @@ async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stag
   return written;
 }
 
-async function copyUsersDirectly(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageRows) => Promise<void>): Promise<number> {
+async function copyUsersDirectly(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
   await client.query(`delete from copilot_user_daily ${inScopeAndDays}`, [target.enterprise, target.scope, target.organization, target.firstDay, target.lastDay]);
   const constant = [target.enterprise, target.scope, target.organization, target.sourceReport];
   let written = 0;
-  await stageFiles((rows) =>
-    copyRows(client, "copilot_user_daily", directUserColumns, (async function* () {
-      for await (const row of rows) {
-        written++;
-        yield [...constant, ...directUserIndexes.map((index) => row[index] ?? null)];
-      }
-    })()),
+  await stageFiles((file) =>
+    copyText(client, "copilot_user_daily", directUserColumns, reportCopyText(
+      { ...file, onRecords: (count) => { written += count; file.onRecords(count); } },
+      { constant, pick: directUserIndexes },
+    )),
   );
   return written;
 }

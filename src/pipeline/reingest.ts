@@ -1,7 +1,7 @@
 import { attemptKey, fileCountKey, parseReportFilePath, reportSetFolder, type ReportArchive, type ReportFileSet } from "../archive/index.js";
 import type { Pool } from "../db/index.js";
 import { findReportKind, type ReportKind } from "../github/index.js";
-import { readReportRecords, RepeatedUserError, replaceReportDays, rowsFor, type ReportRecord } from "../ingest/index.js";
+import { RepeatedUserError, replaceReportDays } from "../ingest/index.js";
 import { summarize } from "./error-summary.js";
 import { finishRun, startRun, type FinishRunInput, type RunSummary } from "./run-record.js";
 
@@ -73,9 +73,12 @@ async function replaceFromArchive(pool: Pool, archive: ReportArchive, archived: 
   const target = { ...set, level: kind.level, sourceReport: kind.report, firstDay, lastDay, fileCount: files.length, forceStaging };
   await replaceReportDays(pool, target, async (stage) => {
     for (const [fileIndex, path] of files.entries()) {
-      const context = { file: path, fileIndex, firstDay: set.firstDay, lastDay: set.lastDay, onRecord: () => void records++ };
-      const parsed = onlyDays(readReportRecords(await archive.read(path), path), firstDay, lastDay);
-      await stage(rowsFor(kind.level)(parsed, context));
+      await stage({
+        bytes: await archive.read(path),
+        level: kind.level,
+        context: { file: path, fileIndex, firstDay: set.firstDay, lastDay: set.lastDay, onlyDays: { from: firstDay, to: lastDay } },
+        onRecords: (count) => void (records += count),
+      });
     }
   });
   return records;
@@ -130,14 +133,6 @@ async function findArchivedSets(archive: ReportArchive, request: ReingestRequest
 }
 
 /** Drops records of days outside the range; anything else goes on to be validated as usual. */
-async function* onlyDays(records: AsyncIterable<ReportRecord>, firstDay: string, lastDay: string): AsyncGenerator<ReportRecord> {
-  for await (const record of records) {
-    const day = typeof record.value === "object" && record.value !== null ? Reflect.get(record.value, "day") : undefined;
-    if (typeof day === "string" && (day < firstDay || day > lastDay)) continue;
-    yield record;
-  }
-}
-
 function maxDay(a: string, b: string): string {
   return a > b ? a : b;
 }

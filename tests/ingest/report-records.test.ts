@@ -32,6 +32,17 @@ describe("reading report files of every shape", () => {
     expect(found.at(-1)?.line).toBe(40);
   });
 
+  it("reads chunks larger than its 64 KiB slices, whatever character a slice boundary cuts, as bytes or as text", async () => {
+    // 3,000 lines of about 120 bytes with two- and three-byte characters: 360 KB, one chunk.
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ user_id: i, user_login: `jörg-名前-${"ü".repeat(i % 40)}`, day: "2026-11-01" }));
+    const text = lines.join("\n") + "\n";
+    const expected = lines.map((line) => JSON.parse(line));
+    const fromBytes = await records([Buffer.from(text, "utf8")]);
+    expect(fromBytes.map((record) => record.value)).toEqual(expected);
+    expect(fromBytes.at(-1)?.line).toBe(3000);
+    expect((await records([text])).map((record) => record.value)).toEqual(expected);
+  });
+
   it("reads one pretty-printed object spread over many lines", async () => {
     const record = { day: "2026-11-01", daily_active_users: 3, totals_by_ide: [{ ide: "vscode", loc_added_sum: 4 }] };
     expect(await records(chunked(JSON.stringify(record, null, 2), 5))).toEqual([{ value: record, line: 1 }]);

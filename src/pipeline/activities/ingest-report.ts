@@ -9,7 +9,7 @@ import {
   type DownloadOptions,
   type GitHubClient,
 } from "../../github/index.js";
-import { MalformedReportError, readReportRecords, RepeatedUserError, replaceReportDays, rowsFor } from "../../ingest/index.js";
+import { MalformedReportError, RepeatedUserError, replaceReportDays } from "../../ingest/index.js";
 import { recordCheckpoints } from "../checkpoints.js";
 import { summarize } from "../error-summary.js";
 import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
@@ -85,12 +85,13 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
     { ...unit, level: kind.level, sourceReport: kind.report, firstDay: links.firstDay, lastDay: links.lastDay, fileCount: links.links.length, forceStaging },
     async (stage) => {
       for (const [fileIndex, link] of links.links.entries()) {
-        const file = withoutQuery(link);
         const download = await openReportFile(link, deps.download);
-        const bytes = archived === undefined ? download : archived.tee(fileIndex, download);
-        const context = { file, fileIndex, firstDay: links.firstDay, lastDay: links.lastDay, onRecord: () => void records++ };
-        const parsedRecords = readReportRecords(bytes, file);
-        await stage(rowsFor(kind.level)(parsedRecords, context));
+        await stage({
+          bytes: archived === undefined ? download : archived.tee(fileIndex, download),
+          level: kind.level,
+          context: { file: withoutQuery(link), fileIndex, firstDay: links.firstDay, lastDay: links.lastDay },
+          onRecords: (count) => void (records += count),
+        });
       }
     },
   );
