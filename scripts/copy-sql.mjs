@@ -1,4 +1,5 @@
 // tsc does not copy .sql files; the modules read theirs from beside the compiled .js files.
+// Usage: copy-sql.mjs [OUT_DIR] (default dist).
 import { cp, readdir } from "node:fs/promises";
 import path from "node:path";
 
@@ -11,4 +12,4 @@ async function copySql(from, to) {
   }
 }
 
-await copySql("src", path.join("dist", "src"));
+await copySql("src", path.join(process.argv[2] ?? "dist", "src"));
