@@ -26,8 +26,8 @@ export class SignedLinkExpiredError extends ReportDownloadError {
   override readonly name = "SignedLinkExpiredError";
 }
 
-/** A connection cut in the middle of the body surfaces as a ReportDownloadError naming the file. */
-async function* cutsReported(body: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+/** A connection cut (or given up) in the middle of the body surfaces as a ReportDownloadError naming the file. */
+async function* cutsReported(body: AsyncIterable<Buffer>, file: string, idle: IdleWatch): AsyncGenerator<Buffer> {
   let received = 0;
   try {
     for await (const chunk of body) {
@@ -35,13 +35,16 @@ async function* cutsReported(body: AsyncIterable<Buffer>, file: string): AsyncGe
       yield chunk;
     }
   } catch (error) {
-    throw new ReportDownloadError(file, 200, `the connection was cut after ${received} bytes`, { cause: error });
+    const problem = idle.gaveUp ? `the host sent nothing for ${idle.timeoutMs / 1000} s after ${received} bytes` : `the connection was cut after ${received} bytes`;
+    throw new ReportDownloadError(file, 200, problem, { cause: error });
   }
 }
 
 export interface DownloadOptions {
   attempts?: number;
   backoffMs?: number;
+  /** A host that sends nothing for this long has hung: the download fails, and the unit retries with fresh links (default 2 minutes). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -58,15 +61,16 @@ export async function openReportFile(url: string, options: DownloadOptions = {})
   const file = withoutQuery(url);
   for (let attempt = 1; ; attempt++) {
     let response: http.IncomingMessage;
+    const idle: IdleWatch = { timeoutMs: options.idleTimeoutMs ?? 120_000, gaveUp: false };
     try {
-      response = await followed(url);
+      response = await followed(url, idle);
     } catch (error) {
       if (attempt >= attempts) throw new ReportDownloadError(file, undefined, `network error after ${attempt} attempts`, { cause: error });
       await sleep(backoffMs * attempt ** 2);
       continue;
     }
     const status = response.statusCode ?? 0;
-    if (status >= 200 && status < 300) return Readable.from(cutsReported(response, file), { objectMode: false });
+    if (status >= 200 && status < 300) return Readable.from(cutsReported(response, file, idle), { objectMode: false });
     response.resume();
     if (status === 403 || status === 404) {
       throw new SignedLinkExpiredError(file, status, `the download host answered ${status} (the signed link expired or was revoked)`);
@@ -81,13 +85,23 @@ export async function openReportFile(url: string, options: DownloadOptions = {})
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-/** GET `url`, following up to 5 redirects, as fetch would. */
-async function followed(url: string): Promise<http.IncomingMessage> {
+interface IdleWatch {
+  timeoutMs: number;
+  /** Set when the request was destroyed for sending nothing for timeoutMs. */
+  gaveUp: boolean;
+}
+
+/** GET `url`, following up to 5 redirects, as fetch would; a request idle for too long is destroyed. */
+async function followed(url: string, idle: IdleWatch): Promise<http.IncomingMessage> {
   let target = new URL(url);
   for (let redirects = 0; ; redirects++) {
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const request = (target.protocol === "https:" ? https : http).get(target, resolve);
       request.on("error", reject);
+      request.setTimeout(idle.timeoutMs, () => {
+        idle.gaveUp = true;
+        request.destroy(new Error(`the host sent nothing for ${idle.timeoutMs / 1000} s`));
+      });
     });
     const location = response.headers.location;
     if (!redirectStatuses.has(response.statusCode ?? 0) || location === undefined || redirects === 5) return response;

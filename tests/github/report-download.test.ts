@@ -12,7 +12,7 @@ let base: string;
 
 async function readAll(url: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of await openReportFile(url, { backoffMs: 1 })) chunks.push(chunk as Buffer);
+  for await (const chunk of await openReportFile(url, { backoffMs: 1, idleTimeoutMs: 300 })) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
@@ -33,6 +33,10 @@ describe("downloading a signed report file", () => {
         } else {
           response.writeHead(200, { "content-length": String(body.length) }).end(body);
         }
+      } else if (path === "/hung") {
+        // Sends part of the file, then nothing, with the connection open.
+        response.writeHead(200, { "content-length": String(body.length) });
+        response.write(body.subarray(0, 2000));
       } else if (path === "/cut") {
         response.writeHead(200, { "content-length": String(body.length) });
         // A FIN, not a reset: the bytes sent arrive before the close does.
@@ -45,6 +49,7 @@ describe("downloading a signed report file", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -60,6 +65,12 @@ describe("downloading a signed report file", () => {
     const error = await readAll(`${base}/expired?sig=secret`).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SignedLinkExpiredError);
     expect((error as Error).message).toBe(`Downloading report file ${base}/expired failed: the download host answered 403 (the signed link expired or was revoked).`);
+  });
+
+  it("gives up on a host that stops sending mid-body, with the bytes received", async () => {
+    const error = await readAll(`${base}/hung?sig=secret`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ReportDownloadError);
+    expect((error as Error).message).toBe(`Downloading report file ${base}/hung failed: the host sent nothing for 0.3 s after 2000 bytes.`);
   });
 
   it("reports a connection cut mid-body with the bytes received", async () => {
