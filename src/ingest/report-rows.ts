@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { copyLine, type CopyValue } from "../db/index.js";
+import type { ReportLevel } from "../github/index.js";
 import { aggregateRecord, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
 import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "./report-records.js";
 import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
-
-export type ReportLevel = "aggregate" | "users" | "teams" | "repos";
 
 /** Where a file's records come from and which days they may hold. */
 export interface RowContext {

@@ -193,6 +193,13 @@ async function computeWeeks(
       weeks.map((row) => row.enterprise), weeks.map((row) => row.week),
     ]);
     await client.query("analyze metric_weeks");
+    // The weeks of a range are consecutive, per enterprise: from `starts` to `ends`.
+    await client.query(
+      `create temporary table metric_bounds on commit drop as
+       select enterprise, min(week)::timestamp at time zone 'UTC' as starts, (max(week) + 7)::timestamp at time zone 'UTC' as ends
+       from metric_weeks group by enterprise`,
+    );
+    await client.query("analyze metric_bounds");
     // Stages as temporary tables, each analyzed: the planner then knows their sizes.
     const stage = async (text: string, parameters: unknown[], table: string) => {
       await client.query(text, parameters);

@@ -5,22 +5,17 @@
 -- (compute-metrics.ts), so "in one of them" is "between the first's start and the last's end".
 create temporary table metric_pull_requests on commit drop as
 with
--- the weeks computed are consecutive, per enterprise: from `starts` to `ends`
-bounds as (
-  select enterprise, min(week)::timestamp at time zone 'UTC' as starts, (max(week) + 7)::timestamp at time zone 'UTC' as ends
-  from metric_weeks group by enterprise
-),
 -- opened or merged in the weeks
 recent as (
   select p.*
-  from pull_requests p join bounds b on b.enterprise = p.enterprise
+  from pull_requests p join metric_bounds b on b.enterprise = p.enterprise
   where ((p.created_at >= b.starts and p.created_at < b.ends) or (p.merged_at >= b.starts and p.merged_at < b.ends))
     and ((p.created_at >= $2::timestamptz and p.created_at < $3::timestamptz) or (p.merged_at >= $2::timestamptz and p.merged_at < $3::timestamptz))
 ),
 -- others reviewed in the weeks, or shipped by a deployment of the weeks
 older_keys as (
   select r.enterprise, r.repository_id, r.pull_number as number
-  from pull_request_reviews r join bounds b on b.enterprise = r.enterprise
+  from pull_request_reviews r join metric_bounds b on b.enterprise = r.enterprise
   where r.submitted_at >= b.starts and r.submitted_at < b.ends and r.submitted_at >= $2::timestamptz and r.submitted_at < $3::timestamptz
   union
   select enterprise, repository_id, number from dora_shipped
@@ -29,7 +24,7 @@ older as (
   select p.*
   from older_keys k
   join pull_requests p on p.enterprise = k.enterprise and p.repository_id = k.repository_id and p.number = k.number
-  join bounds b on b.enterprise = p.enterprise
+  join metric_bounds b on b.enterprise = p.enterprise
   where not (p.created_at >= b.starts and p.created_at < b.ends) and not coalesce(p.merged_at >= b.starts and p.merged_at < b.ends, false)
 ),
 wanted_pulls as (

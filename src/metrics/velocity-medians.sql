@@ -2,11 +2,6 @@
 -- of metric_weeks, from metric_pull_requests ($1 BOT_LOGINS, lower case).
 create temporary table velocity_medians on commit drop as
 with
--- the weeks computed are consecutive, per enterprise: from `starts` to `ends`
-bounds as (
-  select enterprise, min(week)::timestamp at time zone 'UTC' as starts, (max(week) + 7)::timestamp at time zone 'UTC' as ends
-  from metric_weeks group by enterprise
-),
 -- the timings behind the medians: per pull request merged in the week, cycle time (opened ->
 -- merged) and its parts, coding (first commit -> opened), pickup (opened -> first review), review
 -- (first review -> merged), a review after the merge being no review of it; per pull request
@@ -19,7 +14,7 @@ timings as (
     date_part('epoch', p.merged_at - reviewed.at) / 3600 as review,
     null::double precision as first_review
   from metric_pull_requests p
-  join bounds b on b.enterprise = p.enterprise
+  join metric_bounds b on b.enterprise = p.enterprise
   join metric_repositories r on r.enterprise = p.enterprise and r.repository_id = p.repository_id
   cross join lateral (select case when p.first_review_at <= p.merged_at then p.first_review_at end as at) reviewed
   where p.merged_at >= b.starts and p.merged_at < b.ends and not metrics_is_bot(p.author_login, $1::text[])
@@ -27,7 +22,7 @@ timings as (
   select p.enterprise, metrics_week(p.first_review_at), r.organization, p.repository_id, p.author_id, null, null, null, null,
     date_part('epoch', p.first_review_at - p.created_at) / 3600
   from metric_pull_requests p
-  join bounds b on b.enterprise = p.enterprise
+  join metric_bounds b on b.enterprise = p.enterprise
   join metric_repositories r on r.enterprise = p.enterprise and r.repository_id = p.repository_id
   where p.first_review_at >= b.starts and p.first_review_at < b.ends and not metrics_is_bot(p.author_login, $1::text[])
 )

@@ -10,18 +10,13 @@ insert into velocity_weekly (
   review_time_median_hours, first_review_median_hours, lines_added, lines_deleted, copilot_developers,
   copilot_active_days, copilot_code_generations, copilot_code_acceptances, computed_at)
 with
--- the weeks computed are consecutive, per enterprise: from `starts` to `ends`
-bounds as (
-  select enterprise, min(week)::timestamp at time zone 'UTC' as starts, (max(week) + 7)::timestamp at time zone 'UTC' as ends
-  from metric_weeks group by enterprise
-),
 -- Copilot per person and week: days with a Copilot record and the code counters, from the
 -- enterprise-level record of a day where there is one, else one organization's
 copilot_records as (
   select distinct on (c.enterprise, c.user_id, c.day) c.enterprise, c.user_id, date_trunc('week', c.day)::date as week,
     c.code_generation_activity_count as generations, c.code_acceptance_activity_count as acceptances
   from copilot_user_daily c
-  join bounds b on b.enterprise = c.enterprise
+  join metric_bounds b on b.enterprise = c.enterprise
   where c.day >= b.starts::date and c.day < b.ends::date
   order by c.enterprise, c.user_id, c.day, c.scope = 'enterprise' desc, c.code_generation_activity_count desc nulls last
 ),
