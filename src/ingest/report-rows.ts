@@ -3,6 +3,7 @@ import { copyLine, type CopyValue } from "../db/index.js";
 import type { ReportLevel } from "../github/index.js";
 import { aggregateRecord, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
 import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "./report-records.js";
+import { compileSchemaCheck } from "./schema-check.js";
 import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
 
 /** Where a file's records come from and which days they may hold. */
@@ -25,10 +26,14 @@ export interface RowShape {
   pick?: readonly number[] | undefined;
 }
 
+// The users report is the volume path: its records pass a compiled check, and only one it refuses
+// goes through zod, for the message.
+const isUserRecord = compileSchemaCheck(userRecord);
+
 /** Validates one record of a level's report and turns it into that level's row. */
 const rowOf: Record<ReportLevel, (record: ReportRecord, context: RowContext) => CopyValue[]> = {
   aggregate: ({ value, line }, context) => toDailyRow(parse(aggregateRecord, value, line, context), value, context.fileIndex),
-  users: ({ value, line }, context) => toUserRow(parse(userRecord, value, line, context), context.fileIndex),
+  users: ({ value, line }, context) => toUserRow(isUserRecord(value) ? inDays(value, line, context) : parse(userRecord, value, line, context), context.fileIndex),
   teams: ({ value, line }, context) => toTeamRow(parse(teamMembershipRecord, value, line, context)),
   repos: ({ value, line }, context) => toRepositoryRow(parse(repositoryRecord, value, line, context), value, context.fileIndex),
 };
@@ -83,10 +88,13 @@ function outside(record: ReportRecord, days: { from: string; to: string }): bool
 function parse<T extends { day: string }>(schema: z.ZodType<T>, value: unknown, line: number, context: RowContext): T {
   const result = schema.safeParse(value);
   if (!result.success) throw new MalformedReportError(context.file, line, z.prettifyError(result.error).replace(/\n/g, " "));
-  const { day } = result.data;
+  return inDays(result.data, line, context);
+}
+
+function inDays<T extends { day: string }>(record: T, line: number, context: RowContext): T {
   // A record outside the report's days would not be replaced by a later run: refuse it instead.
-  if (day < context.firstDay || day > context.lastDay) {
-    throw new MalformedReportError(context.file, line, `day ${day} is outside the report's days ${context.firstDay}..${context.lastDay}`);
+  if (record.day < context.firstDay || record.day > context.lastDay) {
+    throw new MalformedReportError(context.file, line, `day ${record.day} is outside the report's days ${context.firstDay}..${context.lastDay}`);
   }
-  return result.data;
+  return record;
 }

@@ -134,6 +134,22 @@ describe("faults during collection", () => {
     expect(await dumpCopilotTables(database)).toEqual(faultFree);
   });
 
+  it.each([
+    ["a user id given as text", { user_id: "101" }, /expected number, received string +→ at user_id\./],
+    ["a day outside the report's days", { day: "2026-11-19" }, /day 2026-11-19 is outside the report's days 2026-11-20\.\.2026-11-20/],
+  ])("fails a unit whose users line has %s, saying what is wrong with which field", async (_name, override, problem) => {
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [
+      ndjson([userLine("user0", 100, day), userLine("user1", 101, day, override)]),
+    ]);
+    const { database, github } = await setUp([], table);
+
+    const failed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(failed.failures).toHaveLength(1);
+    expect(failed.failures[0]).toMatchObject({ errorClass: "MalformedReportError", line: 2 });
+    expect(failed.failures[0]!.message).toMatch(problem);
+    expect((await database.pool.query("select count(*) as n from copilot_user_daily")).rows).toEqual([{ n: 0 }]);
+  });
+
   it("collects a day that was not available yet in a later run (late data)", async () => {
     const table = new ReportTable();
     const { database, github } = await setUp([], table);
