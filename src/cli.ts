@@ -1,3 +1,4 @@
+import "./pipeline/bound-heap-growth.js";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadSettings, SettingsError, type EnterpriseConfig, type Settings } from "./config/index.js";
