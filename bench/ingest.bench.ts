@@ -7,7 +7,7 @@
 // transpiler's own memory (about 60 MB of RSS) and its loader would be measured with the ingest.
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -36,7 +36,8 @@ function build(): void {
   execFileSync(process.execPath, ["scripts/copy-sql.mjs", buildDir], { cwd: root, stdio: "inherit" });
 }
 
-async function measure(users: number): Promise<SizeResult> {
+/** Ingests a generated report of `users` users `runs` times, each in a fresh process and database. */
+async function measure(users: number, runs: number): Promise<SizeResult[]> {
   const work = await mkdtemp(path.join(tmpdir(), "bench-report-"));
   try {
     const reportFile = path.join(work, "users-1-day.ndjson");
@@ -46,6 +47,10 @@ async function measure(users: number): Promise<SizeResult> {
       })()),
       createWriteStream(reportFile),
     );
+    // On disk before the measured process starts, so that writing it back does not share its cores.
+    const written = await open(reportFile, "r+");
+    await written.sync();
+    await written.close();
     // The fake GitHub serves the file from this process, as a remote host would: its work is not
     // the ingest's, and the measured process has its cores to itself.
     const github = await startGitHubServer({
@@ -53,16 +58,9 @@ async function measure(users: number): Promise<SizeResult> {
       reports: ({ kind }) => (kind.report === "users-1-day" ? { kind: "files", files: [{ path: reportFile }] } : { kind: "status", status: 404 }),
     });
     try {
-      const worker = fileURLToPath(new URL(`../${buildDir}/bench/ingest-worker.js`, import.meta.url));
-      const child = spawn(process.execPath, [worker, String(users), reportFile, github.url], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-      child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-      const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-      if (status !== 0) throw new Error(`ingest benchmark for ${users} users failed:\n${stderr}`);
-      const last = stdout.trim().split("\n").at(-1) ?? "";
-      return JSON.parse(last) as SizeResult;
+      const results: SizeResult[] = [];
+      for (let run = 0; run < runs; run++) results.push(await ingestOnce(users, reportFile, github.url));
+      return results;
     } finally {
       await github.close();
     }
@@ -71,17 +69,39 @@ async function measure(users: number): Promise<SizeResult> {
   }
 }
 
+async function ingestOnce(users: number, reportFile: string, githubUrl: string): Promise<SizeResult> {
+  const worker = fileURLToPath(new URL(`../${buildDir}/bench/ingest-worker.js`, import.meta.url));
+  const child = spawn(process.execPath, [worker, String(users), reportFile, githubUrl], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (status !== 0) throw new Error(`ingest benchmark for ${users} users failed:\n${stderr}`);
+  const last = stdout.trim().split("\n").at(-1) ?? "";
+  return JSON.parse(last) as SizeResult;
+}
+
+const ratioOf = (result: SizeResult) => result.seconds / result.floor_seconds;
+
 export default async function ingestBenchmark(options: BenchOptions): Promise<void> {
   build();
-  const base = await measure(100_000);
+  // Each run is paired with its own floor, and the run with the median ratio is the one reported:
+  // the floor and the ingest both swing by a third with whatever else the 2 cores are doing.
+  const runs = await measure(100_000, 3);
+  for (const run of runs) {
+    console.log(`  run: ${run.seconds.toFixed(2)} s end to end, floor ${run.floor_seconds.toFixed(2)} s, ratio ${ratioOf(run).toFixed(2)}, peak RSS ${run.peak_rss_mb} MB`);
+  }
+  const base = [...runs].sort((a, b) => ratioOf(a) - ratioOf(b))[1]!;
+  const peak = Math.max(...runs.map((run) => run.peak_rss_mb));
   const mb = base.bytes / 1048576;
-  console.log(`100,000 users, ${mb.toFixed(1)} MB: ${base.seconds.toFixed(2)} s end to end (${Math.round(100_000 / base.seconds)} records/s, ${(mb / base.seconds).toFixed(1)} MB/s), peak RSS ${base.peak_rss_mb} MB`);
-  console.log(`floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${(base.seconds / base.floor_seconds).toFixed(2)} (target <= 2.5)`);
+  console.log(`100,000 users, ${mb.toFixed(1)} MB (median of 3 runs): ${base.seconds.toFixed(2)} s end to end (${Math.round(100_000 / base.seconds)} records/s, ${(mb / base.seconds).toFixed(1)} MB/s), peak RSS ${peak} MB (highest run)`);
+  console.log(`floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${ratioOf(base).toFixed(2)} (target <= 2.5)`);
   let peak1m: number | null = null;
   if (options.full) {
-    const large = await measure(1_000_000);
-    peak1m = large.peak_rss_mb;
-    console.log(`1,000,000 users: ${large.seconds.toFixed(1)} s (floor ${large.floor_seconds.toFixed(1)} s, ratio ${(large.seconds / large.floor_seconds).toFixed(2)}), peak RSS ${large.peak_rss_mb} MB (flat within 20% of ${base.peak_rss_mb} MB: ${Math.abs(large.peak_rss_mb - base.peak_rss_mb) <= base.peak_rss_mb * 0.2})`);
+    const [large] = await measure(1_000_000, 1);
+    peak1m = large!.peak_rss_mb;
+    console.log(`1,000,000 users: ${large!.seconds.toFixed(1)} s (floor ${large!.floor_seconds.toFixed(1)} s, ratio ${ratioOf(large!).toFixed(2)}), peak RSS ${peak1m} MB (flat within 20% of ${peak} MB: ${Math.abs(peak1m - peak) <= peak * 0.2})`);
   } else {
     console.log("1,000,000 users: skipped (npm run bench -- ingest --full)");
   }
@@ -90,8 +110,8 @@ export default async function ingestBenchmark(options: BenchOptions): Promise<vo
     users: 100_000,
     seconds: round(base.seconds),
     floor_seconds: round(base.floor_seconds),
-    ratio: round(base.seconds / base.floor_seconds),
-    peak_rss_mb: base.peak_rss_mb,
+    ratio: round(ratioOf(base)),
+    peak_rss_mb: peak,
     peak_rss_mb_1m: peak1m,
   }));
 }
