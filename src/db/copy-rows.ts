@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { copyLine, type CopyValue } from "./copy-text.js";
 
 /**
@@ -27,6 +27,11 @@ export async function copyText(
   const sql = `copy ${table} (${columns.join(", ")}) from stdin`;
   // A deep buffer lets the producer (parsing, in Node) run ahead while PostgreSQL loads: both cores work.
   await pipeline(Readable.from(text, { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), client.query(copyFrom(sql)));
+}
+
+/** The rows of `query` as `COPY (query) TO STDOUT` sends them: COPY text, in chunks that may cut a row. */
+export function copyQueryOut(client: pg.PoolClient, query: string): Readable {
+  return client.query(copyTo(`copy (${query}) to stdout`));
 }
 
 async function* encode(rows: AsyncIterable<readonly CopyValue[]> | Iterable<readonly CopyValue[]>): AsyncGenerator<string> {

@@ -1,6 +1,6 @@
 export { openDatabase, survivingIdleErrors, type Database } from "./pool.js";
 export { migrate, MigrationError } from "./migrate.js";
-export { copyRows, copyText } from "./copy-rows.js";
+export { copyQueryOut, copyRows, copyText } from "./copy-rows.js";
 export { copyLine, type CopyValue } from "./copy-text.js";
 export { sqlFile } from "./sql-file.js";
 export { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.js";

@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { to as copyTo } from "pg-copy-streams";
-import type { Pool, PoolClient } from "../db/index.js";
+import { copyQueryOut, type Pool, type PoolClient } from "../db/index.js";
 import { wholeRows } from "./copy-text.js";
 import { copyTextToCsv } from "./csv-encoder.js";
 import { csvPreamble, type CsvFormat } from "./csv-format.js";
@@ -57,7 +56,7 @@ export async function writeDatasetFile(
   try {
     await client.query("begin read only");
     await textOutputSettings(client);
-    await pipeline(client.query(copyTo(`copy (${inline(client, dataset, parameters)}) to stdout`)), wholeRows(), toCsv, out);
+    await pipeline(copyQueryOut(client, inline(client, dataset, parameters)), wholeRows(), toCsv, out);
     await client.query("commit");
   } catch (error) {
     out.destroy();
