@@ -3,7 +3,7 @@ import { copyLine, type CopyValue } from "../db/index.js";
 import type { ReportLevel } from "../github/index.js";
 import { aggregateRecord, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
 import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "./report-records.js";
-import { compileSchemaCheck } from "./schema-check.js";
+import { schemaCheck } from "./schema-check.js";
 import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
 
 /** Where a file's records come from and which days they may hold. */
@@ -28,7 +28,7 @@ export interface RowShape {
 
 // The users report is the volume path: its records pass a compiled check, and only one it refuses
 // goes through zod, for the message.
-const isUserRecord = compileSchemaCheck(userRecord);
+const isUserRecord = schemaCheck(userRecord);
 
 /** Validates one record of a level's report and turns it into that level's row. */
 const rowOf: Record<ReportLevel, (record: ReportRecord, context: RowContext) => CopyValue[]> = {

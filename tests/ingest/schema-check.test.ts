@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { userRecord } from "../../src/ingest/copilot-records.js";
-import { compileSchemaCheck } from "../../src/ingest/schema-check.js";
+import { schemaCheck } from "../../src/ingest/schema-check.js";
 import { benchUserRecord } from "../../bench/user-records.js";
 import { officialUserDay } from "../fixtures/official-examples.js";
 
-const isUserRecord = compileSchemaCheck(userRecord);
+const isUserRecord = schemaCheck(userRecord);
 
 /** The official example with one field at `path` replaced (or removed, for undefined). */
 function withField(path: string[], value: unknown): Record<string, unknown> {
