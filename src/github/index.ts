@@ -3,11 +3,11 @@ export { reportKinds, findReportKind, type ReportKind, type Scope, type ReportLe
 export { fetchReportLinks, ReportEnvelopeError, type ReportLinks } from "./report-links.js";
 export { openReportFile, withoutQuery, ReportDownloadError, SignedLinkExpiredError, type DownloadOptions } from "./report-download.js";
 export { rateBudget, RateBudgetExhaustedError, type RateBudget } from "./rate-budget.js";
-export { ForeignLinkError } from "./paginate.js";
+export { ForeignLinkError, type Etag } from "./paginate.js";
 export {
   organizationRepositories, pullRequests, pullRequestDetails, pullRequestReviews, commits, commit, deployments, deploymentStatuses,
   compareCommits, workflowRuns, labelledIssues, repositoryLabel, workflowRunResultCap, RepositoryUnavailableError,
-  RepositoryResponseError, type RepositoryRef, type Etag, type RecordPage,
+  RepositoryResponseError, type RepositoryRef, type RecordPage,
 } from "./repository-activity.js";
 export type {
   RepositoryRecord, PullRequestItem, CommitRecord, ReviewRecord, DeploymentRecord, DeploymentStatusRecord, WorkflowRunRecord, IssueRecord,

@@ -26,10 +26,16 @@ export class ForeignLinkError extends Error {
   }
 }
 
+/** A listing's first-page ETag and the URL it belongs to, kept from the last run. */
+export interface Etag {
+  value: string;
+  url: string;
+}
+
 export interface PaginateOptions {
   budget: RateBudget;
-  /** Sent as `if-none-match` on the first page when the first page's URL is `etagUrl`. */
-  etag?: { value: string; url: string } | undefined;
+  /** Sent as `if-none-match` on the first page when the first page's URL is `etag.url`. */
+  etag?: Etag | undefined;
 }
 
 /** `path?query` with the query keys in the given order, as the first page's stable identity. */

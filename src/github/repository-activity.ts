@@ -1,7 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
 import type { GitHubClient } from "./client.js";
-import { getJson, pageUrl, paginate, type NotModifiedPage } from "./paginate.js";
+import { getJson, pageUrl, paginate, type Etag, type NotModifiedPage } from "./paginate.js";
 import type { RateBudget } from "./rate-budget.js";
 import {
   commitItem,
@@ -26,11 +26,6 @@ import {
 export interface RepositoryRef {
   organization: string;
   name: string;
-}
-
-export interface Etag {
-  value: string;
-  url: string;
 }
 
 /** A page of parsed records; `etag` and `firstUrl` identify the first page for the next run's conditional request. */
