@@ -120,7 +120,9 @@ export async function computeWeeklyMetrics(pool: Pool, request: ComputeRequest):
     );
     const weeks = due.rows;
     const parallel = Math.max(1, request.parallel ?? 2);
-    const results = await inParallel(chunks(weeks, request.weeksPerRange ?? defaultWeeksPerRange), parallel, (chunk) => computeWeeks(pool, chunk, definitions, parallel > 1));
+    const weekRanges = chunks(weeks, request.weeksPerRange ?? defaultWeeksPerRange);
+    const beside = Math.min(parallel, weekRanges.length) > 1;
+    const results = await inParallel(weekRanges, parallel, (range) => computeWeeks(pool, range, definitions, beside));
     await coordinator.query(
       `insert into metrics_state (enterprise, computed_through, definitions, computed_at)
        select enterprise, $2::timestamptz, $3, now() from unnest($1::text[]) as e (enterprise)
@@ -150,17 +152,27 @@ function chunks(weeks: EnterpriseWeek[], weeksPerRange: number): EnterpriseWeek[
   return ranges;
 }
 
-/** Runs `work` on every item, `limit` at a time, in order of the items; fails with the first failure. */
+/**
+ * Runs `work` on every item, `limit` at a time, in order of the items. After a failure no item
+ * starts, and the ones under way are awaited before the first failure is thrown: the caller
+ * releases the computation's lock, and no range may still be writing its weeks then.
+ */
 async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (failure === undefined && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      try {
+        results[index] = await work(items[index]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
   return results;
 }
 

@@ -133,4 +133,31 @@ describe("weekly metrics computed in ranges of weeks", () => {
       ["shop", 97, 44, 14, 37, 207],
     ]);
   });
+
+  it("stops taking ranges when one fails and throws only once the ranges under way have finished", async () => {
+    await database.pool.query("delete from dora_weekly; delete from velocity_weekly");
+    // The first week's range writes slowly; the second's, beside it, fails.
+    await database.pool.query(`
+      create function slow_or_failing_week() returns trigger language plpgsql as $$
+      begin
+        if new.week = date '2026-04-27' then perform pg_sleep(1); else raise exception 'week % fails', new.week; end if;
+        return new;
+      end $$;
+      create trigger slow_or_failing_week before insert on dora_weekly for each row
+        when (new.organization = '' and new.week in (date '2026-04-27', date '2026-05-04')) execute function slow_or_failing_week();`);
+    try {
+      await expect(
+        computeWeeklyMetrics(database.pool, { enterprises: ["acme"], today: "2026-11-26", full: true, definitions, weeksPerRange: 1, parallel: 2 }),
+      ).rejects.toThrow("week 2026-05-04 fails");
+      // When it throws, the slow range has committed, no later range was started, and no connection is still at work.
+      const weeks = await database.pool.query<{ week: string }>("select distinct week::text as week from dora_weekly order by week");
+      expect(weeks.rows.map((row) => row.week)).toEqual(["2026-04-27"]);
+      const working = await database.pool.query<{ count: number }>(
+        "select count(*)::int as count from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'",
+      );
+      expect(working.rows[0]?.count).toBe(0);
+    } finally {
+      await database.pool.query("drop trigger slow_or_failing_week on dora_weekly; drop function slow_or_failing_week()");
+    }
+  });
 });
