@@ -5,8 +5,9 @@ import { summarize } from "../error-summary.js";
 import { computeMetricsInput, type CollectionResult } from "../repository-shards.js";
 
 /**
- * DORA and velocity for the weeks this run's changes reach (set-based SQL, one transaction). A
- * failure is returned: the changes stay unmarked, so the next run's computation covers them.
+ * DORA and velocity for the weeks this run's changes reach (set-based SQL, in ranges of weeks,
+ * each its own transaction). A failure is returned: the changes stay unmarked, so the next run's
+ * computation covers them.
  */
 export function computeMetrics(deps: { pool: Pool; settings: Settings }) {
   return async (input: unknown): Promise<CollectionResult> => {
