@@ -83,9 +83,11 @@ export async function publishDataset(pool: Pool, sink: PublishSink, which: strin
     firstDay: retentionStart(options.day, options.retentionMonths),
   };
   try {
-    const snapshot = options.snapshots ? new SnapshotFile(path.join(workDir, "snapshot.csv"), csvPreamble(dataset.columns.map((c) => c.name))) : undefined;
+    // A single-file dataset's snapshot is its file (see publishFile); only partitions are joined into one.
+    const snapshot =
+      options.snapshots && dataset.partition === "month" ? new SnapshotFile(path.join(workDir, "snapshot.csv"), csvPreamble(dataset.columns.map((c) => c.name))) : undefined;
     try {
-      const published = dataset.partition === "month" ? await publishPartitions(publication, snapshot) : await publishFile(publication, snapshot);
+      const published = dataset.partition === "month" ? await publishPartitions(publication, snapshot) : await publishFile(publication);
       if (snapshot !== undefined) {
         const written = await snapshot.close();
         await put(publication, snapshotPath(dataset.name, options.day), "snapshot", snapshot.path, written);
@@ -101,14 +103,15 @@ export async function publishDataset(pool: Pool, sink: PublishSink, which: strin
   }
 }
 
-async function publishFile(publication: Publication, snapshot: SnapshotFile | undefined): Promise<DatasetPublished> {
-  const { dataset } = publication;
+async function publishFile(publication: Publication): Promise<DatasetPublished> {
+  const { dataset, options } = publication;
   const file = path.join(publication.workDir, `${dataset.name}.csv`);
   const written = await writeDatasetFile(publication.pool, dataset, [publication.firstDay], file, publication.write);
   // Small and bound by Power BI at a fixed path: rewritten every run, so a deleted file comes back.
   await put(publication, datasetFilePath(dataset.name), "file", file, written);
-  await snapshot?.append(file, written.rows);
-  return { dataset: dataset.name, files: 1, rows: written.rows, skipped: 0 };
+  // The snapshot holds the same bytes: the written file goes to the sink again, not read back and copied.
+  if (options.snapshots) await put(publication, snapshotPath(dataset.name, options.day), "snapshot", file, written);
+  return { dataset: dataset.name, files: options.snapshots ? 2 : 1, rows: written.rows, skipped: 0 };
 }
 
 async function publishPartitions(publication: Publication, snapshot: SnapshotFile | undefined): Promise<DatasetPublished> {

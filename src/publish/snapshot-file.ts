@@ -4,8 +4,9 @@ import { Transform } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 
 /**
- * The dated copy of a whole dataset, built from its finished files as they are written: the
- * preamble (BOM and header) once, then each file's records. No second query, no second pass.
+ * The dated copy of a monthly-partitioned dataset, built from its finished partitions as they are
+ * written: the preamble (BOM and header) once, then each partition's records. No second query, no
+ * second pass.
  */
 export class SnapshotFile {
   private readonly out: WriteStream;
