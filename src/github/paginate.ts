@@ -48,18 +48,27 @@ export function pageUrl(path: string, query: Record<string, string | number | un
 
 /**
  * Pages of one listing, following the `link: rel="next"` URLs GitHub returns rather than counting
- * pages (reference §4.2). The caller may stop early (break); a 304 on the first page yields one
- * NotModifiedPage and ends. Every request passes the rate budget first.
+ * pages (reference §4.2). The caller may stop early (break). Only with an ETag for the first page is
+ * the request conditional: then a 304 yields one NotModifiedPage and ends. Every request passes the
+ * rate budget first.
  */
+export function paginate(client: GitHubClient, firstUrl: string, options: { budget: RateBudget; etag?: undefined }): AsyncGenerator<GitHubPage>;
+export function paginate(client: GitHubClient, firstUrl: string, options: PaginateOptions): AsyncGenerator<GitHubPage | NotModifiedPage>;
 export async function* paginate(client: GitHubClient, firstUrl: string, options: PaginateOptions): AsyncGenerator<GitHubPage | NotModifiedPage> {
   let url = firstUrl;
   let origin: string | undefined;
   for (let pageNumber = 1; ; pageNumber++) {
-    const conditional = pageNumber === 1 && options.etag !== undefined && options.etag.url === firstUrl;
-    const response = await getJson(client, url, options.budget, conditional ? { "if-none-match": options.etag!.value } : {});
-    if (response === "not-modified") {
-      yield { notModified: true, firstUrl };
-      return;
+    const etag = pageNumber === 1 && options.etag?.url === firstUrl ? options.etag.value : undefined;
+    let response: JsonResponse;
+    try {
+      response = await getJson(client, url, options.budget, etag === undefined ? {} : { "if-none-match": etag });
+    } catch (error) {
+      // Octokit turns a 304 into a RequestError; for a conditional request it is the good news.
+      if (etag !== undefined && error instanceof RequestError && error.status === 304) {
+        yield { notModified: true, firstUrl };
+        return;
+      }
+      throw error;
     }
     origin ??= new URL(response.url).origin;
     yield { notModified: false, data: response.data, firstUrl, etag: pageNumber === 1 ? header(response.headers, "etag") : undefined, pageNumber };
@@ -70,13 +79,14 @@ export async function* paginate(client: GitHubClient, firstUrl: string, options:
   }
 }
 
-/** One GET through the budget; a 304 is "not-modified", other errors propagate as RequestError. */
-export async function getJson(
-  client: GitHubClient,
-  url: string,
-  budget: RateBudget,
-  headers: Record<string, string> = {},
-): Promise<{ data: unknown; url: string; headers: Record<string, unknown> } | "not-modified"> {
+interface JsonResponse {
+  data: unknown;
+  url: string;
+  headers: Record<string, unknown>;
+}
+
+/** One GET through the budget; errors, a 304 among them, propagate as RequestError. */
+export async function getJson(client: GitHubClient, url: string, budget: RateBudget, headers: Record<string, string> = {}): Promise<JsonResponse> {
   budget.acquire();
   try {
     const response = await client.octokit.request<unknown>({ method: "GET", url, headers });
@@ -84,8 +94,6 @@ export async function getJson(
     return { data: response.data, url: response.url, headers: response.headers };
   } catch (error) {
     budget.release(error instanceof RequestError ? error.response?.headers : undefined);
-    // Octokit turns a 304 into a RequestError; for a conditional request it is the good news.
-    if (error instanceof RequestError && error.status === 304) return "not-modified";
     throw error;
   }
 }

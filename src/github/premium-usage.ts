@@ -61,8 +61,7 @@ export async function premiumUsageDay(client: GitHubClient, budget: RateBudget, 
   const name = owner.scope === "enterprise" ? owner.enterprise : owner.organization;
   let data: unknown;
   try {
-    const answer = await getJson(client, pageUrl(path, { year, month, day: date }), budget);
-    data = answer === "not-modified" ? undefined : answer.data;
+    ({ data } = await getJson(client, pageUrl(path, { year, month, day: date }), budget));
   } catch (error) {
     if (error instanceof RequestError && error.status === 404) return { available: false, status: 404 };
     if (error instanceof RequestError && error.status === 403) throw new PremiumUsageForbiddenError(name);

@@ -89,6 +89,9 @@ function unavailable(error: unknown, repo: RepositoryRef): unknown {
   return error;
 }
 
+/** Parsed pages of a listing; a NotModifiedPage can only come when an `etag` is given. */
+function recordPages<S extends z.ZodType>(client: GitHubClient, budget: RateBudget, repo: RepositoryRef | undefined, url: string, item: S, endpoint: string): AsyncGenerator<RecordPage<z.output<S>>>;
+function recordPages<S extends z.ZodType>(client: GitHubClient, budget: RateBudget, repo: RepositoryRef | undefined, url: string, item: S, endpoint: string, etag: Etag | undefined): Pages<z.output<S>>;
 async function* recordPages<S extends z.ZodType>(
   client: GitHubClient,
   budget: RateBudget,
@@ -97,7 +100,7 @@ async function* recordPages<S extends z.ZodType>(
   item: S,
   endpoint: string,
   etag?: Etag,
-): AsyncGenerator<RecordPage<z.output<S>> | NotModifiedPage> {
+): Pages<z.output<S>> {
   const list = z.array(item);
   try {
     for await (const page of paginate(client, url, { budget, etag })) {
@@ -114,7 +117,7 @@ async function* recordPages<S extends z.ZodType>(
 }
 
 /** The organization's repositories, sorted by name so that a listing is stable. */
-export function organizationRepositories(client: GitHubClient, budget: RateBudget, organization: string): Pages<RepositoryRecord> {
+export function organizationRepositories(client: GitHubClient, budget: RateBudget, organization: string): AsyncGenerator<RecordPage<RepositoryRecord>> {
   const url = pageUrl(`/orgs/${encodeURIComponent(organization)}/repos`, { type: "all", sort: "full_name", direction: "asc", per_page: perPage });
   return recordPages(client, budget, undefined, url, repositoryItem, `the repositories of ${organization}`);
 }
@@ -138,10 +141,10 @@ export async function pullRequestDetails(
   const endpoint = `pull request ${repositoryLabel(repo)}#${number}`;
   try {
     const detail = await getJson(client, repoPath(repo, `/pulls/${number}`), budget);
-    const size = parse(pullRequestSize, detail === "not-modified" ? undefined : detail.data, endpoint);
+    const size = parse(pullRequestSize, detail.data, endpoint);
     // The commits come oldest first (up to 250): the first one is where the work started.
     const first = await getJson(client, pageUrl(repoPath(repo, `/pulls/${number}/commits`), { per_page: 1 }), budget);
-    const commits = parse(commitList, first === "not-modified" ? undefined : first.data, `${endpoint} commits`);
+    const commits = parse(commitList, first.data, `${endpoint} commits`);
     return { ...size, firstCommitAt: commits[0]?.authoredAt ?? null };
   } catch (error) {
     throw unavailable(error, repo);
@@ -152,7 +155,7 @@ export async function pullRequestReviews(client: GitHubClient, budget: RateBudge
   const url = pageUrl(repoPath(repo, `/pulls/${number}/reviews`), { per_page: perPage });
   const reviews = [];
   for await (const page of recordPages(client, budget, repo, url, reviewItem, `the reviews of ${repositoryLabel(repo)}#${number}`)) {
-    if (!page.notModified) reviews.push(...page.records);
+    reviews.push(...page.records);
   }
   return reviews;
 }
@@ -174,7 +177,7 @@ export async function deploymentStatuses(client: GitHubClient, budget: RateBudge
   const statuses = [];
   const endpoint = `the statuses of deployment ${deploymentId} of ${repositoryLabel(repo)}`;
   for await (const page of recordPages(client, budget, repo, url, deploymentStatusItem, endpoint)) {
-    if (!page.notModified) statuses.push(...page.records);
+    statuses.push(...page.records);
   }
   return statuses;
 }
@@ -197,7 +200,6 @@ export async function compareCommits(
   let status: "ahead" | "behind" | "identical" | "diverged" = "identical";
   try {
     for await (const page of paginate(client, url, { budget })) {
-      if (page.notModified) break;
       const parsed = parse(comparison, page.data, endpoint);
       status = parsed.status;
       found.push(...parsed.commits);
@@ -215,7 +217,7 @@ export async function compareCommits(
 export async function commit(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, sha: string): Promise<CommitRecord | undefined> {
   try {
     const answer = await getJson(client, repoPath(repo, `/commits/${encodeURIComponent(sha)}`), budget);
-    return parse(commitItem, answer === "not-modified" ? undefined : answer.data, `commit ${sha.slice(0, 7)} of ${repositoryLabel(repo)}`);
+    return parse(commitItem, answer.data, `commit ${sha.slice(0, 7)} of ${repositoryLabel(repo)}`);
   } catch (error) {
     if (error instanceof RequestError && (error.status === 404 || error.status === 422)) return undefined;
     throw unavailable(error, repo);
