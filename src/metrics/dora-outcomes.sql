@@ -10,8 +10,7 @@ week_events as (
 ),
 -- each shipped pull request with what it is made of
 shipped as (
-  select s.enterprise, s.repository_id, s.event_id, s.at, p.number, p.head_ref, p.title, p.created_at, p.merged_at,
-         p.first_commit_at, case when p.first_review_at <= p.merged_at then p.first_review_at end as reviewed_at
+  select s.enterprise, s.repository_id, s.event_id, s.at, p.number, p.head_ref, p.title
   from dora_shipped s
   join metric_pull_requests p on p.enterprise = s.enterprise and p.repository_id = s.repository_id and p.number = s.number
 ),

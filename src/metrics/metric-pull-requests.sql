@@ -37,7 +37,7 @@ first_reviews as (
   where metrics_is_review_by_other(r.reviewer_login, r.state, r.submitted_at, p.author_login, $1::text[])
   group by p.enterprise, p.repository_id, p.number
 )
-select p.enterprise, p.repository_id, p.number, p.author_id, p.author_login, p.title, p.head_ref, p.base_ref,
+select p.enterprise, p.repository_id, p.number, p.author_id, p.author_login, p.title, p.head_ref,
        p.created_at, p.merged_at, p.first_commit_at, p.additions, p.deletions, f.first_review_at
 from wanted_pulls p
 left join first_reviews f on f.enterprise = p.enterprise and f.repository_id = p.repository_id and f.number = p.number
