@@ -38,37 +38,80 @@ export interface RunProgress {
  */
 export function* collectOrchestrator(context: OrchestrationContext): Generator<Task, RunSummary, unknown> {
   const input = runInput.parse(context.df.getInput());
+  const tally = new RunTally();
   try {
-    return yield* collectRun(context, input);
+    return yield* collectRun(context, input, tally);
   } catch (error) {
     // An activity failed all its attempts (a worker crash, a timeout): the run still gets its audit
-    // row and its CollectionRunCompleted event, as failed, before the orchestration fails.
+    // row and its CollectionRunCompleted event, as failed, with what it had done, before the
+    // orchestration fails.
     yield context.df.callActivityWithRetry(activityNames.finishRun, activityRetry, {
-      runId: input.runId,
-      finishedAt: context.df.currentUtcDateTime.toISOString(),
-      unitsTotal: 0,
-      unitsOk: 0,
-      unitsPending: 0,
-      unitsFailed: 0,
-      records: 0,
-      failures: [{ unit: "run", errorClass: "RunAborted", message: error instanceof Error ? error.message.slice(0, 2000) : String(error) }],
-      warnings: [],
-      publish: [],
+      ...tally.finishInput(input.runId, context.df.currentUtcDateTime, []),
+      failures: [
+        { unit: "run", errorClass: "RunAborted", message: error instanceof Error ? error.message.slice(0, 2000) : String(error) },
+        ...tally.failures,
+      ].slice(0, maxFailuresKept),
       aborted: true,
     } satisfies FinishRunInput);
     throw error;
   }
 }
 
-function* collectRun(context: OrchestrationContext, input: RunInput): Generator<Task, RunSummary, unknown> {
+/** What the units of a run came to, whatever their kind; also the progress shown as custom status. */
+class RunTally {
+  readonly progress: RunProgress = { step: "plan", unitsTotal: 0, unitsDone: 0, unitsFailed: 0, records: 0 };
+  readonly failures: FinishRunInput["failures"] = [];
+  // One warning per endpoint and scope per run, however many of its days were asked.
+  private readonly warnings = new Set<string>();
+  private unitsPending = 0;
+
+  /** Counts a unit as planned (`unitsTotal`) before its result comes. */
+  planned(count: number): void {
+    this.progress.unitsTotal += count;
+  }
+
+  /** A unit's result; `pending` (nothing more collected, not a failure): stopped by the rate budget, by default. */
+  add(unit: string, result: UnitResult | CollectionResult, pending = result.ok && result.status === "pending"): void {
+    this.progress.unitsDone++;
+    if (result.ok) {
+      this.progress.records += result.records;
+      if (pending) this.unitsPending++;
+      if (result.warning !== undefined) this.warnings.add(result.warning);
+    } else {
+      this.progress.unitsFailed++;
+      if (this.failures.length < maxFailuresKept) this.failures.push({ unit, ...result.error });
+    }
+  }
+
+  finishInput(runId: string, finishedAt: Date, publish: PublishResult[]): FinishRunInput {
+    const { unitsTotal, unitsFailed, records } = this.progress;
+    return {
+      runId,
+      finishedAt: finishedAt.toISOString(),
+      unitsTotal,
+      unitsOk: this.progress.unitsDone - unitsFailed - this.unitsPending,
+      unitsPending: this.unitsPending,
+      unitsFailed,
+      records,
+      failures: this.failures,
+      warnings: [...this.warnings],
+      publish,
+    };
+  }
+}
+
+function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunTally): Generator<Task, RunSummary, unknown> {
   const call = (name: string, activityInput: unknown) => context.df.callActivityWithRetry(name, activityRetry, activityInput);
-  const startedAt = context.df.currentUtcDateTime.toISOString();
-  const progress: RunProgress = { step: "plan", unitsTotal: 0, unitsDone: 0, unitsFailed: 0, records: 0 };
+  const { progress } = tally;
+  const started = context.df.currentUtcDateTime;
+  // The run's day, for every step: a run that goes past midnight UTC still plans, snapshots and
+  // computes for the day it started on.
+  const today = dayOf(started);
   context.df.setCustomStatus(progress);
 
-  yield call(activityNames.startRun, { runId: input.runId, trigger: input.trigger, from: input.from, to: input.to, startedAt });
+  yield call(activityNames.startRun, { runId: input.runId, trigger: input.trigger, from: input.from, to: input.to, startedAt: started.toISOString() });
   const units = (yield call(activityNames.planUnits, {
-    today: dayOf(context.df.currentUtcDateTime),
+    today,
     from: input.from,
     to: input.to,
     enterprises: input.enterprises,
@@ -77,103 +120,76 @@ function* collectRun(context: OrchestrationContext, input: RunInput): Generator<
   })) as ReportUnit[];
 
   progress.step = "collect";
-  progress.unitsTotal = units.length;
+  tally.planned(units.length);
   context.df.setCustomStatus(progress);
-  let unitsPending = 0;
-  const failures: FinishRunInput["failures"] = [];
-  // One warning per endpoint and scope per run, however many of its days were asked.
-  const warnings = new Set<string>();
   for (let start = 0; start < units.length; start += batchSize) {
     const batch = units.slice(start, start + batchSize);
     const results = (yield context.df.Task.all(batch.map((unit) => call(activityNames.ingestReport, { ...unit, runId: input.runId })))) as UnitResult[];
-    results.forEach((result, index) => {
-      if (result.ok) {
-        progress.records += result.records;
-        // Not yet available, or an endpoint missing here: nothing collected, not a failure.
-        if (result.status !== "ok") unitsPending++;
-        if (result.warning !== undefined) warnings.add(result.warning);
-      } else {
-        progress.unitsFailed++;
-        if (failures.length < maxFailuresKept) failures.push({ unit: unitLabel(batch[index]!), ...result.error });
-      }
-    });
-    progress.unitsDone += batch.length;
+    // A report day not yet available, or an endpoint missing here, is pending too.
+    results.forEach((result, index) => tally.add(unitLabel(batch[index]!), result, result.ok && result.status !== "ok"));
     context.df.setCustomStatus(progress);
   }
 
   // Seats: one snapshot per organization and run day (the usage reports omit seats never used).
   const organizations = input.enterprises.flatMap((enterprise) => enterprise.orgs.map((organization) => ({ enterprise: enterprise.slug, organization })));
   if (organizations.length > 0) {
+    tally.planned(organizations.length);
     const seatResults = (yield context.df.Task.all(
-      organizations.map((org) => call(activityNames.snapshotSeats, { ...org, day: dayOf(context.df.currentUtcDateTime) })),
+      organizations.map((org) => call(activityNames.snapshotSeats, { ...org, day: today })),
     )) as SeatSnapshotResult[];
     seatResults.forEach((result, index) => {
       const org = organizations[index]!;
-      if (result.ok) progress.records += result.seats;
-      else {
-        progress.unitsFailed++;
-        if (failures.length < maxFailuresKept) failures.push({ unit: `${org.enterprise}/${org.organization} seats`, ...result.error });
-      }
+      tally.add(`${org.enterprise}/${org.organization} seats`, result.ok ? { ok: true, status: "ok", records: result.seats } : result);
     });
-    progress.unitsTotal += organizations.length;
-    progress.unitsDone += organizations.length;
     context.df.setCustomStatus(progress);
   }
 
   // Repository activity: each organization's repository list, then its repositories in shards
   // (one activity per batch of repositories); then premium request usage per enterprise. A shard
   // stopped by the rate budget is pending: the next run carries on with its repositories.
-  const tally = (unit: string, result: CollectionResult) => {
-    progress.unitsTotal++;
-    progress.unitsDone++;
-    if (result.ok) {
-      progress.records += result.records;
-      if (result.status === "pending") unitsPending++;
-      if (result.warning !== undefined) warnings.add(result.warning);
-    } else {
-      progress.unitsFailed++;
-      if (failures.length < maxFailuresKept) failures.push({ unit, ...result.error });
-    }
-  };
   if (organizations.length > 0) {
+    tally.planned(organizations.length);
     const listed = (yield context.df.Task.all(
       organizations.map((org) => call(activityNames.listRepositories, { ...org, runId: input.runId })),
     )) as RepositoryListResult[];
     const shards: RepositoryShard[] = [];
     listed.forEach((result, index) => {
       const org = organizations[index]!;
-      tally(`${org.enterprise}/${org.organization} repositories`, result);
+      tally.add(`${org.enterprise}/${org.organization} repositories`, result);
       if (result.ok) {
         for (let shard = 0; shard < result.shards; shard++) shards.push({ ...org, runId: input.runId, shard, shards: result.shards });
       }
     });
+    tally.planned(shards.length);
     context.df.setCustomStatus(progress);
     for (let start = 0; start < shards.length; start += batchSize) {
       const batch = shards.slice(start, start + batchSize);
       const results = (yield context.df.Task.all(batch.map((shard) => call(activityNames.syncRepositories, shard)))) as CollectionResult[];
-      results.forEach((result, index) => tally(shardLabel(batch[index]!), result));
+      results.forEach((result, index) => tally.add(shardLabel(batch[index]!), result));
       context.df.setCustomStatus(progress);
     }
   }
   if (input.enterprises.length > 0) {
+    tally.planned(input.enterprises.length);
     const premium = (yield context.df.Task.all(
       input.enterprises.map((enterprise) =>
-        call(activityNames.collectPremiumUsage, { runId: input.runId, enterprise: enterprise.slug, organizations: enterprise.orgs, today: dayOf(context.df.currentUtcDateTime) }),
+        call(activityNames.collectPremiumUsage, { runId: input.runId, enterprise: enterprise.slug, organizations: enterprise.orgs, today }),
       ),
     )) as CollectionResult[];
-    premium.forEach((result, index) => tally(`${input.enterprises[index]!.slug} premium request usage`, result));
+    premium.forEach((result, index) => tally.add(`${input.enterprises[index]!.slug} premium request usage`, result));
 
     // DORA and velocity for the weeks this run's changes reach, and the weeks of the Copilot days it read.
     progress.step = "compute";
+    tally.planned(1);
     context.df.setCustomStatus(progress);
     const copilotFrom = units.flatMap((unit) => unit.days).sort()[0];
     const computed = (yield call(activityNames.computeMetrics, {
       runId: input.runId,
       enterprises: input.enterprises.map((enterprise) => enterprise.slug),
-      today: dayOf(context.df.currentUtcDateTime),
+      today,
       ...(copilotFrom === undefined ? {} : { copilotFrom }),
     })) as CollectionResult;
-    tally("compute DORA and velocity metrics", computed);
+    tally.add("compute DORA and velocity metrics", computed);
   }
 
   progress.step = "publish";
@@ -188,18 +204,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput): Generator<
 
   progress.step = "record";
   context.df.setCustomStatus(progress);
-  const summary = (yield call(activityNames.finishRun, {
-    runId: input.runId,
-    finishedAt: context.df.currentUtcDateTime.toISOString(),
-    unitsTotal: progress.unitsTotal,
-    unitsOk: progress.unitsTotal - progress.unitsFailed - unitsPending,
-    unitsPending,
-    unitsFailed: progress.unitsFailed,
-    records: progress.records,
-    failures,
-    warnings: [...warnings],
-    publish: publishResults,
-  } satisfies FinishRunInput)) as RunSummary;
+  const summary = (yield call(activityNames.finishRun, tally.finishInput(input.runId, context.df.currentUtcDateTime, publishResults))) as RunSummary;
   progress.step = "done";
   context.df.setCustomStatus(progress);
   return summary;
