@@ -7,9 +7,10 @@
 -- DORA_DEPLOY_WORKFLOWS (lower case), $3 the earliest of the bounds (constant, so that indexes serve).
 create temporary table dora_events on commit drop as
 with
--- per enterprise, the earliest event read
+-- per enterprise, the earliest event read: 21 days before its first week (metric_bounds.starts;
+-- the computation's time zone is UTC, so 21 days are 21 UTC days)
 bounds as (
-  select enterprise, (min(week) - 21)::timestamp at time zone 'UTC' as reads_from from metric_weeks group by enterprise
+  select enterprise, starts - interval '21 days' as reads_from from metric_bounds
 ),
 -- the attempts of all three sources
 events as (

@@ -25,7 +25,7 @@ rework as (
 reverts as materialized (
   select p.enterprise, p.repository_id, target.number as reverted_number, p.merged_at
   from pull_requests p
-  join (select enterprise, min(at) as reads_from from dora_events group by enterprise) b on b.enterprise = p.enterprise
+  join (select enterprise, starts - interval '21 days' as reads_from from metric_bounds) b on b.enterprise = p.enterprise
   cross join lateral metrics_reverted_pull_request(p.enterprise, p.repository_id, p.head_ref, p.title, p.created_at, $1) target
   where 'revert' = any($3::text[]) and p.merged_at >= b.reads_from and p.merged_at >= $5::timestamptz and metrics_is_revert(p.head_ref, p.title, $1)
 ),
