@@ -1,6 +1,6 @@
 import { unescapeCopyText } from "./copy-text.js";
 import { fieldWriter, type ColumnType, type CsvFormat } from "./csv-format.js";
-import { pseudonym, userCellFormatter, type UserIdentity } from "./user-identity.js";
+import { pseudonyms, type UserIdentity } from "./user-identity.js";
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -22,7 +22,7 @@ type Kind = "verbatim" | Exclude<ColumnType, "integer" | "date">;
  * Turns whole rows of PostgreSQL's COPY text format (see wholeRows) into CSV records of DESIGN §5,
  * byte by byte: most fields (integers, dates, plain decimals, text without `;` or quotes) are copied
  * as they are, so a row costs no string per field. The rare fields that need more (backslash
- * escapes, a leading full-width character, a decimal in exponent notation, timestamps, NULL login)
+ * escapes, a leading full-width character, a decimal in exponent notation, timestamps)
  * go through the string functions of csv-format.ts, which define the format.
  * tests/publish/csv-format.test.ts holds both paths to csv-stringify's bytes and an independent parser.
  */
@@ -36,8 +36,6 @@ export function copyTextToCsv(
   const text = fieldWriter("text", format);
   const decimal = fieldWriter("decimal", format);
   const timestamp = fieldWriter("timestamp", format);
-  const user = userCellFormatter(identity);
-  const pseudonyms = new Map<number, Buffer>();
   const commaDecimals = format.decimalSeparator === ",";
 
   // The chunk being encoded and the output so far; the helpers below are made once, not per chunk.
@@ -119,30 +117,27 @@ export function copyTextToCsv(
     }
   };
 
-  const writeUser = (idStart: number, idEnd: number, loginStart: number, loginEnd: number) => {
+  /** The cell of a `user` column from its two fields, id and login, as USER_IDENTITY says. */
+  const userWriter = (): ((idStart: number, idEnd: number, loginStart: number, loginEnd: number) => void) => {
     switch (identity.mode) {
       case "login":
-        return writeText(loginStart, loginEnd);
+        return (_idStart, _idEnd, loginStart, loginEnd) => writeText(loginStart, loginEnd);
       case "id":
-        return isNull(idStart, idEnd) ? undefined : copy(idStart, idEnd);
+        return (idStart, idEnd) => {
+          if (!isNull(idStart, idEnd)) copy(idStart, idEnd);
+        };
       case "none":
-        return;
+        return () => undefined;
       case "hashed": {
-        if (isNull(idStart, idEnd)) {
-          const login = isNull(loginStart, loginEnd) ? null : unescapeCopyText(src.toString("utf8", loginStart, loginEnd));
-          return writeString(user(null, login));
-        }
-        const id = parseId(src, idStart, idEnd);
-        let cell = pseudonyms.get(id);
-        if (cell === undefined) {
-          if (pseudonyms.size >= 250_000) pseudonyms.clear();
-          cell = Buffer.from(pseudonym(identity.key, String(id)), "latin1");
-          pseudonyms.set(id, cell);
-        }
-        return writeBytes(cell);
+        const pseudonymOf = pseudonyms(identity.key);
+        return (idStart, idEnd, loginStart, loginEnd) => {
+          if (!isNull(idStart, idEnd)) writeBytes(pseudonymOf(parseId(src, idStart, idEnd)));
+          else if (!isNull(loginStart, loginEnd)) writeBytes(pseudonymOf(unescapeCopyText(src.toString("utf8", loginStart, loginEnd))));
+        };
       }
     }
   };
+  const writeUser = userWriter();
 
   const writeRow = () => {
     fields = 0;

@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import { csvField, textCell } from "./csv-format.js";
 
 /** USER_IDENTITY (DESIGN §7), with the hash key when it is `hashed`. */
 export type UserIdentity = { mode: "login" | "id" | "none" } | { mode: "hashed"; key: string };
@@ -14,39 +13,29 @@ const cacheLimit = 250_000;
  * login, so every file and every run shows the same pseudonym for the same person. Without the key
  * nobody can recompute it from a login or id; another key gives unrelated pseudonyms.
  */
-export function pseudonym(key: string, userId: string | number): string {
-  const digest = createHmac("sha256", key).update(`github-user:${userId}`).digest("hex");
+function pseudonym(key: string, subject: string): string {
+  const digest = createHmac("sha256", key).update(`github-user:${subject}`).digest("hex");
   return `u_${digest.slice(0, pseudonymHexDigits)}`;
 }
 
 /**
- * The encoded field of a `user` column from the id and login the query returned. A person without an id
- * (none of our sources lacks it today) is hashed by lower-cased login, so still never shown.
+ * The pseudonyms of one file's people as the bytes of their cells, remembered: HMAC per cell would
+ * cost more than the rest of the row, and a person has many rows. A person is their GitHub user id
+ * (a number); one without an id (none of our sources lacks it today) is their login (a string),
+ * hashed lower-cased, so still never shown.
  */
-export function userCellFormatter(identity: UserIdentity): (id: unknown, login: unknown) => string {
-  switch (identity.mode) {
-    case "login":
-      return (_id, login) => (login === null || login === undefined ? "" : csvField(textCell(String(login))));
-    case "id":
-      return (id) => (id === null || id === undefined ? "" : String(id));
-    case "none":
-      return () => "";
-    case "hashed": {
-      // HMAC per cell would cost more than the rest of the row; a person has many rows.
-      const cache = new Map<string, string>();
-      return (id, login) => {
-        const subject = id !== null && id !== undefined ? String(id) : login !== null && login !== undefined ? `login:${String(login).toLowerCase()}` : undefined;
-        if (subject === undefined) return "";
-        let cell = cache.get(subject);
-        if (cell === undefined) {
-          if (cache.size >= cacheLimit) cache.clear();
-          cell = pseudonym(identity.key, subject);
-          cache.set(subject, cell);
-        }
-        return cell;
-      };
+export function pseudonyms(key: string): (person: number | string) => Buffer {
+  const cache = new Map<number | string, Buffer>();
+  return (person) => {
+    let cell = cache.get(person);
+    if (cell === undefined) {
+      if (cache.size >= cacheLimit) cache.clear();
+      const subject = typeof person === "number" ? String(person) : `login:${person.toLowerCase()}`;
+      cell = Buffer.from(pseudonym(key, subject), "latin1");
+      cache.set(person, cell);
     }
-  }
+    return cell;
+  };
 }
 
 /**

@@ -5,12 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copilotUserMetrics, datasets, type Dataset } from "../../src/publish/datasets.js";
 import { createFolderSink } from "../../src/publish/folder-sink.js";
 import { publishDataset, type PublishOptions } from "../../src/publish/publish-dataset.js";
-import { pseudonym, userIdentitySource, type UserIdentity } from "../../src/publish/user-identity.js";
+import { pseudonyms, userIdentitySource, type UserIdentity } from "../../src/publish/user-identity.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { listFiles, parseCsv, people, readCsv, seedCopilot } from "./seed.js";
 
 const keyA = "key-a-0123456789abcdef0123456789";
 const keyB = "key-b-0123456789abcdef0123456789";
+
+/** The pseudonym of the person with GitHub user id `id` under `key`, as its cell shows it. */
+function pseudonym(key: string, id: string): string {
+  return pseudonyms(key)(Number(id)).toString("latin1");
+}
 
 /** A second dataset with a person in it, to compare pseudonyms across datasets. */
 const peopleDataset: Dataset = {
