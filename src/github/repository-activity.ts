@@ -17,9 +17,11 @@ import {
   workflowRunPage,
   type CommitRecord,
   type DeploymentRecord,
+  type DeploymentStatusRecord,
   type IssueRecord,
   type PullRequestItem,
   type RepositoryRecord,
+  type ReviewRecord,
   type WorkflowRunRecord,
 } from "./repository-records.js";
 
@@ -116,6 +118,13 @@ async function* recordPages<S extends z.ZodType>(
   }
 }
 
+/** Every record of an unconditional listing, all its pages read. */
+async function allRecords<T>(pages: AsyncGenerator<RecordPage<T>>): Promise<T[]> {
+  const records: T[] = [];
+  for await (const page of pages) records.push(...page.records);
+  return records;
+}
+
 /** The organization's repositories, sorted by name so that a listing is stable. */
 export function organizationRepositories(client: GitHubClient, budget: RateBudget, organization: string): AsyncGenerator<RecordPage<RepositoryRecord>> {
   const url = pageUrl(`/orgs/${encodeURIComponent(organization)}/repos`, { type: "all", sort: "full_name", direction: "asc", per_page: perPage });
@@ -151,13 +160,9 @@ export async function pullRequestDetails(
   }
 }
 
-export async function pullRequestReviews(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, number: number) {
+export async function pullRequestReviews(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, number: number): Promise<ReviewRecord[]> {
   const url = pageUrl(repoPath(repo, `/pulls/${number}/reviews`), { per_page: perPage });
-  const reviews = [];
-  for await (const page of recordPages(client, budget, repo, url, reviewItem, `the reviews of ${repositoryLabel(repo)}#${number}`)) {
-    reviews.push(...page.records);
-  }
-  return reviews;
+  return allRecords(recordPages(client, budget, repo, url, reviewItem, `the reviews of ${repositoryLabel(repo)}#${number}`));
 }
 
 /** Default-branch commits committed since `since`, newest first. */
@@ -172,14 +177,10 @@ export function deployments(client: GitHubClient, budget: RateBudget, repo: Repo
   return recordPages(client, budget, repo, url, deploymentItem, `the deployments of ${repositoryLabel(repo)}`, etag);
 }
 
-export async function deploymentStatuses(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, deploymentId: number) {
+export async function deploymentStatuses(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, deploymentId: number): Promise<DeploymentStatusRecord[]> {
   const url = pageUrl(repoPath(repo, `/deployments/${deploymentId}/statuses`), { per_page: perPage });
-  const statuses = [];
   const endpoint = `the statuses of deployment ${deploymentId} of ${repositoryLabel(repo)}`;
-  for await (const page of recordPages(client, budget, repo, url, deploymentStatusItem, endpoint)) {
-    statuses.push(...page.records);
-  }
-  return statuses;
+  return allRecords(recordPages(client, budget, repo, url, deploymentStatusItem, endpoint));
 }
 
 /**
