@@ -1,7 +1,7 @@
 import type { EnterpriseConfig } from "../config/index.js";
 import type { Pool } from "../db/index.js";
-import { reportKinds } from "../github/index.js";
 import { redact } from "../telemetry/index.js";
+import { reportSeries } from "./planner.js";
 
 /** A day's run plus its slack: a source not collected for longer has missed a run (DESIGN §9). */
 export const staleAfterHours = 26;
@@ -59,7 +59,8 @@ async function read(pool: Pool, enterprises: readonly EnterpriseConfig[], now: D
     [enterprises.map((enterprise) => enterprise.slug)],
   );
   const found = new Map(rows.rows.map((row) => [`${row.enterprise}/${row.organization}/${row.report}`, row]));
-  const sources: SourceHealth[] = expectedSources(enterprises).map((source) => {
+  const sources: SourceHealth[] = reportSeries(enterprises).map(({ enterprise, organization, series }) => {
+    const source = { enterprise, organization, report: series.report };
     const row = found.get(`${source.enterprise}/${source.organization}/${source.report}`);
     const polledAt = row?.polled_at ?? null;
     const hours = polledAt === null ? null : Math.round(((now.getTime() - polledAt.getTime()) / 3_600_000) * 10) / 10;
@@ -83,17 +84,6 @@ async function read(pool: Pool, enterprises: readonly EnterpriseConfig[], now: D
     sources,
     lastRun: run === undefined ? null : { runId: run.run_id, status: run.status, startedAt: run.started_at.toISOString(), finishedAt: run.finished_at?.toISOString() ?? null },
   };
-}
-
-/** Each configured enterprise and organization × the Copilot report series collected for it. */
-function expectedSources(enterprises: readonly EnterpriseConfig[]): Array<{ enterprise: string; organization: string; report: string }> {
-  return enterprises.flatMap((enterprise) =>
-    [{ scope: "enterprise", organization: "" }, ...enterprise.orgs.map((org) => ({ scope: "organization", organization: org }))].flatMap((owner) =>
-      reportKinds
-        .filter((kind) => kind.scope === owner.scope && kind.period === "1-day")
-        .map((kind) => ({ enterprise: enterprise.slug, organization: owner.organization, report: kind.report })),
-    ),
-  );
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

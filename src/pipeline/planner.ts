@@ -1,6 +1,6 @@
 import type { Pool } from "../db/index.js";
 import { addDays, daysBetween } from "../days.js";
-import { reportKinds, type ReportKind } from "../github/index.js";
+import { reportKinds, type ReportKind, type Scope } from "../github/index.js";
 import type { ReportUnit, RunInput } from "./units.js";
 
 /** GitHub keeps one year of history (reference §1.4). */
@@ -46,23 +46,31 @@ export async function planUnits(pool: Pool, request: PlanRequest): Promise<Repor
   }
   const units: ReportUnit[] = [];
   const yesterday = addDays(request.today, -1);
-  for (const enterprise of request.enterprises) {
-    const owners = [
-      { scope: "enterprise" as const, organization: "" },
-      ...enterprise.orgs.map((org) => ({ scope: "organization" as const, organization: org })),
-    ];
-    for (const owner of owners) {
-      for (const series of reportKinds.filter((kind) => kind.scope === owner.scope && kind.period === "1-day")) {
-        const earliest = [series.firstDay, addDays(request.today, -historyDays)].sort().at(-1)!;
-        const seen = byKey.get(seriesKey(enterprise.slug, owner.scope, owner.organization, series.report)) ?? new Map<string, string>();
-        const due = dueDays(request, seen, earliest, yesterday);
-        const periodKind = reportKinds.find((kind) => kind.scope === owner.scope && kind.level === series.level && kind.period === "28-day");
-        const base = { enterprise: enterprise.slug, scope: owner.scope, organization: owner.organization, series: series.report };
-        units.push(...splitByReport(due, request.today, series, periodKind).map((split) => ({ ...base, ...split })));
-      }
-    }
+  for (const { enterprise, scope, organization, series } of reportSeries(request.enterprises)) {
+    const earliest = [series.firstDay, addDays(request.today, -historyDays)].sort().at(-1)!;
+    const seen = byKey.get(seriesKey(enterprise, scope, organization, series.report)) ?? new Map<string, string>();
+    const due = dueDays(request, seen, earliest, yesterday);
+    const periodKind = reportKinds.find((kind) => kind.scope === scope && kind.level === series.level && kind.period === "28-day");
+    const base = { enterprise, scope, organization, series: series.report };
+    units.push(...splitByReport(due, request.today, series, periodKind).map((split) => ({ ...base, ...split })));
   }
   return units;
+}
+
+/** Each enterprise and organization × the 1-day Copilot report series collected for it. */
+export function reportSeries(enterprises: ReadonlyArray<{ slug: string; orgs: readonly string[] }>): Array<{
+  enterprise: string;
+  scope: Scope;
+  organization: string;
+  series: ReportKind;
+}> {
+  return enterprises.flatMap((enterprise) =>
+    [{ scope: "enterprise" as const, organization: "" }, ...enterprise.orgs.map((org) => ({ scope: "organization" as const, organization: org }))].flatMap((owner) =>
+      reportKinds
+        .filter((kind) => kind.scope === owner.scope && kind.period === "1-day")
+        .map((series) => ({ enterprise: enterprise.slug, scope: owner.scope, organization: owner.organization, series })),
+    ),
+  );
 }
 
 function dueDays(request: PlanRequest, seen: Map<string, string>, earliest: string, yesterday: string): string[] {
