@@ -228,7 +228,7 @@ async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
     const erased = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets);
     const rows = erased.tables.reduce((total, table) => total + table.rows, 0);
     if (rows === 0) io.out(`No row names the login "${login}" (logins compare case-insensitively); republishing anyway.`);
-    for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows ${table.erase === "delete" ? "deleted" : "pseudonymised"}`);
+    for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows pseudonymised`);
     io.out(`Archived snapshots of datasets with people in them deleted: ${erased.snapshotsRemoved}.`);
     // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
     const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name));

@@ -6,37 +6,35 @@ import type { PublishSink } from "./sink.js";
 import { hasUserColumn } from "./write-dataset.js";
 
 /**
- * A table that names people. `pseudonymise` where counts over people must stay right after the
- * erasure (active users, team and velocity sums): the person's login and id become a random
- * pseudonym that no key or table links back to them. `delete` where the rows only describe the person.
- * A new table with a login or user id column belongs here; tests/publish/forget-user.test.ts fails
- * until it is.
+ * A table that names people. A new table with a login or user id column belongs in userTables;
+ * tests/publish/forget-user.test.ts fails until it is.
  */
 export interface UserTable {
   table: string;
   /** The GitHub user id column; absent where the table keeps only the login. */
   idColumn?: string;
   loginColumn: string;
-  erase: "pseudonymise" | "delete";
 }
 
 // Every table here keeps counts over people (active users, seats, team sums, DORA and velocity,
-// premium request amounts), so each is pseudonymised: the totals stay, the person goes.
+// premium request amounts), so the person is pseudonymised rather than deleted: their login and id
+// become a random pseudonym that no key or table links back to them, and the totals stay right.
 export const userTables: UserTable[] = [
-  { table: "copilot_user_daily", idColumn: "user_id", loginColumn: "user_login", erase: "pseudonymise" },
-  { table: "copilot_user_teams", idColumn: "user_id", loginColumn: "user_login", erase: "pseudonymise" },
-  { table: "copilot_seats", idColumn: "user_id", loginColumn: "user_login", erase: "pseudonymise" },
-  { table: "copilot_premium_usage", loginColumn: "user_login", erase: "pseudonymise" },
-  { table: "pull_requests", idColumn: "author_id", loginColumn: "author_login", erase: "pseudonymise" },
-  { table: "pull_request_reviews", idColumn: "reviewer_id", loginColumn: "reviewer_login", erase: "pseudonymise" },
-  { table: "commits", idColumn: "author_id", loginColumn: "author_login", erase: "pseudonymise" },
-  { table: "velocity_weekly", idColumn: "developer_id", loginColumn: "developer", erase: "pseudonymise" },
+  { table: "copilot_user_daily", idColumn: "user_id", loginColumn: "user_login" },
+  { table: "copilot_user_teams", idColumn: "user_id", loginColumn: "user_login" },
+  { table: "copilot_seats", idColumn: "user_id", loginColumn: "user_login" },
+  { table: "copilot_premium_usage", loginColumn: "user_login" },
+  { table: "pull_requests", idColumn: "author_id", loginColumn: "author_login" },
+  { table: "pull_request_reviews", idColumn: "reviewer_id", loginColumn: "reviewer_login" },
+  { table: "commits", idColumn: "author_id", loginColumn: "author_login" },
+  { table: "velocity_weekly", idColumn: "developer_id", loginColumn: "developer" },
 ];
 
 export interface ForgetUserResult {
   /** The GitHub user ids found for the login (several when the login changed hands). */
   userIds: number[];
-  tables: Array<{ table: string; erase: UserTable["erase"]; rows: number }>;
+  /** Rows pseudonymised, per table. */
+  tables: Array<{ table: string; rows: number }>;
   /** Dated snapshots of datasets with people in them, deleted: they cannot be regenerated. */
   snapshotsRemoved: number;
 }
@@ -99,22 +97,16 @@ async function eraseRows(client: PoolClient, login: string): Promise<ForgetUserR
   for (const table of tables) {
     const [t, idColumn, loginColumn] = [quote(table.table), table.idColumn && quote(table.idColumn), quote(table.loginColumn)];
     let rows = 0;
-    if (table.erase === "delete") {
-      const idMatch = idColumn === undefined ? "" : ` or ${idColumn} = any($2::bigint[])`;
-      const deleted = await client.query(`delete from ${t} where lower(${loginColumn}) = lower($1)${idMatch}`, idColumn === undefined ? [login] : [login, userIds]);
-      rows = deleted.rowCount ?? 0;
-    } else {
-      if (idColumn !== undefined) {
-        for (const [id, pseudonym] of pseudonyms) {
-          const updated = await client.query(`update ${t} set ${idColumn} = $2, ${loginColumn} = $3 where ${idColumn} = $1`, [id, pseudonym.id, pseudonym.login]);
-          rows += updated.rowCount ?? 0;
-        }
+    if (idColumn !== undefined) {
+      for (const [id, pseudonym] of pseudonyms) {
+        const updated = await client.query(`update ${t} set ${idColumn} = $2, ${loginColumn} = $3 where ${idColumn} = $1`, [id, pseudonym.id, pseudonym.login]);
+        rows += updated.rowCount ?? 0;
       }
-      // Rows with the login but no id known to any table (or a table without ids).
-      const updated = await client.query(`update ${t} set ${loginColumn} = $2 where lower(${loginColumn}) = lower($1)`, [login, loginPseudonym.login]);
-      rows += updated.rowCount ?? 0;
     }
-    result.tables.push({ table: table.table, erase: table.erase, rows });
+    // Rows with the login but no id known to any table (or a table without ids).
+    const updated = await client.query(`update ${t} set ${loginColumn} = $2 where lower(${loginColumn}) = lower($1)`, [login, loginPseudonym.login]);
+    rows += updated.rowCount ?? 0;
+    result.tables.push({ table: table.table, rows });
   }
   return result;
 }
