@@ -117,16 +117,19 @@ export async function savePullRequests(pool: Pool, repo: StoredRepository, pulls
   return pulls.length + reviews.length;
 }
 
-export async function saveCommits(pool: Pool, repo: StoredRepository, commits: CommitRecord[]): Promise<number> {
-  if (commits.length === 0) return 0;
-  await pool.query(sql.saveCommits, [repo.enterprise, repo.repositoryId, JSON.stringify(commits)]);
-  return commits.length;
+/** Upserts one repository's records with a statement of ($1 enterprise, $2 repository id, $3 the records as JSON). */
+async function saveRecords(pool: Pool, text: string, repo: StoredRepository, records: unknown[]): Promise<number> {
+  if (records.length === 0) return 0;
+  await pool.query(text, [repo.enterprise, repo.repositoryId, JSON.stringify(records)]);
+  return records.length;
 }
 
-export async function saveDeployments(pool: Pool, repo: StoredRepository, deployments: DeploymentRecord[]): Promise<number> {
-  if (deployments.length === 0) return 0;
-  await pool.query(sql.saveDeployments, [repo.enterprise, repo.repositoryId, JSON.stringify(deployments)]);
-  return deployments.length;
+export function saveCommits(pool: Pool, repo: StoredRepository, commits: CommitRecord[]): Promise<number> {
+  return saveRecords(pool, sql.saveCommits, repo, commits);
+}
+
+export function saveDeployments(pool: Pool, repo: StoredRepository, deployments: DeploymentRecord[]): Promise<number> {
+  return saveRecords(pool, sql.saveDeployments, repo, deployments);
 }
 
 export async function deploymentsNeedingStatuses(pool: Pool, repo: StoredRepository, environments: string[]): Promise<number[]> {
@@ -193,14 +196,10 @@ export async function saveDeploymentCommits(
   return commits.length;
 }
 
-export async function saveWorkflowRuns(pool: Pool, repo: StoredRepository, runs: WorkflowRunRecord[]): Promise<number> {
-  if (runs.length === 0) return 0;
-  await pool.query(sql.saveWorkflowRuns, [repo.enterprise, repo.repositoryId, JSON.stringify(runs)]);
-  return runs.length;
+export function saveWorkflowRuns(pool: Pool, repo: StoredRepository, runs: WorkflowRunRecord[]): Promise<number> {
+  return saveRecords(pool, sql.saveWorkflowRuns, repo, runs);
 }
 
-export async function saveIncidents(pool: Pool, repo: StoredRepository, issues: IssueRecord[]): Promise<number> {
-  if (issues.length === 0) return 0;
-  await pool.query(sql.saveIncidents, [repo.enterprise, repo.repositoryId, JSON.stringify(issues)]);
-  return issues.length;
+export function saveIncidents(pool: Pool, repo: StoredRepository, issues: IssueRecord[]): Promise<number> {
+  return saveRecords(pool, sql.saveIncidents, repo, issues);
 }
