@@ -45,18 +45,18 @@ export interface SyncState {
 export type PullRequestRow = PullRequestItem & { additions: number | null; deletions: number | null; firstCommitAt: string | null };
 export type ReviewRow = ReviewRecord & { pullNumber: number };
 
-/** Saves an organization's complete repository list; returns how many are to be synced. */
+/** Saves an organization's complete repository list; `active`: how many are to be synced. */
 export async function saveRepositories(
   pool: Pool,
   enterprise: string,
   organization: string,
   repositories: RepositoryRecord[],
   options: { includeArchived: boolean; listedAt: Date },
-): Promise<{ active: number; archived: number; gone: number }> {
-  const result = await pool.query<{ active: number; archived: number; gone: number }>(sql.saveRepositories, [
+): Promise<{ active: number }> {
+  const result = await pool.query<{ active: number }>(sql.saveRepositories, [
     enterprise, organization, JSON.stringify(repositories), options.includeArchived, options.listedAt,
   ]);
-  return result.rows[0] ?? { active: 0, archived: 0, gone: 0 };
+  return result.rows[0] ?? { active: 0 };
 }
 
 export async function shardRepositories(

@@ -1,6 +1,7 @@
 -- One organization's repository list, as just read in full ($3). Archived repositories are kept but
 -- not synced unless INCLUDE_ARCHIVED ($4); repositories missing from the list are marked not_found,
 -- their history stays. A change that matters to the metrics (name, default branch) moves synced_at.
+-- Returns how many of the list are active: to be synced.
 with listed as (
   select * from jsonb_to_recordset($3::jsonb) as r (
     "repositoryId" bigint, name text, "defaultBranch" text, archived boolean, fork boolean,
@@ -32,8 +33,5 @@ gone as (
   update repositories t set status = 'not_found', synced_at = now()
   where t.enterprise = $1 and t.organization = $2 and t.status <> 'not_found'
     and t.repository_id not in (select r."repositoryId" from listed r)
-  returning repository_id
 )
-select (select count(*) from saved where status = 'active') as active,
-       (select count(*) from saved where status = 'archived') as archived,
-       (select count(*) from gone) as gone
+select count(*) as active from saved where status = 'active'
