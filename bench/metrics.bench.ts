@@ -3,21 +3,17 @@
 // 100,000 deployments (bench/metrics-history.sql), computed in PostgreSQL: a full recompute, then
 // the incremental recompute after one more day of activity (bench/metrics-day.sql).
 // Targets: full under 60 s, incremental under 5 s.
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { migrate, startEmbeddedPostgres, survivingIdleErrors } from "../src/db/index.js";
+import { migrate, sqlFile, startEmbeddedPostgres, survivingIdleErrors } from "../src/db/index.js";
 import { computeWeeklyMetrics, metricDefinitions } from "../src/metrics/index.js";
 import { parseSettings } from "../src/config/index.js";
 import type { BenchOptions } from "./run.js";
 
 // The tables the generator fills: their secondary indexes are built after the load, not row by row.
 const loadedTables = ["commits", "deployments", "deployment_commits", "pull_requests", "pull_request_reviews", "incidents", "copilot_user_daily"];
-
-async function sqlOf(name: string): Promise<string> {
-  return readFile(new URL(name, import.meta.url), "utf8");
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
   const started = process.hrtime.bigint();
@@ -34,7 +30,7 @@ async function generate(pool: pg.Pool): Promise<number> {
   );
   for (const index of indexes.rows) await pool.query(`drop index ${index.name}`);
   const { seconds } = await timed(async () => {
-    await pool.query(await sqlOf("metrics-history.sql"));
+    await pool.query(sqlFile(import.meta.url, "metrics-history.sql"));
     for (const index of indexes.rows) await pool.query(index.definition);
     await pool.query("analyze");
   });
@@ -64,7 +60,7 @@ export default async function metricsBenchmark(_options: BenchOptions): Promise<
       `full recompute: ${full.seconds.toFixed(2)} s for ${full.result.weeks} weeks (${full.result.doraRows.toLocaleString("en")} DORA rows, ` +
         `${full.result.velocityRows.toLocaleString("en")} velocity rows; target < 60 s)`,
     );
-    await pool.query(await sqlOf("metrics-day.sql"));
+    await pool.query(sqlFile(import.meta.url, "metrics-day.sql"));
     await pool.query("analyze");
     const incremental = await timed(() => computeWeeklyMetrics(pool, { enterprises: ["bench"], today: "2026-11-25", definitions }));
     console.log(
