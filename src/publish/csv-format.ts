@@ -13,8 +13,8 @@ export interface CsvFormat {
 // work per field, csv-stringify alone wrote 110,000-190,000 rows/s of copilot_user_metrics' 36
 // columns here, below the export's 200,000 rows/s target. tests/publish/csv-format.test.ts checks
 // that both write the same bytes.
-export const delimiter = ";";
-export const recordDelimiter = "\r\n";
+const delimiter = ";";
+const recordDelimiter = "\r\n";
 
 /** The bytes before the first record: the BOM and the header line. */
 export function csvPreamble(header: string[]): Buffer {
@@ -39,16 +39,14 @@ export function textCell(text: string): string {
 
 /**
  * The encoded field for one value in PostgreSQL's text output (COPY, with DateStyle ISO and
- * TimeZone UTC); null is SQL NULL, the empty cell. Only text can need quotes: numbers, dates,
- * timestamps and booleans never hold `;`, a quote or a line break.
+ * TimeZone UTC); null is SQL NULL, the empty cell. Only text can need quotes: decimals and
+ * timestamps never hold `;`, a quote or a line break. The other types need no string: the
+ * encoder copies integers and dates as they are and writes booleans itself.
  */
-export function fieldWriter(type: Exclude<ColumnType, "user">, format: CsvFormat): (value: string | null) => string {
+export function fieldWriter(type: "text" | "decimal" | "timestamp", format: CsvFormat): (value: string | null) => string {
   switch (type) {
     case "text":
       return (value) => (value === null ? "" : csvField(textCell(value)));
-    case "integer":
-    case "date":
-      return (value) => value ?? "";
     case "decimal":
       return (value) => {
         if (value === null) return "";
@@ -58,8 +56,6 @@ export function fieldWriter(type: Exclude<ColumnType, "user">, format: CsvFormat
     case "timestamp":
       // '2026-11-25 06:00:00.123+00' → '2026-11-25T06:00:00.123Z'
       return (value) => (value === null ? "" : `${value.slice(0, 10)}T${value.slice(11).replace(/\+00(:00)?$/, "")}Z`);
-    case "boolean":
-      return (value) => (value === null ? "" : value === "t" ? "true" : "false");
   }
 }
 
