@@ -14,11 +14,11 @@ import {
   snapshotDay,
   snapshotPath,
 } from "./library-layout.js";
-import { publishManifest, type PublishManifest } from "./publish-manifest.js";
+import { publishManifest, type ManifestKind, type PublishManifest } from "./publish-manifest.js";
 import type { PublishSink } from "./sink.js";
 import { SnapshotFile } from "./snapshot-file.js";
 import type { UserIdentity } from "./user-identity.js";
-import { hasUserColumn, writeDatasetFile, type WriteOptions } from "./write-dataset.js";
+import { hasUserColumn, writeDatasetFile, type WriteOptions, type WrittenFile } from "./write-dataset.js";
 
 export interface PublishOptions {
   runId: string;
@@ -48,7 +48,7 @@ const monthsInFlight = 2;
 interface MonthFile {
   target: string;
   file: string;
-  written: { rows: number; bytes: number; sha256: string };
+  written: WrittenFile;
 }
 
 interface Publication {
@@ -170,13 +170,7 @@ async function publishPartitions(publication: Publication, snapshot: SnapshotFil
   return result;
 }
 
-async function put(
-  publication: Publication,
-  target: string,
-  kind: "file" | "partition" | "snapshot",
-  file: string,
-  written: { rows: number; bytes: number; sha256: string },
-): Promise<void> {
+async function put(publication: Publication, target: string, kind: ManifestKind, file: string, written: WrittenFile): Promise<void> {
   await publication.sink.put(target, file);
   await publication.manifest.record(
     { path: target, dataset: publication.dataset.name, kind, sha256: written.sha256, rows: written.rows, bytes: written.bytes },

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { Transform } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
+import type { WrittenFile } from "./write-dataset.js";
 
 /**
  * The dated copy of a monthly-partitioned dataset, built from its finished partitions as they are
@@ -13,7 +14,7 @@ export class SnapshotFile {
   private readonly hash = createHash("sha256");
   private bytes = 0;
   private rowsTotal = 0;
-  private closing: Promise<{ rows: number; bytes: number; sha256: string }> | undefined;
+  private closing: Promise<WrittenFile> | undefined;
 
   constructor(
     readonly path: string,
@@ -38,7 +39,7 @@ export class SnapshotFile {
     this.rowsTotal += rows;
   }
 
-  close(): Promise<{ rows: number; bytes: number; sha256: string }> {
+  close(): Promise<WrittenFile> {
     this.closing ??= (async () => {
       this.out.end();
       await finished(this.out);
