@@ -165,9 +165,9 @@ export async function pullRequestReviews(client: GitHubClient, budget: RateBudge
   return allRecords(recordPages(client, budget, repo, url, reviewItem, `the reviews of ${repositoryLabel(repo)}#${number}`));
 }
 
-/** Default-branch commits committed since `since`, newest first. */
-export function commits(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, since: string, etag?: Etag): Pages<CommitRecord> {
-  const url = pageUrl(repoPath(repo, "/commits"), { since, per_page: perPage });
+/** Default-branch commits committed since `since` (to the second), newest first. */
+export function commits(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, since: Date, etag?: Etag): Pages<CommitRecord> {
+  const url = pageUrl(repoPath(repo, "/commits"), { since: searchTime(since), per_page: perPage });
   return recordPages(client, budget, repo, url, commitItem, `the commits of ${repositoryLabel(repo)}`, etag);
 }
 
@@ -272,13 +272,13 @@ export async function* workflowRuns(
   yield* window(query(`>=${searchTime(start)}`), start, end, true);
 }
 
-/** Issues carrying `label` updated since `since`, oldest update first, pull requests left out. */
-export function labelledIssues(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, label: string, since: string, etag?: Etag): Pages<IssueRecord> {
-  const url = pageUrl(repoPath(repo, "/issues"), { labels: label, state: "all", since, sort: "updated", direction: "asc", per_page: perPage });
+/** Issues carrying `label` updated since `since` (to the second), oldest update first, pull requests left out. */
+export function labelledIssues(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, label: string, since: Date, etag?: Etag): Pages<IssueRecord> {
+  const url = pageUrl(repoPath(repo, "/issues"), { labels: label, state: "all", since: searchTime(since), sort: "updated", direction: "asc", per_page: perPage });
   return recordPages(client, budget, repo, url, issueItem, `the ${label} issues of ${repositoryLabel(repo)}`, etag);
 }
 
-/** GitHub's search date syntax: whole seconds, UTC. */
+/** GitHub's date syntax for `created` and `since`: whole seconds, UTC. */
 function searchTime(moment: Date): string {
   return moment.toISOString().replace(/\.\d{3}Z$/, "Z");
 }

@@ -152,10 +152,6 @@ function later(a: Date | null, b: Date | null): Date | null {
   return a > b ? a : b;
 }
 
-function searchTime(moment: Date): string {
-  return moment.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 type Stored = { enterprise: string; repositoryId: number; organization: string };
 
 /**
@@ -202,7 +198,7 @@ async function syncCommits(context: RepositorySyncContext, repo: RepositoryRef, 
   let newest: Date | null = state?.watermark ?? null;
   let first: { etag: string | null; url: string } | undefined;
   let records = 0;
-  for await (const page of commits(context.client, context.budget, repo, searchTime(since), etagOf(state))) {
+  for await (const page of commits(context.client, context.budget, repo, since, etagOf(state))) {
     if (page.notModified) return { records: 0, state: keep(state) };
     context.checkTime();
     first ??= { etag: page.etag ?? null, url: page.firstUrl };
@@ -317,7 +313,7 @@ async function syncIncidents(context: RepositorySyncContext, repo: RepositoryRef
   let newest: Date | null = state?.watermark ?? null;
   let first: { etag: string | null; url: string } | undefined;
   let records = 0;
-  for await (const page of labelledIssues(context.client, context.budget, repo, label, searchTime(since), etagOf(state))) {
+  for await (const page of labelledIssues(context.client, context.budget, repo, label, since, etagOf(state))) {
     if (page.notModified) return { records: 0, state: keep(state) };
     context.checkTime();
     first ??= { etag: page.etag ?? null, url: page.firstUrl };
