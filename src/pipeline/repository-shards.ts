@@ -1,23 +1,19 @@
 import { z } from "zod";
-import type { ErrorSummary } from "./units.js";
+import { day, type ErrorSummary } from "./units.js";
 
 // The small JSON of the repository, premium-usage and metrics activities (it crosses the
 // orchestrator boundary, so the activity side parses it again).
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
 /** Repositories per syncRepositories activity: an incremental shard takes seconds, a first sync minutes. */
-export const repositoriesPerShard = 25;
+const repositoriesPerShard = 25;
 
 export const organizationInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organization: z.string() });
-export type OrganizationInput = z.infer<typeof organizationInput>;
 
 /** Shard `shard` of `shards` of an organization: the repositories whose id % shards = shard. */
 export const repositoryShard = organizationInput.extend({ shard: z.number().int().min(0), shards: z.number().int().min(1) });
 export type RepositoryShard = z.infer<typeof repositoryShard>;
 
 export const premiumUsageInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organizations: z.array(z.string()), today: day });
-export type PremiumUsageInput = z.infer<typeof premiumUsageInput>;
 
 export const computeMetricsInput = z.object({
   runId: z.string().optional(),
@@ -28,7 +24,6 @@ export const computeMetricsInput = z.object({
   /** Recompute every week, not only those the changes reach. */
   full: z.boolean().optional(),
 });
-export type ComputeMetricsInput = z.infer<typeof computeMetricsInput>;
 
 /** What a repository-listing unit returns: how many shards the organization's repositories make. */
 export type RepositoryListResult =

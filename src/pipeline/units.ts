@@ -3,7 +3,8 @@ import { z } from "zod";
 // The JSON that crosses the orchestrator boundary (Durable Functions stores it in its history):
 // small, and parsed again on the activity side because it crossed a process.
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A calendar day, YYYY-MM-DD. */
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const reportUnit = z.object({
   enterprise: z.string(),
