@@ -5,12 +5,11 @@ import { main } from "../../src/cli.js";
 import { ArchiveError, createBlobArchive, teeToArchive, type ReportArchive } from "../../src/archive/index.js";
 import { reingest } from "../../src/pipeline/reingest.js";
 import { startAzurite, type Azurite } from "../support/azurite.js";
-import { createTestDatabase, dumpTable, type TestDatabase } from "../support/database.js";
+import { createTestDatabase, dumpUsageTables, type TestDatabase } from "../support/database.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
 import { enterpriseDay } from "../fixtures/official-examples.js";
 import { ndjson, userLine } from "../fixtures/copilot-files.js";
 import { runCollection } from "../support/run-collection.js";
-import type { Pool } from "../../src/db/index.js";
 
 const now = new Date("2026-11-25T06:00:00Z");
 const enterprises = [{ slug: "contoso", orgs: ["contoso-web"] }];
@@ -33,16 +32,6 @@ const served = {
   users20b: ndjson([userLine("mona", 1, "2026-11-20", { loc_added_sum: 4 })]),
   organization21: JSON.stringify({ ...enterpriseDay("2026-11-21", 2), organization_id: "77" }) + "\n",
 };
-
-const tables = [
-  ["copilot_usage_daily", "enterprise, scope, organization, day"],
-  ["copilot_usage_breakdown", "enterprise, scope, organization, day, dimension, ide, feature, language, model"],
-  ["copilot_user_daily", "enterprise, scope, organization, day, user_id"],
-] as const;
-
-function dumpUsage(pool: Pool) {
-  return Promise.all(tables.map(([table, order]) => dumpTable(pool, table, order)));
-}
 
 /** Failures of the usage report units; seats and repository activity are not this test's business. */
 function usageFailures(failures: Array<{ unit: string }>) {
@@ -124,9 +113,9 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       const summary = await reingest(rebuilt.pool, archive, { runId: "reingest-1", from: "2026-10-24", to: "2026-11-21", startedAt: now.toISOString() });
       expect([summary.status, summary.unitsTotal, summary.unitsOk, summary.failures]).toEqual(["succeeded", 6, 6, []]);
       expect(github.requests.length).toBe(requestsBefore);
-      const expected = await dumpUsage(original.pool);
+      const expected = await dumpUsageTables(original.pool);
       expect(expected.map((rows) => rows.length)).toEqual([5, 15, 3]);
-      expect(await dumpUsage(rebuilt.pool)).toEqual(expected);
+      expect(await dumpUsageTables(rebuilt.pool)).toEqual(expected);
       const audit = await rebuilt.pool.query("select run_id, trigger, status, range_from, range_to, units_total, records from collection_runs");
       expect(audit.rows).toEqual([
         { run_id: "reingest-1", trigger: "reingest", status: "succeeded", range_from: "2026-10-24", range_to: "2026-11-21", units_total: 6, records: 11 },
@@ -148,7 +137,7 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       expect({ code, err }).toEqual({ code: 0, err: [] });
       expect(out[0]).toBe(`Rebuilding 2026-10-24..2026-11-21 in PostgreSQL at ${new URL(rebuilt.url).host}${new URL(rebuilt.url).pathname} from ${azurite.accountUrl}/copilot-reports.`);
       expect(out).toContain("contoso/enterprise/enterprise-1-day/2026-11-20: 1 records for 2026-11-20..2026-11-20");
-      expect(await dumpUsage(rebuilt.pool)).toEqual(await dumpUsage(original.pool));
+      expect(await dumpUsageTables(rebuilt.pool)).toEqual(await dumpUsageTables(original.pool));
     } finally {
       vi.unstubAllEnvs();
       await rebuilt.drop();
@@ -178,13 +167,15 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
     const rebuilt = await createTestDatabase();
     try {
       await reingest(rebuilt.pool, archive, { runId: "reingest-all", from: "2026-10-24", to: "2026-11-21", startedAt: now.toISOString() });
-      for (const [table] of tables) await rebuilt.pool.query(`delete from ${table} where day between '2026-11-19' and '2026-11-20'`);
+      for (const table of ["copilot_usage_daily", "copilot_usage_breakdown", "copilot_user_daily"]) {
+        await rebuilt.pool.query(`delete from ${table} where day between '2026-11-19' and '2026-11-20'`);
+      }
       // Nothing but 2026-11-19..20 may change: the 28-day answer holds 11-18 too, which stays as the full rebuild left it.
       await rebuilt.pool.query("update copilot_usage_daily set daily_active_users = -1 where day = '2026-11-18'");
       const summary = await reingest(rebuilt.pool, archive, { runId: "reingest-part", from: "2026-11-19", to: "2026-11-20", startedAt: now.toISOString() });
       expect([summary.status, summary.unitsTotal]).toEqual(["succeeded", 4]);
       await rebuilt.pool.query("update copilot_usage_daily set daily_active_users = 2 where day = '2026-11-18'");
-      expect(await dumpUsage(rebuilt.pool)).toEqual(await dumpUsage(original.pool));
+      expect(await dumpUsageTables(rebuilt.pool)).toEqual(await dumpUsageTables(original.pool));
     } finally {
       await rebuilt.drop();
     }
@@ -222,7 +213,7 @@ describe("archiving a download that fails", () => {
   });
 
   it("fails the unit, keeping the old rows, when the archive cannot store the file", async () => {
-    const before = await dumpUsage(database.pool);
+    const before = await dumpUsageTables(database.pool);
     const broken: ReportArchive = {
       description: "a broken archive",
       open: (path) => {
@@ -249,7 +240,7 @@ describe("archiving a download that fails", () => {
         message: `Archiving report file northwind/enterprise/users-1-day/${day}/0.ndjson failed: RestError: This request is not authorized to perform this operation.`,
       },
     ]);
-    expect(await dumpUsage(database.pool)).toEqual(before);
+    expect(await dumpUsageTables(database.pool)).toEqual(before);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Fault } from "../../src/sandbox/github-server.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
 import { ndjson, userLine } from "../fixtures/copilot-files.js";
 import { enterpriseDay } from "../fixtures/official-examples.js";
-import { createTestDatabase, dumpTable, type TestDatabase } from "../support/database.js";
+import { createTestDatabase, dumpUsageTables, type TestDatabase } from "../support/database.js";
 import { runCollection } from "../support/run-collection.js";
 
 const now = new Date("2026-11-25T06:00:00Z");
@@ -23,17 +23,8 @@ function goodTable(): ReportTable {
     ]);
 }
 
-type Dump = unknown[][];
-async function dumpCopilotTables(database: TestDatabase): Promise<Dump> {
-  return Promise.all([
-    dumpTable(database.pool, "copilot_usage_daily", "enterprise, scope, organization, day"),
-    dumpTable(database.pool, "copilot_usage_breakdown", "enterprise, scope, organization, day, dimension, ide, feature, language, model"),
-    dumpTable(database.pool, "copilot_user_daily", "enterprise, scope, organization, day, user_id"),
-  ]);
-}
-
 describe("faults during collection", () => {
-  let faultFree: Dump;
+  let faultFree: unknown[][];
   const opened: Array<{ close(): Promise<void> } | TestDatabase> = [];
 
   async function setUp(faults: Fault[], table = goodTable()): Promise<{ database: TestDatabase; github: GitHubServer; table: ReportTable }> {
@@ -48,7 +39,7 @@ describe("faults during collection", () => {
     const { database, github } = await setUp([]);
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(summary.status).toBe("succeeded");
-    faultFree = await dumpCopilotTables(database);
+    faultFree = await dumpUsageTables(database.pool);
     // user0 appears in both files: 0 + 50 generations, counted once as a person.
     expect(faultFree[2]).toHaveLength(31);
   });
@@ -79,7 +70,7 @@ describe("faults during collection", () => {
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(summary.failures).toEqual([]);
     expect(summary.status).toBe("succeeded");
-    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
   });
 
   it("fetches fresh links after a signed link expired", async () => {
@@ -98,13 +89,13 @@ describe("faults during collection", () => {
     expect(failed.status).toBe("partial");
     expect(failed.failures.map((failure) => [failure.unit, failure.errorClass])).toEqual([["fabrikam users-1-day 2026-11-20", "ReportDownloadError"]]);
     // Not a partial day: the transaction rolled back and the earlier complete day is still there.
-    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
     const checkpoint = await database.pool.query("select status, attempts from sync_checkpoints where report = 'users-1-day'");
     expect(checkpoint.rows).toEqual([{ status: "failed", attempts: 1 }]);
 
     const recovered = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(recovered.status).toBe("succeeded");
-    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
   });
 
   it("fails a unit with a malformed line, naming the file and line, and the next run recovers once it is fixed", async () => {
@@ -131,7 +122,7 @@ describe("faults during collection", () => {
     // No dates given: the planner retries the failed day by itself.
     const recovered = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env: { BACKFILL_DAYS: "6", REPOLL_DAYS: "0" } });
     expect(recovered.failures).toEqual([]);
-    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
   });
 
   it.each([
@@ -162,7 +153,7 @@ describe("faults during collection", () => {
     for (const [key, answer] of goodTable().answers) table.answers.set(key, answer);
     const second = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env });
     expect(second.status).toBe("succeeded");
-    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
   });
 
   it("a run killed in the middle of an ingest leaves no partial day, and the next run completes it", async () => {
@@ -191,7 +182,7 @@ describe("faults during collection", () => {
 
     const resumed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(resumed.status).toBe("succeeded");
-    expect(await dumpCopilotTables(database)).toEqual(faultFree);
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
   }, 180_000);
 
   it("combines a user that a single users file lists twice instead of failing on the duplicate", async () => {

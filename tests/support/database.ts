@@ -38,3 +38,12 @@ export async function dumpTable(pool: Pool, table: string, orderBy: string): Pro
   const result = await pool.query(`select * from ${table} order by ${orderBy}`);
   return JSON.parse(JSON.stringify(result.rows)) as unknown[];
 }
+
+/** The Copilot usage tables (daily, breakdown, per user), each dumped in key order. */
+export async function dumpUsageTables(pool: Pool): Promise<unknown[][]> {
+  return Promise.all([
+    dumpTable(pool, "copilot_usage_daily", "enterprise, scope, organization, day"),
+    dumpTable(pool, "copilot_usage_breakdown", "enterprise, scope, organization, day, dimension, ide, feature, language, model"),
+    dumpTable(pool, "copilot_user_daily", "enterprise, scope, organization, day, user_id"),
+  ]);
+}
