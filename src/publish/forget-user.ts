@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Pool, PoolClient } from "../db/index.js";
 import type { Dataset } from "./datasets.js";
-import { publishManifest } from "./publish-manifest.js";
+import { publishManifest, unpublish } from "./publish-manifest.js";
 import type { PublishSink } from "./sink.js";
 import { hasUserColumn } from "./write-dataset.js";
 
@@ -66,8 +66,7 @@ export async function forgetUser(pool: Pool, sink: PublishSink, login: string, d
   const manifest = publishManifest(pool, sink.description);
   for (const dataset of datasets.filter(hasUserColumn)) {
     for (const snapshot of (await manifest.entries(dataset.name, "snapshot")).keys()) {
-      await sink.remove(snapshot);
-      await manifest.drop(snapshot);
+      await unpublish(sink, manifest, snapshot);
       result.snapshotsRemoved += 1;
     }
   }

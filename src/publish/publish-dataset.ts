@@ -14,7 +14,7 @@ import {
   snapshotDay,
   snapshotPath,
 } from "./library-layout.js";
-import { publishManifest, type ManifestKind, type PublishManifest } from "./publish-manifest.js";
+import { publishManifest, unpublish, type ManifestKind, type PublishManifest } from "./publish-manifest.js";
 import type { PublishSink } from "./sink.js";
 import { SnapshotFile } from "./snapshot-file.js";
 import type { UserIdentity } from "./user-identity.js";
@@ -163,9 +163,7 @@ async function publishPartitions(publication: Publication, snapshot: SnapshotFil
     await Promise.allSettled(started);
   }
   for (const stale of new Set([...present, ...known.keys()])) {
-    if (wanted.has(stale)) continue;
-    await sink.remove(stale);
-    await manifest.drop(stale);
+    if (!wanted.has(stale)) await unpublish(sink, manifest, stale);
   }
   return result;
 }
@@ -183,9 +181,7 @@ async function removeExpiredSnapshots(publication: Publication): Promise<void> {
   const { dataset, manifest, sink } = publication;
   for (const snapshot of (await manifest.entries(dataset.name, "snapshot")).keys()) {
     const day = snapshotDay(dataset.name, snapshot);
-    if (day === undefined || day >= publication.firstDay) continue;
-    await sink.remove(snapshot);
-    await manifest.drop(snapshot);
+    if (day !== undefined && day < publication.firstDay) await unpublish(sink, manifest, snapshot);
   }
 }
 

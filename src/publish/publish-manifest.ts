@@ -1,4 +1,5 @@
 import type { Pool } from "../db/index.js";
+import type { PublishSink } from "./sink.js";
 
 export type ManifestKind = "file" | "partition" | "snapshot";
 
@@ -43,4 +44,10 @@ export function publishManifest(pool: Pool, sink: string): PublishManifest {
       await pool.query("delete from publish_manifest where sink = $1 and path = $2", [sink, path]);
     },
   };
+}
+
+/** Deletes a published file: from the sink first, so a failed removal keeps its entry and is retried. */
+export async function unpublish(sink: PublishSink, manifest: PublishManifest, path: string): Promise<void> {
+  await sink.remove(path);
+  await manifest.drop(path);
 }
