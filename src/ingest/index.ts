@@ -1,5 +1,5 @@
-export { readReportRecords, MalformedReportError, type ReportRecord } from "./report-records.js";
+export { readReportRecordBatches, MalformedReportError, type ReportRecord } from "./report-records.js";
 export { type ReportFile } from "./report-rows.js";
 export { replaceReportDays, RepeatedUserError, type ReplacementTarget, type StageFile } from "./usage-store.js";
-export { seatRows, MalformedSeatError } from "./seat-rows.js";
+export { seatRows } from "./seat-rows.js";
 export { replaceSeatSnapshot } from "./seat-store.js";

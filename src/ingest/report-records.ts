@@ -22,20 +22,13 @@ export class MalformedReportError extends Error {
 }
 
 /**
- * Streams the records of one report file, whatever shape GitHub chose (reference §2.1): NDJSON, one
- * JSON object (possibly pretty-printed over many lines), a JSON array, and the 28-day `day_totals[]`
- * wrapper, whose days are yielded one by one. Only the records of one 64 KiB slice of the file are
- * held in memory at a time (a pretty-printed object is one record).
- */
-export async function* readReportRecords(source: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<ReportRecord> {
-  for await (const batch of readReportRecordBatches(source, file, (record) => record)) yield* batch;
-}
-
-/**
- * The records of one report file as readReportRecords reads them, each passed through `map` as it is
- * parsed, in batches: one step of the consumer per batch instead of per record, which is most of
- * the cost at 100,000s of records. A batch holds what `map` made of the records of at most 64 KiB
- * of the file; mapping at once lets the parsed record die young.
+ * The records of one report file, whatever shape GitHub chose (reference §2.1): NDJSON, one JSON
+ * object (possibly pretty-printed over many lines), a JSON array, and the 28-day `day_totals[]`
+ * wrapper, whose days are records one by one. Each record is passed through `map` as it is parsed,
+ * and they come in batches: one step of the consumer per batch instead of per record, which is most
+ * of the cost at 100,000s of records. A batch holds what `map` made of the records of at most
+ * 64 KiB of the file (a pretty-printed object is one record); mapping at once lets the parsed
+ * record die young.
  */
 export async function* readReportRecordBatches<T>(
   source: AsyncIterable<Buffer | string>,

@@ -13,7 +13,7 @@ export interface CollectRequest {
 export type ParsedCollectRequest = { ok: true; request: CollectRequest } | { ok: false; reason: string };
 
 /** A backfill reaches back at most a year (GitHub keeps one): 366 days cover a leap year. */
-export const maxRangeDays = 366;
+const maxRangeDays = 366;
 
 const fields = new Set(["from", "to", "enterprise"]);
 const example = '{"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { MalformedReportError, readReportRecords, type ReportRecord } from "../../src/ingest/index.js";
+import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "../../src/ingest/index.js";
 
 async function records(chunks: Array<string | Buffer>): Promise<ReportRecord[]> {
   const found: ReportRecord[] = [];
-  for await (const record of readReportRecords((async function* () { yield* chunks; })(), "https://files.example/report.ndjson")) found.push(record);
+  const source = (async function* () { yield* chunks; })();
+  for await (const batch of readReportRecordBatches(source, "https://files.example/report.ndjson", (record) => record)) found.push(...batch);
   return found;
 }
 
