@@ -42,7 +42,7 @@ export interface RateBudget {
  * spent, so concurrent shards cannot overshoot together. Before the first answer nothing is known,
  * and after the reset time the last figures no longer hold: then requests go ahead.
  */
-export function rateBudget(client: GitHubClient, floorPercent: number, now: () => number = Date.now): RateBudget {
+export function rateBudget(client: GitHubClient, floorPercent: number): RateBudget {
   let state = states.get(client);
   if (state === undefined) {
     state = { limit: 0, remaining: 0, resetAt: 0, inFlight: 0 };
@@ -51,7 +51,7 @@ export function rateBudget(client: GitHubClient, floorPercent: number, now: () =
   const current = state;
   return {
     acquire() {
-      const known = current.limit > 0 && current.resetAt * 1000 > now();
+      const known = current.limit > 0 && current.resetAt * 1000 > Date.now();
       const floor = Math.ceil((current.limit * floorPercent) / 100);
       if (known && current.remaining - current.inFlight - 1 < floor) {
         throw new RateBudgetExhaustedError(current.remaining, current.limit, floorPercent);
