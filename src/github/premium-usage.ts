@@ -23,7 +23,7 @@ export type PremiumUsageItem = z.infer<typeof usageItem>;
 
 export type PremiumUsageScope = { scope: "enterprise"; enterprise: string } | { scope: "organization"; organization: string };
 
-export type PremiumUsageDay = { available: true; day: string; items: PremiumUsageItem[] } | { available: false; status: number };
+export type PremiumUsageDay = { available: true; day: string; items: PremiumUsageItem[] } | { available: false };
 
 /** GitHub's answer for premium request usage did not have the documented shape. */
 export class PremiumUsageResponseError extends Error {
@@ -63,7 +63,7 @@ export async function premiumUsageDay(client: GitHubClient, budget: RateBudget, 
   try {
     ({ data } = await getJson(client, pageUrl(path, { year, month, day: date }), budget));
   } catch (error) {
-    if (error instanceof RequestError && error.status === 404) return { available: false, status: 404 };
+    if (error instanceof RequestError && error.status === 404) return { available: false };
     if (error instanceof RequestError && error.status === 403) throw new PremiumUsageForbiddenError(name);
     throw error;
   }
