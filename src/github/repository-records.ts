@@ -191,6 +191,5 @@ export type IssueRecord = z.output<typeof issueItem>;
 
 export const comparison = z.object({
   status: z.enum(["ahead", "behind", "identical", "diverged"]),
-  total_commits: z.number().int(),
   commits: commitList,
 });
