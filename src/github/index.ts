@@ -6,13 +6,10 @@ export { rateBudget, RateBudgetExhaustedError, type RateBudget } from "./rate-bu
 export { ForeignLinkError, type Etag } from "./paginate.js";
 export {
   organizationRepositories, pullRequests, pullRequestDetails, pullRequestReviews, commits, commit, deployments, deploymentStatuses,
-  compareCommits, workflowRuns, labelledIssues, repositoryLabel, workflowRunResultCap, RepositoryUnavailableError,
-  RepositoryResponseError, type RepositoryRef, type RecordPage,
+  compareCommits, workflowRuns, labelledIssues, RepositoryUnavailableError, type RepositoryRef, type RecordPage,
 } from "./repository-activity.js";
 export type {
   RepositoryRecord, PullRequestItem, CommitRecord, ReviewRecord, DeploymentRecord, DeploymentStatusRecord, WorkflowRunRecord, IssueRecord,
 } from "./repository-records.js";
-export {
-  premiumUsageDay, PremiumUsageForbiddenError, PremiumUsageResponseError, type PremiumUsageDay, type PremiumUsageItem, type PremiumUsageScope,
-} from "./premium-usage.js";
-export { listCopilotSeats, SeatListingError } from "./copilot-seats.js";
+export { premiumUsageDay, PremiumUsageForbiddenError, type PremiumUsageItem, type PremiumUsageScope } from "./premium-usage.js";
+export { listCopilotSeats } from "./copilot-seats.js";

@@ -66,10 +66,10 @@ export class RepositoryResponseError extends Error {
 }
 
 /** The /search-style `created` filter caps results at 1,000 (reference §4.1). */
-export const workflowRunResultCap = 1000;
+const workflowRunResultCap = 1000;
 const perPage = 100;
 
-export function repositoryLabel(repo: RepositoryRef): string {
+function repositoryLabel(repo: RepositoryRef): string {
   return `${repo.organization}/${repo.name}`;
 }
 
