@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { userTables } from "../../src/publish/forget-user.js";
 import { sandboxEnterprises, sandboxReports } from "../../src/sandbox/sandbox-data.js";
 import { fakeToken, startGitHubServer, type GitHubServer } from "../fakes/github-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { runCli } from "../support/run-cli.js";
 import { runCollection } from "../support/run-collection.js";
 import { listFiles, parseCsv } from "./seed.js";
 
@@ -18,32 +18,18 @@ describe("metrics-collector forget-user", () => {
   let database: TestDatabase;
   let github: GitHubServer;
   let out: string;
-  const saved = new Map<string, string | undefined>();
-
-  function setEnv(values: Record<string, string>): void {
-    for (const [name, value] of Object.entries(values)) {
-      if (!saved.has(name)) saved.set(name, process.env[name]);
-      process.env[name] = value;
-    }
-  }
-
-  async function cli(args: string[]): Promise<{ code: number; out: string[] }> {
-    const lines: string[] = [];
-    const code = await main(args, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
-    return { code, out: lines };
-  }
 
   beforeAll(async () => {
     database = await createTestDatabase();
     github = await startGitHubServer({ reports: sandboxReports("2026-11-03"), token: fakeToken });
     out = await mkdtemp(path.join(tmpdir(), "forget-user-"));
-    setEnv({ DATABASE_URL: database.url, OUTPUT_DIR: out, EXPORT_SNAPSHOTS: "true", USER_IDENTITY: "login" });
+    vi.stubEnv("DATABASE_URL", database.url);
+    vi.stubEnv("OUTPUT_DIR", out);
+    vi.stubEnv("EXPORT_SNAPSHOTS", "true");
+    vi.stubEnv("USER_IDENTITY", "login");
   });
   afterAll(async () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
     await github.close();
     await database.drop();
     await rm(out, { recursive: true, force: true });
@@ -78,7 +64,7 @@ describe("metrics-collector forget-user", () => {
     expect(found.rows).toHaveLength(1);
     const id = found.rows[0]!.user_id;
     await seedOtherTables(database, id);
-    const publish = await cli(["publish"]);
+    const publish = await runCli(["publish"]);
     expect(publish.code).toBe(0);
 
     const loginToken = new RegExp(`(^|[^a-z0-9_-])${login}([^a-z0-9_-]|$)`, "i");
@@ -90,7 +76,7 @@ describe("metrics-collector forget-user", () => {
     expect([...namedBefore]).toEqual(expect.arrayContaining(["copilot_seats/copilot_seats_202611.csv", "premium_requests.csv", "velocity_metrics.csv"]));
     const activeBefore = await database.pool.query("select day, scope, count(distinct user_id)::int as users from copilot_user_daily group by 1, 2 order by 1, 2");
 
-    const forgotten = await cli(["forget-user", "ADA"]);
+    const forgotten = await runCli(["forget-user", "ADA"]);
 
     expect(forgotten.code).toBe(0);
     expect(forgotten.out.slice(0, userTables.length)).toEqual([
@@ -131,8 +117,8 @@ describe("metrics-collector forget-user", () => {
   });
 
   it("exits 2 without exactly one login", async () => {
-    expect((await cli(["forget-user"])).code).toBe(2);
-    expect((await cli(["forget-user", "ada", "grace"])).code).toBe(2);
+    expect((await runCli(["forget-user"])).code).toBe(2);
+    expect((await runCli(["forget-user", "ada", "grace"])).code).toBe(2);
   });
 });
 

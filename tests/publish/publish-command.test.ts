@@ -1,48 +1,33 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { datasets } from "../../src/publish/datasets.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { runCli } from "../support/run-cli.js";
 import { listFiles, seedCopilot } from "./seed.js";
 
 describe("metrics-collector publish", () => {
   let database: TestDatabase;
   let dir: string;
-  const saved = new Map<string, string | undefined>();
-
-  function setEnv(name: string, value: string): void {
-    if (!saved.has(name)) saved.set(name, process.env[name]);
-    process.env[name] = value;
-  }
-
-  async function cli(args: string[]): Promise<{ code: number; out: string[] }> {
-    const lines: string[] = [];
-    const code = await main(args, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
-    return { code, out: lines };
-  }
 
   beforeAll(async () => {
     database = await createTestDatabase();
     dir = await mkdtemp(path.join(tmpdir(), "publish-command-"));
-    setEnv("DATABASE_URL", database.url);
+    vi.stubEnv("DATABASE_URL", database.url);
     await seedCopilot(database.pool, ["2026-10-31", "2026-11-01"]);
   });
   afterAll(async () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
     await database.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
   it("publishes only the datasets, records the run, and exits 0", async () => {
     const out = path.join(dir, "out");
-    setEnv("OUTPUT_DIR", out);
+    vi.stubEnv("OUTPUT_DIR", out);
 
-    const result = await cli(["publish"]);
+    const result = await runCli(["publish"]);
 
     expect(result.code).toBe(0);
     expect(result.out).toContainEqual(expect.stringMatching(/^publish copilot_user_metrics +12 rows in 2 file\(s\)$/));
@@ -55,10 +40,10 @@ describe("metrics-collector publish", () => {
     // OUTPUT_DIR is a file: no dataset can be written there.
     const blocked = path.join(dir, "not-a-folder");
     await writeFile(blocked, "");
-    setEnv("OUTPUT_DIR", blocked);
+    vi.stubEnv("OUTPUT_DIR", blocked);
     await database.pool.query("delete from collection_runs");
 
-    const result = await cli(["publish"]);
+    const result = await runCli(["publish"]);
 
     expect(result.code).toBe(1);
     expect(result.out).toContainEqual(expect.stringMatching(/^publish copilot_metrics +FAILED: /));
