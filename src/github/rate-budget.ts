@@ -13,7 +13,7 @@ export class RateBudgetExhaustedError extends Error {
   ) {
     super(
       `Stopped before GitHub's rate limit fell under ${floorPercent}% (${remaining} of ${limit} requests left this hour); ` +
-        "the remaining repositories are collected by the next run. Lower RATE_LIMIT_FLOOR_PERCENT to spend more of the limit.",
+        "the rest is collected by the next run.",
     );
   }
 }
