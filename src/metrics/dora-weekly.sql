@@ -17,18 +17,17 @@ weeks as (
 ),
 -- each shipped pull request's lead time and its parts: coding (first commit -> opened), pickup
 -- (opened -> first review), review (first review -> merged), deploy (merged -> deployment); a
--- review after the merge is no review of it
+-- review after the merge is no review of it (metric_pull_requests.reviewed_at)
 pull_request_times as (
   select s.enterprise, r.organization, s.repository_id, metrics_week(s.at) as week,
     date_part('epoch', s.at - coalesce(p.first_commit_at, p.created_at)) / 3600 as total,
     date_part('epoch', p.created_at - p.first_commit_at) / 3600 as coding,
-    date_part('epoch', reviewed.at - p.created_at) / 3600 as pickup,
-    date_part('epoch', p.merged_at - reviewed.at) / 3600 as review,
+    date_part('epoch', p.reviewed_at - p.created_at) / 3600 as pickup,
+    date_part('epoch', p.merged_at - p.reviewed_at) / 3600 as review,
     date_part('epoch', s.at - p.merged_at) / 3600 as deploy
   from dora_shipped s
   join metric_pull_requests p on p.enterprise = s.enterprise and p.repository_id = s.repository_id and p.number = s.number
   join metric_repositories r on r.enterprise = s.enterprise and r.repository_id = s.repository_id
-  cross join lateral (select case when p.first_review_at <= p.merged_at then p.first_review_at end as at) reviewed
 ),
 -- incident issues opened in the week
 opened_incidents as (

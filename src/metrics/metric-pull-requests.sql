@@ -1,6 +1,7 @@
 -- Stage 4: the pull requests the weeks computed need (opened, merged or reviewed in one of them, or
 -- shipped by one of their deployments), each with its first review by someone else
--- (metrics_is_review_by_other; $1 BOT_LOGINS, lower case; $2 and $3 the earliest start and latest end
+-- (metrics_is_review_by_other) and that review as reviewed_at when it came by the merge: a review
+-- after the merge is no review of it ($1 BOT_LOGINS, lower case; $2 and $3 the earliest start and latest end
 -- of the bounds, constant, so that indexes serve). The weeks computed are consecutive
 -- (compute-metrics.ts), so "in one of them" is "between the first's start and the last's end".
 create temporary table metric_pull_requests on commit drop as
@@ -38,6 +39,7 @@ first_reviews as (
   group by p.enterprise, p.repository_id, p.number
 )
 select p.enterprise, p.repository_id, p.number, p.author_id, p.author_login, p.title, p.head_ref,
-       p.created_at, p.merged_at, p.first_commit_at, p.additions, p.deletions, f.first_review_at
+       p.created_at, p.merged_at, p.first_commit_at, p.additions, p.deletions, f.first_review_at,
+       case when f.first_review_at <= p.merged_at then f.first_review_at end as reviewed_at
 from wanted_pulls p
 left join first_reviews f on f.enterprise = p.enterprise and f.repository_id = p.repository_id and f.number = p.number

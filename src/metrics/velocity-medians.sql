@@ -4,19 +4,19 @@ create temporary table velocity_medians on commit drop as
 with
 -- the timings behind the medians: per pull request merged in the week, cycle time (opened ->
 -- merged) and its parts, coding (first commit -> opened), pickup (opened -> first review), review
--- (first review -> merged), a review after the merge being no review of it; per pull request
+-- (first review -> merged), a review after the merge being no review of it
+-- (metric_pull_requests.reviewed_at); per pull request
 -- whose first review came in the week, the wait for it
 timings as (
   select p.enterprise, metrics_week(p.merged_at) as week, r.organization, p.repository_id, p.author_id as developer_id,
     date_part('epoch', p.merged_at - p.created_at) / 3600 as cycle,
     date_part('epoch', p.created_at - p.first_commit_at) / 3600 as coding,
-    date_part('epoch', reviewed.at - p.created_at) / 3600 as pickup,
-    date_part('epoch', p.merged_at - reviewed.at) / 3600 as review,
+    date_part('epoch', p.reviewed_at - p.created_at) / 3600 as pickup,
+    date_part('epoch', p.merged_at - p.reviewed_at) / 3600 as review,
     null::double precision as first_review
   from metric_pull_requests p
   join metric_bounds b on b.enterprise = p.enterprise
   join metric_repositories r on r.enterprise = p.enterprise and r.repository_id = p.repository_id
-  cross join lateral (select case when p.first_review_at <= p.merged_at then p.first_review_at end as at) reviewed
   where p.merged_at >= b.starts and p.merged_at < b.ends and not metrics_is_bot(p.author_login, $1::text[])
   union all
   select p.enterprise, metrics_week(p.first_review_at), r.organization, p.repository_id, p.author_id, null, null, null, null,
