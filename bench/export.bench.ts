@@ -83,9 +83,6 @@ async function exportOnce(mode: "login" | "hashed"): Promise<ExportResult> {
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   } finally {
-    // pool.end() can resolve before a second connection has closed; the server's shutdown would then
-    // raise an error on a pool nobody listens to.
-    database.pool.on("error", () => undefined);
     await database.close();
     await embedded.stop();
     await rm(dir, { recursive: true, force: true });
