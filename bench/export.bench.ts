@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseSettings } from "../src/config/index.js";
+import { dayOf } from "../src/days.js";
 import { migrate, openDatabase, startEmbeddedPostgres, type Pool } from "../src/db/index.js";
 import { createFolderSink, publishDataset, type UserIdentity } from "../src/publish/index.js";
 import type { BenchOptions } from "./run.js";
@@ -58,7 +59,7 @@ async function exportOnce(mode: "login" | "hashed"): Promise<ExportResult> {
     await migrate(database.pool);
     await generateUserDays(database.pool);
     const output = path.join(dir, "out");
-    const today = new Date().toISOString().slice(0, 10);
+    const today = dayOf(new Date());
     const identity: UserIdentity = mode === "hashed" ? { mode, key: "benchmark-key-0123456789abcdef" } : { mode };
     const started = performance.now();
     const published = await publishDataset(database.pool, createFolderSink(output), "copilot_user_metrics", {

@@ -1,3 +1,5 @@
+import { dayOf } from "../days.js";
+
 // Where each file goes in the library (DESIGN §5), relative to SHAREPOINT_FOLDER or OUTPUT_DIR.
 
 /** A month as its first day, 'YYYY-MM-01'. */
@@ -31,7 +33,7 @@ export function snapshotDay(dataset: string, path: string): string | undefined {
 /** The first day kept: the first of the month `months - 1` months before the run day's month. */
 export function retentionStart(day: string, months: number): string {
   const date = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - (months - 1), 1));
-  return date.toISOString().slice(0, 10);
+  return dayOf(date);
 }
 
 /** Every month from the one holding `first` to the one holding `last`, oldest first. */
@@ -44,5 +46,5 @@ export function monthsBetween(first: string, last: string): Month[] {
 export function nextMonth(month: Month): Month {
   const date = new Date(`${month}T00:00:00Z`);
   date.setUTCMonth(date.getUTCMonth() + 1, 1);
-  return date.toISOString().slice(0, 10);
+  return dayOf(date);
 }
