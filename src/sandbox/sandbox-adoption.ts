@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { addDays } from "../days.js";
 import type { ExtraRoute } from "./github-server.js";
-import { chance, isActive, members, userId } from "./sandbox-data.js";
+import { chance, isActive, members, repositoryNames, userId } from "./sandbox-data.js";
 
 // Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
 // of user-teams-1-day, so "tiny" and "toons" exist here but never appear in a report.
@@ -16,12 +16,6 @@ const teams: Record<string, Array<{ id: number; slug: string; members: string[] 
     { id: 301, slug: "road-runners", members: ["wile", "road", "bugs", "daffy", "porky"] },
     { id: 302, slug: "toons", members: ["tweety", "elmer", "bugs"] },
   ],
-};
-
-const repositories: Record<string, string[]> = {
-  "octo-web": ["octo-web/web-app", "octo-web/design-system"],
-  "octo-data": ["octo-data/pipelines"],
-  "acme-platform": ["acme-platform/rockets", "acme-platform/anvils"],
 };
 
 /** Seated people who never use Copilot: the usage reports never name them. */
@@ -40,7 +34,7 @@ export function teamLines(orgs: readonly string[], day: string, ownerIds: { ente
 /** repos-1-day lines: Copilot pull-request figures per repository with activity on `day`. */
 export function repositoryLines(orgs: readonly string[], day: string, ownerIds: { enterprise_id?: string; organization_id?: string }): string {
   const lines = orgs.flatMap((org) =>
-    (repositories[org] ?? []).flatMap((repository) => {
+    (repositoryNames[org] ?? []).map((name) => `${org}/${name}`).flatMap((repository) => {
       const created = Math.floor(chance(`prs:${repository}:${day}`) * 6);
       if (created === 0) return [];
       const merged = Math.floor(created * 0.7);

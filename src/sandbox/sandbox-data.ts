@@ -15,6 +15,13 @@ export const members: Record<string, string[]> = {
   "acme-platform": ["wile", "road", "bugs", "daffy", "porky", "elmer", "tweety"],
 };
 
+/** The repositories of each sandbox organization, by name. */
+export const repositoryNames: Record<string, string[]> = {
+  "octo-web": ["web-app", "design-system"],
+  "octo-data": ["pipelines"],
+  "acme-platform": ["rockets", "anvils"],
+};
+
 const ides = ["vscode", "jetbrains"] as const;
 const languages = ["typescript", "python", "go"] as const;
 const models = ["gpt-4.1", "claude-sonnet-4"] as const;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { addDays } from "../days.js";
-import { sandboxEnterprises, chance, members, userId } from "./sandbox-data.js";
+import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-data.js";
 import {
   repositoryRoutes,
   type FakeCommit,
@@ -15,12 +15,6 @@ import type { ExtraRoute } from "./github-server.js";
 // Repository activity of the sandbox organizations over the last six weeks: merged pull requests
 // with reviews, a production deployment every few days (one of them failed), and an incident, so
 // that `npm start` shows DORA and velocity figures. Deterministic for a given day.
-
-const repositoryNames: Record<string, string[]> = {
-  "octo-web": ["web-app", "design-system"],
-  "octo-data": ["pipelines"],
-  "acme-platform": ["rockets", "anvils"],
-};
 
 function sha(seed: string): string {
   return createHash("sha1").update(seed).digest("hex");
