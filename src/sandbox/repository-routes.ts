@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ExtraRoute } from "./github-server.js";
+import type { IncomingMessage } from "node:http";
+import { json, type ExtraRoute } from "./github-server.js";
 
 // GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
 // pagination, ETags with 304, the 1,000-result cap of `created` queries, 404 for a vanished
@@ -143,10 +143,10 @@ export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute
     const query = Object.fromEntries(url.searchParams);
     if (answer.kind === "error") {
       served.push({ path: url.pathname, query, status: answer.status });
-      send(response, answer.status, answer.body);
+      json(response, answer.status, answer.body);
       return true;
     }
-    const page = paginate(answer, url, request);
+    const page = answer.kind === "list" ? listPage(answer, url, request) : { body: answer.body };
     const text = JSON.stringify(page.body);
     const etag = `W/"${createHash("sha1").update(text).digest("hex")}"`;
     if (request.headers["if-none-match"] === etag) {
@@ -155,14 +155,22 @@ export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute
       return true;
     }
     served.push({ path: url.pathname, query, status: 200 });
-    send(response, 200, page.body, { etag, ...(page.link === undefined ? {} : { link: page.link }) });
+    json(response, 200, page.body, { etag, ...(page.link === undefined ? {} : { link: page.link }) });
     return true;
   };
   return { routes: [route], served };
 }
 
+/** A listing: `wrap` puts a page's items into GitHub's envelope; `perPageDefault` is also the largest page; `cap` hides items past it. */
+export interface ListAnswer {
+  items: unknown[];
+  wrap?: (items: unknown[]) => unknown;
+  perPageDefault?: number;
+  cap?: number;
+}
+
 type Answer =
-  | { kind: "list"; items: unknown[]; wrap?: (items: unknown[]) => unknown; perPageDefault?: number; cap?: number }
+  | ({ kind: "list" } & ListAnswer)
   | { kind: "single"; body: unknown }
   | { kind: "error"; status: number; body: unknown };
 
@@ -277,8 +285,8 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
   return notFound();
 }
 
-function paginate(answer: Answer, url: URL, request: IncomingMessage): { body: unknown; link?: string } {
-  if (answer.kind !== "list") return { body: answer.body };
+/** The page of `answer` that `url` asks for, with GitHub's `link` header when there is more than one page. */
+export function listPage(answer: ListAnswer, url: URL, request: IncomingMessage): { body: unknown; link?: string } {
   const perPage = Math.min(Number(url.searchParams.get("per_page") ?? answer.perPageDefault ?? 30), answer.perPageDefault ?? 100);
   const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
   const reachable = answer.cap === undefined ? answer.items : answer.items.slice(0, answer.cap);
@@ -420,10 +428,4 @@ function issueJson(issue: FakeIssue) {
     closed_at: issue.closedAt ?? null,
     ...(issue.isPullRequest === true ? { pull_request: { url: "https://api.github.com/pulls/1" } } : {}),
   };
-}
-
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)), ...headers });
-  response.end(text);
 }

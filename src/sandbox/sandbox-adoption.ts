@@ -1,6 +1,6 @@
-import type { ServerResponse } from "node:http";
 import { addDays } from "../days.js";
-import type { ExtraRoute } from "./github-server.js";
+import { json, type ExtraRoute } from "./github-server.js";
+import { listPage } from "./repository-routes.js";
 import { chance, isActive, members, repositoryNames, userId } from "./sandbox-data.js";
 
 // Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
@@ -55,19 +55,15 @@ const seatsPerPage = 4;
 
 /** GET /orgs/{org}/copilot/billing/seats, paginated with `link` headers as GitHub does. */
 export function sandboxSeatRoute(today: string): ExtraRoute {
-  return (_request, response, url) => {
+  return (request, response, url) => {
     const match = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
     if (match === null) return false;
     const org = decodeURIComponent(match[1]!);
     if (members[org] === undefined) return json(response, 404, { message: "Not Found" }), true;
     const holders = [...(members[org] ?? []), ...(idleSeats[org] ?? [])];
-    const page = Math.max(1, Number(url.searchParams.get("page") ?? "1"));
-    const perPage = Math.min(Number(url.searchParams.get("per_page") ?? seatsPerPage), seatsPerPage);
-    const pages = Math.ceil(holders.length / perPage);
-    const seats = holders.slice((page - 1) * perPage, page * perPage).map((login) => seat(org, login, today));
-    const headers: Record<string, string> = {};
-    if (page < pages) headers["link"] = `<${url.origin}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next", <${url.origin}${url.pathname}?per_page=${perPage}&page=${pages}>; rel="last"`;
-    json(response, 200, { total_seats: holders.length, seats }, headers);
+    const seats = holders.map((login) => seat(org, login, today));
+    const page = listPage({ items: seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: holders.length, seats: items }) }, url, request);
+    json(response, 200, page.body, page.link === undefined ? {} : { link: page.link });
     return true;
   };
 }
@@ -87,8 +83,4 @@ function seat(org: string, login: string, today: string) {
     assignee: { login, id: userId(login), type: "User" },
     assigning_team: null,
   };
-}
-
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
 }
