@@ -9,7 +9,7 @@ export const doraMetrics: Dataset = {
   name: "dora_metrics",
   sql: sqlFile(import.meta.url, "dora-metrics.sql"),
   partition: "none",
-  grain: ["enterprise", "organization", "repository", "week", "repository_id"],
+  grain: ["enterprise", "organization", "repository_id", "week"],
   columns: [
     ...texts("enterprise", "organization", "repository"),
     { name: "week", type: "date" },
@@ -36,7 +36,7 @@ export const velocityMetrics: Dataset = {
   name: "velocity_metrics",
   sql: sqlFile(import.meta.url, "velocity-metrics.sql"),
   partition: "none",
-  grain: ["enterprise", "organization", "repository", "developer", "week"],
+  grain: ["enterprise", "organization", "repository_id", "developer", "week"],
   columns: [
     ...texts("enterprise", "organization", "repository"),
     { name: "developer", type: "user" },

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ColumnType } from "../../src/publish/csv-format.js";
 import { collectionRuns, copilotBreakdown, copilotMetrics, copilotUserMetrics, datasets } from "../../src/publish/datasets.js";
+import { doraMetrics, velocityMetrics } from "../../src/publish/metrics-datasets.js";
 import { sandboxEnterprises, sandboxReports } from "../../src/sandbox/sandbox-data.js";
 import { fakeToken, startGitHubServer, type GitHubServer } from "../fakes/github-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
@@ -72,7 +73,7 @@ describe("docs/power-bi.md", () => {
       expect({ dataset: dataset.name, header }).toEqual({ dataset: dataset.name, header: section.columns.map(([name]) => name) });
       expect({ dataset: dataset.name, unknownKeys: section.keys.filter((key) => !header!.includes(key)) }).toEqual({ dataset: dataset.name, unknownKeys: [] });
     }
-    for (const dataset of [copilotMetrics, copilotBreakdown, copilotUserMetrics, collectionRuns]) {
+    for (const dataset of [copilotMetrics, copilotBreakdown, copilotUserMetrics, doraMetrics, velocityMetrics, collectionRuns]) {
       expect({ dataset: dataset.name, keys: sections.get(dataset.name)!.keys }).toEqual({ dataset: dataset.name, keys: dataset.grain });
     }
   });
