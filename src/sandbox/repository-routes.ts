@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import type { PremiumUsageItem } from "../github/index.js";
 import { json, type ExtraRoute } from "./github-server.js";
 
 // GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
@@ -101,24 +102,10 @@ export interface FakeRepository {
   issues: FakeIssue[];
 }
 
-export interface FakePremiumItem {
-  product: string;
-  sku: string;
-  model: string;
-  unitType: string;
-  pricePerUnit: number;
-  grossQuantity: number;
-  grossAmount: number;
-  discountQuantity: number;
-  discountAmount: number;
-  netQuantity: number;
-  netAmount: number;
-}
-
 export interface FakeRepositoryData {
   repositories: FakeRepository[];
   /** Premium request usage of an enterprise or organization for a day; undefined answers 404. */
-  premiumUsage?: (scope: "enterprise" | "organization", owner: string, day: string) => FakePremiumItem[] | undefined;
+  premiumUsage?: (scope: "enterprise" | "organization", owner: string, day: string) => PremiumUsageItem[] | undefined;
 }
 
 export interface ServedRequest {

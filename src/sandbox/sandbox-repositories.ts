@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
+import type { PremiumUsageItem } from "../github/index.js";
 import { addDays } from "../days.js";
 import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-data.js";
 import {
   repositoryRoutes,
   type FakeCommit,
   type FakeDeployment,
-  type FakePremiumItem,
   type FakePullRequest,
   type FakeRepository,
   type FakeRepositoryData,
@@ -64,7 +64,7 @@ function repository(org: string, name: string, today: string, id: number): FakeR
 }
 
 /** Premium requests of a sandbox enterprise for a day: a weekday rhythm over two models. */
-function premiumUsage(scope: "enterprise" | "organization", owner: string, day: string): FakePremiumItem[] | undefined {
+function premiumUsage(scope: "enterprise" | "organization", owner: string, day: string): PremiumUsageItem[] | undefined {
   if (scope !== "enterprise" || !sandboxEnterprises.some((enterprise) => enterprise.slug === owner)) return undefined;
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   const scale = weekday === 0 || weekday === 6 ? 0.2 : 1;

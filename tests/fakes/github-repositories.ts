@@ -7,7 +7,6 @@ export {
   type FakeCommit,
   type FakeDeployment,
   type FakeIssue,
-  type FakePremiumItem,
   type FakePullRequest,
   type FakeRepository,
   type FakeRepositoryData,

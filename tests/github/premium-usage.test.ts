@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
-import { createGitHubClient, type GitHubClient } from "../../src/github/index.js";
+import { createGitHubClient, type GitHubClient, type PremiumUsageItem } from "../../src/github/index.js";
 import { collectPremiumUsage, premiumUsageDays } from "../../src/pipeline/activities/collect-premium-usage.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { ReportTable, fakeToken, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
-import { repositoryRoutes, type FakePremiumItem, type FakeRepositoryData } from "../fakes/github-repositories.js";
+import { repositoryRoutes, type FakeRepositoryData } from "../fakes/github-repositories.js";
 
-const item = (model: string, quantity: number, extra: Partial<FakePremiumItem> = {}): FakePremiumItem => ({
+const item = (model: string, quantity: number, extra: Partial<PremiumUsageItem> = {}): PremiumUsageItem => ({
   product: "Copilot",
   sku: "Copilot Premium Request",
   model,
@@ -22,7 +22,7 @@ const item = (model: string, quantity: number, extra: Partial<FakePremiumItem> =
 });
 
 // What GitHub reports; a test revises it between runs, as GitHub does after the fact.
-const usage = new Map<string, FakePremiumItem[]>();
+const usage = new Map<string, PremiumUsageItem[]>();
 const data: FakeRepositoryData = {
   repositories: [],
   premiumUsage: (scope, owner, day) => usage.get(`${scope}/${owner}/${day}`),
