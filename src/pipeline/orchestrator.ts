@@ -1,8 +1,8 @@
 import { dayOf } from "../days.js";
 import type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
 import type { FinishRunInput, PublishResult, RunSummary } from "./run-record.js";
-import { shardLabel, type CollectionResult, type RepositoryListResult, type RepositoryShard } from "./repository-shards.js";
-import { runInput, unitLabel, type RunInput, type ReportUnit, type SeatSnapshotResult, type UnitResult } from "./units.js";
+import { computeMetricsLabel, premiumUsageLabel, repositoriesLabel, shardLabel, type CollectionResult, type RepositoryListResult, type RepositoryShard } from "./repository-shards.js";
+import { runInput, seatsLabel, unitLabel, type RunInput, type ReportUnit, type SeatSnapshotResult, type UnitResult } from "./units.js";
 
 export const activityNames = {
   startRun: "startRun",
@@ -135,12 +135,9 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   if (organizations.length > 0) {
     tally.planned(organizations.length);
     const seatResults = (yield context.df.Task.all(
-      organizations.map((org) => call(activityNames.snapshotSeats, { ...org, day: today })),
+      organizations.map((org) => call(activityNames.snapshotSeats, { ...org, runId: input.runId, day: today })),
     )) as SeatSnapshotResult[];
-    seatResults.forEach((result, index) => {
-      const org = organizations[index]!;
-      tally.add(`${org.enterprise}/${org.organization} seats`, result.ok ? { ok: true, status: "ok", records: result.seats } : result);
-    });
+    seatResults.forEach((result, index) => tally.add(seatsLabel(organizations[index]!), result.ok ? { ok: true, status: "ok", records: result.seats } : result));
     context.df.setCustomStatus(progress);
   }
 
@@ -155,7 +152,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
     const shards: RepositoryShard[] = [];
     listed.forEach((result, index) => {
       const org = organizations[index]!;
-      tally.add(`${org.enterprise}/${org.organization} repositories`, result);
+      tally.add(repositoriesLabel(org), result);
       if (result.ok) {
         for (let shard = 0; shard < result.shards; shard++) shards.push({ ...org, runId: input.runId, shard, shards: result.shards });
       }
@@ -176,7 +173,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
         call(activityNames.collectPremiumUsage, { runId: input.runId, enterprise: enterprise.slug, organizations: enterprise.orgs, today }),
       ),
     )) as CollectionResult[];
-    premium.forEach((result, index) => tally.add(`${input.enterprises[index]!.slug} premium request usage`, result));
+    premium.forEach((result, index) => tally.add(premiumUsageLabel(input.enterprises[index]!.slug), result));
 
     // DORA and velocity for the weeks this run's changes reach, and the weeks of the Copilot days it read.
     progress.step = "compute";
@@ -189,7 +186,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
       today,
       ...(copilotFrom === undefined ? {} : { copilotFrom }),
     })) as CollectionResult;
-    tally.add("compute DORA and velocity metrics", computed);
+    tally.add(computeMetricsLabel, computed);
   }
 
   progress.step = "publish";

@@ -38,6 +38,16 @@ export type CollectionResult =
   | { ok: true; status: "ok" | "pending" | "unavailable"; records: number; warning?: string }
   | { ok: false; error: ErrorSummary };
 
+export function repositoriesLabel(org: { enterprise: string; organization: string }): string {
+  return `${org.enterprise}/${org.organization} repositories`;
+}
+
+export function premiumUsageLabel(enterprise: string): string {
+  return `${enterprise} premium request usage`;
+}
+
+export const computeMetricsLabel = "compute DORA and velocity metrics";
+
 export function shardLabel(shard: RepositoryShard): string {
   return `${shard.enterprise}/${shard.organization} repositories ${shard.shard + 1}/${shard.shards}`;
 }

@@ -57,4 +57,8 @@ export function unitLabel(unit: ReportUnit): string {
 
 export type SeatSnapshotResult = { ok: true; seats: number } | { ok: false; error: ErrorSummary };
 
-export const seatSnapshotInput = z.object({ enterprise: z.string(), organization: z.string(), day });
+export const seatSnapshotInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organization: z.string(), day });
+
+export function seatsLabel(org: { enterprise: string; organization: string }): string {
+  return `${org.enterprise}/${org.organization} seats`;
+}

@@ -126,6 +126,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
         (input as { dataset: string }).dataset === "copilot_seats"
           ? { dataset: "copilot_seats", ok: false, error: { errorClass: "GraphError", message: "503 from Graph" } }
           : { dataset: "copilot_metrics", ok: true, files: 1, rows: 30, skipped: 0 },
+      syncRepositories: async () => ({ ok: false, error: { errorClass: "RepositoryResponseError", message: "GitHub answered 502 for contoso/web pulls." } }),
       finishRun: async () => summary,
       planUnits: async () => {
         throw new Error("connect ECONNREFUSED postgres://metrics:pa55word@db.example:5432/metrics");
@@ -157,6 +158,16 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
         operationId: "collect-2026-11-25",
         properties: { unit: "contoso enterprise-1-day 2026-11-23" },
       },
+    ]);
+  });
+
+  it("sends UnitFailed with an exception for a failed unit of repository activity, named as the run names it", async () => {
+    lines.length = 0;
+    await activities["syncRepositories"]!({ runId: "collect-2026-11-25", enterprise: "contoso", organization: "contoso", shard: 1, shards: 3 });
+    const failure = { errorClass: "RepositoryResponseError", message: "GitHub answered 502 for contoso/web pulls." };
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { type: "event", name: "UnitFailed", operationId: "collect-2026-11-25", properties: { unit: "contoso/contoso repositories 2/3", ...failure } },
+      { type: "exception", ...failure, operationId: "collect-2026-11-25", properties: { unit: "contoso/contoso repositories 2/3" } },
     ]);
   });
 

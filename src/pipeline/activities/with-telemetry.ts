@@ -2,7 +2,11 @@ import { z } from "zod";
 import { redact, telemetryEvents, telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
 import { activityNames } from "../orchestrator.js";
 import type { PublishResult, RunSummary } from "../run-record.js";
-import { reportUnit, unitLabel, type UnitResult } from "../units.js";
+import {
+  computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel, repositoryShard, shardLabel,
+  type CollectionResult,
+} from "../repository-shards.js";
+import { reportUnit, seatSnapshotInput, seatsLabel, unitLabel, type ErrorSummary, type SeatSnapshotResult, type UnitResult } from "../units.js";
 import type { Activity } from "./index.js";
 
 // Every activity input that belongs to a run carries its id; it is the run's operation id, so one
@@ -32,14 +36,21 @@ export function observedActivities(
 }
 
 /**
- * The activities with the telemetry of DESIGN §9 around them: UnitFailed and the records and rate
- * limit metrics after each unit, PublishCompleted after each dataset, CollectionRunCompleted and
- * the run duration after finishRun, and an exception for whatever an activity throws. A thrown
+ * The activities with the telemetry of DESIGN §9 around them: the records and rate limit metrics
+ * after each report unit, UnitFailed and an exception for a failed unit of any kind (report, seats,
+ * repositories, premium usage, metrics), PublishCompleted after each dataset, CollectionRunCompleted
+ * and the run duration after finishRun, and an exception for whatever an activity throws. A thrown
  * error leaves the activity with a redacted message only, as the Functions host logs it.
  */
 export function withTelemetry(activities: Record<string, Activity>, telemetry: Telemetry, sources: TelemetrySources): Record<string, Activity> {
   const observers: Record<string, (run: Telemetry, input: unknown, output: unknown) => void | Promise<void>> = {
     [activityNames.ingestReport]: (run, input, output) => observeUnit(run, input, output as UnitResult, sources),
+    // The other units, named as the orchestrator names them.
+    [activityNames.snapshotSeats]: failedUnit((input) => seatsLabel(seatSnapshotInput.parse(input))),
+    [activityNames.listRepositories]: failedUnit((input) => repositoriesLabel(organizationInput.parse(input))),
+    [activityNames.syncRepositories]: failedUnit((input) => shardLabel(repositoryShard.parse(input))),
+    [activityNames.collectPremiumUsage]: failedUnit((input) => premiumUsageLabel(premiumUsageInput.parse(input).enterprise)),
+    [activityNames.computeMetrics]: failedUnit(() => computeMetricsLabel),
     [activityNames.publishDataset]: (run, _input, output) => observePublish(run, output as PublishResult),
     [activityNames.finishRun]: async (run, _input, output) => {
       observeRun(run, output as RunSummary);
@@ -83,7 +94,18 @@ function observeUnit(run: Telemetry, input: unknown, result: UnitResult, sources
     run.metric(telemetryMetrics.recordsIngested, result.records, { enterprise, report: parsed.success ? parsed.data.report : "" });
     return;
   }
-  const { errorClass, message } = result.error;
+  observeFailure(run, unit, result.error);
+}
+
+/** UnitFailed and an exception when a unit's activity returned a failure. */
+function failedUnit(label: (input: unknown) => string) {
+  return (run: Telemetry, input: unknown, output: unknown): void => {
+    const result = output as CollectionResult | SeatSnapshotResult;
+    if (!result.ok) observeFailure(run, label(input), result.error);
+  };
+}
+
+function observeFailure(run: Telemetry, unit: string, { errorClass, message }: ErrorSummary): void {
   run.event(telemetryEvents.unitFailed, { unit, errorClass, message });
   // The original error stayed in the activity; its class and message are what crossed over.
   const exception = new Error(message);
