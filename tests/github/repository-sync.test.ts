@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExtraRoute } from "../../src/sandbox/github-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { runCollection } from "../support/run-collection.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
@@ -14,13 +13,6 @@ import { closedPull, commitLine, people, repository, repositoryRoutes, type Fake
 const now = new Date("2026-11-12T06:00:00Z");
 const enterprises = [{ slug: "contoso", orgs: ["contoso-web"] }];
 const day = "2026-11-11";
-
-// Seats are another collector's; an organization without any keeps this run's outcome clean.
-const noSeats: ExtraRoute = (_request, response, url) => {
-  if (!url.pathname.endsWith("/copilot/billing/seats")) return false;
-  response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ total_seats: 0, seats: [] }));
-  return true;
-};
 
 function shopHistory(): FakeRepositoryData["repositories"][number] {
   // main: m1..m4; m5 was deployed, then force-pushed away; x1 replaced it on main.
@@ -84,7 +76,7 @@ describe("collecting repository activity against GitHub over HTTP", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    github = await startFakeGitHub(new ReportTable(), { routes: [noSeats, ...fake.routes] });
+    github = await startFakeGitHub(new ReportTable(), { routes: fake.routes });
   });
   afterAll(async () => {
     await github.close();
@@ -254,7 +246,7 @@ describe("a run the rate budget interrupts", () => {
 
   it("stops before the limit falls under 20%, keeps what it read, and the next run finishes without gaps or duplicates", async () => {
     // An hour's limit of 120 requests: the floor is 24 left.
-    const tight = await startFakeGitHub(new ReportTable(), { routes: [noSeats, ...fake.routes], rateLimit: 120 });
+    const tight = await startFakeGitHub(new ReportTable(), { routes: fake.routes, rateLimit: 120 });
     let first;
     try {
       first = await runCollection({ pool: database.pool, githubUrl: tight.url, enterprises, from: day, to: day, now });
@@ -273,7 +265,7 @@ describe("a run the rate budget interrupts", () => {
     expect((await database.pool.query("select count(*)::int as count from repository_sync_state where resource = 'pull_requests'")).rows[0].count).toBe(0);
 
     const before = fake.served.length;
-    const roomy = await startFakeGitHub(new ReportTable(), { routes: [noSeats, ...fake.routes] });
+    const roomy = await startFakeGitHub(new ReportTable(), { routes: fake.routes });
     try {
       const second = await runCollection({ pool: database.pool, githubUrl: roomy.url, enterprises, from: day, to: day, now });
       expect(second.status).toBe("succeeded");
