@@ -1,9 +1,21 @@
-import type { ReportKind } from "../../src/github/index.js";
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions, type ReportKind } from "../../src/github/index.js";
 import { startGitHubServer, type ExtraRoute, type GitHubServer, type GitHubServerOptions, type ReportAnswer } from "../../src/sandbox/github-server.js";
 
 export { startGitHubServer, type GitHubServer, type ReportAnswer };
 
 export const fakeToken = "ghp_fakeTokenForTests000000000000000000";
+
+/** A client of the fake at `url` with the fake's token, its own throttling id and retries in milliseconds. */
+export function fakeGitHubClient(url: string, overrides: Partial<GitHubClientOptions> = {}): GitHubClient {
+  return createGitHubClient({
+    baseUrl: url,
+    apiVersion: "2026-03-10",
+    token: { get: async () => fakeToken, refresh: async () => fakeToken },
+    throttleId: `test-${Math.random()}`,
+    retryTimeScaleMs: 5,
+    ...overrides,
+  });
+}
 
 /**
  * Report answers from a table the test writes: key `scope/owner/report/day` (day `latest` for the

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
-import { createGitHubClient, type GitHubClient, type PremiumUsageItem } from "../../src/github/index.js";
+import type { GitHubClient, PremiumUsageItem } from "../../src/github/index.js";
 import { collectPremiumUsage, premiumUsageDays } from "../../src/pipeline/activities/collect-premium-usage.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { ReportTable, fakeToken, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
+import { ReportTable, fakeGitHubClient, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
 import { repositoryRoutes, type FakeRepositoryData } from "../fakes/github-repositories.js";
 
 const item = (model: string, quantity: number, extra: Partial<PremiumUsageItem> = {}): PremiumUsageItem => ({
@@ -39,14 +39,7 @@ describe("premium request usage", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     github = await startFakeGitHub(new ReportTable(), { routes: fake.routes });
-    client = createGitHubClient({
-      baseUrl: github.url,
-      apiVersion: "2026-03-10",
-      token: { get: async () => fakeToken, refresh: async () => fakeToken },
-      throttleId: `test-${Math.random()}`,
-      retryTimeScaleMs: 5,
-      retries: 0,
-    });
+    client = fakeGitHubClient(github.url, { retries: 0 });
     for (const day of premiumUsageDays("2026-11-12")) usage.set(`enterprise/contoso/${day}`, [item("GPT-5", 10)]);
     // Two cost centers report the same model on one day: one row, their sums.
     usage.set("enterprise/contoso/2026-11-10", [item("GPT-5", 10, { discountQuantity: 2, discountAmount: 0.08, netQuantity: 8, netAmount: 0.32 }), item("GPT-5", 5), item("Claude Sonnet 4", 3)]);

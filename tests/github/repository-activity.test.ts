@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   compareCommits,
-  createGitHubClient,
   ForeignLinkError,
   pullRequests,
   rateBudget,
@@ -11,7 +10,7 @@ import {
 } from "../../src/github/index.js";
 import type { NotModifiedPage } from "../../src/github/paginate.js";
 import type { ExtraRoute } from "../../src/sandbox/github-server.js";
-import { ReportTable, fakeToken, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
+import { ReportTable, fakeGitHubClient, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
 import { closedPull, commitLine, people, repository, repositoryRoutes, type FakeRepositoryData, type FakeWorkflowRun } from "../fakes/github-repositories.js";
 
 const shop = { organization: "contoso-web", name: "shop" };
@@ -49,13 +48,7 @@ describe("GitHub repository listings", () => {
 
   beforeAll(async () => {
     github = await startFakeGitHub(new ReportTable(), { routes: [foreignLink, ...fake.routes] });
-    client = createGitHubClient({
-      baseUrl: github.url,
-      apiVersion: "2026-03-10",
-      token: { get: async () => fakeToken, refresh: async () => fakeToken },
-      throttleId: `test-${Math.random()}`,
-      retryTimeScaleMs: 5,
-    });
+    client = fakeGitHubClient(github.url);
   });
   afterAll(async () => {
     await github.close();

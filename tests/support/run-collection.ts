@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseSettings } from "../../src/config/index.js";
 import type { Pool } from "../../src/db/index.js";
-import { createGitHubClient, type GitHubClient } from "../../src/github/index.js";
+import type { GitHubClient } from "../../src/github/index.js";
 import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunSummary } from "../../src/pipeline/index.js";
 import { createFolderSink, datasets } from "../../src/publish/index.js";
-import { fakeToken } from "../fakes/github-server.js";
+import { fakeGitHubClient } from "../fakes/github-server.js";
 
 export interface CollectionOptions {
   pool: Pool;
@@ -34,13 +34,7 @@ export async function runCollection(options: CollectionOptions): Promise<RunSumm
     github: (slug) => {
       let client = clients.get(slug);
       if (client === undefined) {
-        client = createGitHubClient({
-          baseUrl: options.githubUrl,
-          apiVersion: settings.GITHUB_API_VERSION,
-          token: { get: async () => fakeToken, refresh: async () => fakeToken },
-          throttleId: `test-${slug}-${Math.random()}`,
-          retryTimeScaleMs: 5,
-        });
+        client = fakeGitHubClient(options.githubUrl, { apiVersion: settings.GITHUB_API_VERSION, throttleId: `test-${slug}-${Math.random()}` });
         clients.set(slug, client);
       }
       return client;
