@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
-
-async function runCli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  return { code, out, err };
-}
+import { runCli } from "./support/run-cli.js";
 
 describe("the command line", () => {
   it("exits 2 with the date format on a malformed --from", async () => {

@@ -1,11 +1,11 @@
 import { PassThrough, Writable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
 import { ArchiveError, createBlobArchive, teeToArchive, type ReportArchive } from "../../src/archive/index.js";
 import { reingest } from "../../src/pipeline/reingest.js";
 import { startAzurite, type Azurite } from "../support/azurite.js";
 import { createTestDatabase, dumpUsageTables, type TestDatabase } from "../support/database.js";
+import { runCli } from "../support/run-cli.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
 import { enterpriseDay } from "../fixtures/official-examples.js";
 import { ndjson, userLine } from "../fixtures/copilot-files.js";
@@ -131,9 +131,7 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       vi.stubEnv("DATABASE_URL", rebuilt.url);
       vi.stubEnv("ARCHIVE_ACCOUNT_URL", azurite.accountUrl);
       vi.stubEnv("ARCHIVE_CONTAINER", "copilot-reports");
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(["reingest", "--from", "2026-10-24", "--to", "2026-11-21"], { out: (line) => out.push(line), err: (line) => err.push(line) });
+      const { code, out, err } = await runCli(["reingest", "--from", "2026-10-24", "--to", "2026-11-21"]);
       expect({ code, err }).toEqual({ code: 0, err: [] });
       expect(out[0]).toBe(`Rebuilding 2026-10-24..2026-11-21 in PostgreSQL at ${new URL(rebuilt.url).host}${new URL(rebuilt.url).pathname} from ${azurite.accountUrl}/copilot-reports.`);
       expect(out).toContain("contoso/enterprise/enterprise-1-day/2026-11-20: 1 records for 2026-11-20..2026-11-20");
@@ -149,8 +147,7 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
     vi.stubEnv("ARCHIVE_CONTAINER", "");
     try {
       const run = async (args: string[]) => {
-        const err: string[] = [];
-        const code = await main(args, { out: () => undefined, err: (line) => err.push(line) });
+        const { code, err } = await runCli(args);
         return { code, message: err[0]?.split("\n")[0] };
       };
       expect(await run(["reingest", "--from", "2026-11-01", "--to", "2026-11-02"])).toEqual({
