@@ -1,9 +1,9 @@
 import "./pipeline/bound-heap-growth.js";
-import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadSettings, SettingsError, type EnterpriseConfig, type Settings } from "./config/index.js";
 import { dayOf, isDay } from "./days.js";
 import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunProgress, type RunSummary } from "./pipeline/index.js";
+import { collectRunInput, newRunId } from "./pipeline/collect-request.js";
 import { openRuntime } from "./pipeline/runtime.js";
 import { datasets, forgetUser, hasUserColumn } from "./publish/index.js";
 import { sandboxEnterprises, sandboxReports } from "./sandbox/sandbox-data.js";
@@ -146,16 +146,11 @@ async function collect(settings: Settings, enterprises: EnterpriseConfig[], opti
     let lastLine = "";
     return await runLocally(
       collectOrchestrator,
-      {
-        runId: `cli-${dayOf(new Date())}-${randomUUID().slice(0, 8)}`,
+      collectRunInput(settings, enterprises, {
+        runId: newRunId("cli", new Date()),
         trigger: "cli",
-        ...(options.from === undefined ? {} : { from: options.from }),
-        ...(options.to === undefined ? {} : { to: options.to }),
-        enterprises: enterprises.map((e) => ({ slug: e.slug, orgs: e.orgs })),
-        backfillDays: settings.BACKFILL_DAYS,
-        repollDays: settings.REPOLL_DAYS,
-        datasets: datasets.map((dataset) => dataset.name),
-      },
+        request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
+      }),
       {
         activities: createActivities(runtime.deps),
         concurrency: settings.RUN_CONCURRENCY,
@@ -243,14 +238,7 @@ async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
 function publishRun(deps: PipelineDependencies, label: string, names: string[]): Promise<RunSummary> {
   return runLocally(
     collectOrchestrator,
-    {
-      runId: `${label}-${dayOf(new Date())}-${randomUUID().slice(0, 8)}`,
-      trigger: "cli",
-      enterprises: [],
-      backfillDays: deps.settings.BACKFILL_DAYS,
-      repollDays: deps.settings.REPOLL_DAYS,
-      datasets: names,
-    },
+    collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names }),
     { activities: createActivities(deps), concurrency: deps.settings.RUN_CONCURRENCY },
   );
 }
@@ -266,7 +254,7 @@ async function reingestCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const archive = runtime.deps.archive!;
     io.out(`Rebuilding ${from}..${to} in ${runtime.database.description} from ${archive.description}.`);
-    const runId = `reingest-${dayOf(new Date())}-${randomUUID().slice(0, 8)}`;
+    const runId = newRunId("reingest", new Date());
     const summary = await reingest(runtime.database.pool, archive, { runId, from, to, startedAt: new Date().toISOString(), ...(enterprise === undefined ? {} : { enterprise }) }, io.out);
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;

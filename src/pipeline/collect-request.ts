@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
-import { addDays, daysBetween, isDay } from "../days.js";
+import { addDays, dayOf, daysBetween, isDay } from "../days.js";
 import { datasets } from "../publish/index.js";
 import type { RunInput } from "./units.js";
 
@@ -76,11 +77,19 @@ function refuse(reason: string): ParsedCollectRequest {
   return { ok: false, reason };
 }
 
-/** The orchestrator's input for a run of the Function App: settings travel in it (DESIGN §2). */
+/** A run id that names its trigger and day, unique however many runs start that day: `http-2026-11-25-3f9a0c2b`. */
+export function newRunId(label: string, now: Date): string {
+  return `${label}-${dayOf(now)}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * The orchestrator's input for a run: settings travel in it (DESIGN §2). Every dataset is published
+ * unless `datasets` names some.
+ */
 export function collectRunInput(
   settings: Settings,
   enterprises: readonly EnterpriseConfig[],
-  run: { runId: string; trigger: "timer" | "http"; request: CollectRequest },
+  run: { runId: string; trigger: RunInput["trigger"]; request: CollectRequest; datasets?: string[] },
 ): RunInput {
   const chosen = run.request.enterprise === undefined ? enterprises : enterprises.filter((enterprise) => enterprise.slug === run.request.enterprise);
   return {
@@ -91,6 +100,6 @@ export function collectRunInput(
     enterprises: chosen.map((enterprise) => ({ slug: enterprise.slug, orgs: [...enterprise.orgs] })),
     backfillDays: settings.BACKFILL_DAYS,
     repollDays: settings.REPOLL_DAYS,
-    datasets: datasets.map((dataset) => dataset.name),
+    datasets: run.datasets ?? datasets.map((dataset) => dataset.name),
   };
 }

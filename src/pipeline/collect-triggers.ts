@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
 import { dayOf } from "../days.js";
-import { collectRunInput, parseCollectRequest } from "./collect-request.js";
+import { collectRunInput, newRunId, parseCollectRequest } from "./collect-request.js";
 
 /** The name the orchestrator is registered under in the Function App. */
 export const collectOrchestratorName = "collectOrchestrator";
@@ -78,7 +77,7 @@ export async function startRequestedRun(
 ): Promise<HttpAnswer> {
   const parsed = parseCollectRequest(http.body, { enterprises: enterprises.map((enterprise) => enterprise.slug), today: dayOf(now) });
   if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.reason } };
-  const instanceId = `http-${dayOf(now)}-${randomUUID().slice(0, 8)}`;
+  const instanceId = newRunId("http", now);
   const input = collectRunInput(settings, enterprises, { runId: instanceId, trigger: "http", request: parsed.request });
   await client.startNew(collectOrchestratorName, { instanceId, input });
   const progressUri = `${new URL(http.url).origin}/api/collect/${instanceId}`;
