@@ -19,7 +19,6 @@ export class SeatListingError extends Error {
 export async function* listCopilotSeats(client: GitHubClient, organization: string, floorPercent: number): AsyncGenerator<unknown> {
   const firstUrl = pageUrl(`/orgs/${encodeURIComponent(organization)}/copilot/billing/seats`, { per_page: 100 });
   for await (const page of paginate(client, firstUrl, { budget: rateBudget(client, floorPercent) })) {
-    if (page.notModified) return;
     const data = page.data;
     if (typeof data !== "object" || data === null || !("seats" in data) || !Array.isArray(data.seats)) {
       throw new SeatListingError(organization, `page ${page.pageNumber} has no seats array`);
