@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
 import { activityNames, createActivities } from "../../src/pipeline/index.js";
 import { createFolderSink } from "../../src/publish/index.js";
+import { createSecretSource } from "../../src/secrets/index.js";
 
 // The environment of a configured Function App; the registrations read COLLECT_SCHEDULE from it.
 const appSettings = {
@@ -85,6 +86,7 @@ describe("functions/index.ts, the Function App's entry point", () => {
         throw new Error("not used");
       },
       sink: createFolderSink("./out"),
+      secrets: createSecretSource({ env: {} }),
     });
     expect(registrations.filter((r) => r.kind === "activity").map((r) => r.name).sort()).toEqual(Object.keys(built).sort());
   });

@@ -6,6 +6,7 @@ import type { Pool } from "../../src/db/index.js";
 import type { GitHubClient } from "../../src/github/index.js";
 import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunSummary } from "../../src/pipeline/index.js";
 import { createFolderSink, datasets } from "../../src/publish/index.js";
+import { createSecretSource } from "../../src/secrets/index.js";
 import { fakeGitHubClient } from "../fakes/github-server.js";
 
 export interface CollectionOptions {
@@ -40,6 +41,7 @@ export async function runCollection(options: CollectionOptions): Promise<RunSumm
       return client;
     },
     sink: createFolderSink(outputDir),
+    secrets: createSecretSource({ env: process.env }),
     download: { attempts: 3, backoffMs: 5 },
     ...options.dependencies,
   });

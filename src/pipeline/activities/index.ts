@@ -1,11 +1,10 @@
-import { DefaultAzureCredential } from "@azure/identity";
 import { z } from "zod";
 import type { ReportArchive } from "../../archive/index.js";
 import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import type { DownloadOptions, GitHubClient } from "../../github/index.js";
 import { publishDataset, runDay, userIdentitySource, type PublishSink } from "../../publish/index.js";
-import { createSecretSource, type SecretSource } from "../../secrets/index.js";
+import type { SecretSource } from "../../secrets/index.js";
 import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import { activityNames } from "../orchestrator.js";
@@ -24,8 +23,8 @@ export interface PipelineDependencies {
   settings: Settings;
   github: (enterprise: string) => GitHubClient;
   sink: PublishSink;
-  /** Where the Key Vault secret user-hash-key is read (USER_IDENTITY=hashed with KEY_VAULT_URL); by default Key Vault with DefaultAzureCredential. */
-  secrets?: SecretSource;
+  /** Where the secret user-hash-key is read (USER_IDENTITY=hashed): Key Vault with KEY_VAULT_URL, else the environment. */
+  secrets: SecretSource;
   download?: DownloadOptions;
   /** Called with the record count of every ingested unit, for live progress. */
   onRecords?: (count: number) => void;
@@ -52,8 +51,7 @@ const publishInput = z.object({ runId: z.string(), dataset: z.string() });
 
 /** Every activity of the orchestrator, by name, built once per worker from its dependencies. */
 export function createActivities(deps: PipelineDependencies): Record<string, Activity> {
-  let vault: SecretSource | undefined;
-  const userIdentity = userIdentitySource(deps.settings, (name) => (deps.secrets ?? (vault ??= keyVault(deps.settings))).get(name));
+  const userIdentity = userIdentitySource(deps.settings, (name) => deps.secrets.get(name));
   return observedActivities(deps, {
     [activityNames.startRun]: startRun(deps.pool),
     [activityNames.planUnits]: async (input) => planUnits(deps.pool, planInput.parse(input)),
@@ -80,12 +78,5 @@ export function createActivities(deps: PipelineDependencies): Record<string, Act
       }
     },
     [activityNames.finishRun]: finishRun(deps.pool),
-  });
-}
-
-function keyVault(settings: Settings): SecretSource {
-  return createSecretSource({
-    env: process.env,
-    ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL, credential: new DefaultAzureCredential() }),
   });
 }
