@@ -3,5 +3,6 @@ export { migrate, MigrationError } from "./migrate.js";
 export { copyQueryOut, copyRows, copyText } from "./copy-rows.js";
 export { copyLine, type CopyValue } from "./copy-text.js";
 export { sqlFile } from "./sql-file.js";
+export { inTransaction } from "./transaction.js";
 export { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.js";
 export type { Pool, PoolClient } from "pg";

@@ -1,4 +1,4 @@
-import { copyRows, type CopyValue, type Pool } from "../db/index.js";
+import { copyRows, inTransaction, type CopyValue, type Pool } from "../db/index.js";
 import { seatColumns } from "./seat-rows.js";
 
 /**
@@ -10,10 +10,7 @@ export async function replaceSeatSnapshot(
   key: { enterprise: string; organization: string; day: string },
   rows: AsyncIterable<CopyValue[]>,
 ): Promise<number> {
-  const client = await pool.connect();
-  let failed = false;
-  try {
-    await client.query("begin");
+  return inTransaction(pool, async (client) => {
     await client.query("delete from copilot_seats where enterprise = $1 and organization = $2 and snapshot_day = $3", [key.enterprise, key.organization, key.day]);
     let seats = 0;
     await copyRows(client, "copilot_seats", ["enterprise", "organization", "snapshot_day", ...seatColumns], (async function* () {
@@ -22,13 +19,6 @@ export async function replaceSeatSnapshot(
         yield [key.enterprise, key.organization, key.day, ...row];
       }
     })());
-    await client.query("commit");
     return seats;
-  } catch (error) {
-    failed = true;
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(failed);
-  }
+  });
 }

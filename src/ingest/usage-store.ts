@@ -1,4 +1,4 @@
-import { copyText, sqlFile, type Pool, type PoolClient } from "../db/index.js";
+import { copyText, inTransaction, sqlFile, type Pool, type PoolClient } from "../db/index.js";
 import { reportCopyText, type ReportFile } from "./report-rows.js";
 import { dailyColumns, repositoryColumns, teamColumns, userColumns } from "./usage-rows.js";
 
@@ -52,23 +52,14 @@ const inScopeAndDays = "where enterprise = $1 and scope = $2 and organization = 
  * Returns the number of rows written to the main table of the level.
  */
 export async function replaceReportDays(pool: Pool, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
-  const client = await pool.connect();
-  let failed = false;
   try {
-    await client.query("begin");
-    const written =
+    return await inTransaction(pool, (client) =>
       target.level === "users" && target.fileCount === 1 && target.forceStaging !== true
-        ? await copyUsersDirectly(client, target, stageFiles)
-        : await stageAndMerge(client, target, stageFiles);
-    await client.query("commit");
-    return written;
+        ? copyUsersDirectly(client, target, stageFiles)
+        : stageAndMerge(client, target, stageFiles),
+    );
   } catch (error) {
-    failed = true;
-    await client.query("rollback").catch(() => undefined);
     throw (error as { code?: unknown }).code === "23505" ? new RepeatedUserError(error) : error;
-  } finally {
-    // A connection that failed mid-COPY is not trusted again.
-    client.release(failed);
   }
 }
 

@@ -1,4 +1,4 @@
-import { sqlFile, type Pool } from "../db/index.js";
+import { inTransaction, sqlFile, type Pool } from "../db/index.js";
 import { addDays } from "../days.js";
 
 const sql = {
@@ -183,9 +183,7 @@ async function computeWeeks(
   definitions: MetricDefinitions,
   beside: boolean,
 ): Promise<{ doraRows: number; velocityRows: number }> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return inTransaction(pool, async (client) => {
     await client.query("set local timezone = 'UTC'");
     // The grouping sorts and medians run in memory at this size; the default 4 MB spills to disk.
     await client.query("set local work_mem = '256MB'");
@@ -236,12 +234,6 @@ async function computeWeeks(
     const dora = await client.query(sql.doraWeekly, [definitions.incidentLabels, new Date()]);
     await client.query("delete from velocity_weekly v using metric_weeks w where v.enterprise = w.enterprise and v.week = w.week");
     const velocity = await client.query(sql.velocityWeekly, [new Date()]);
-    await client.query("commit");
     return { doraRows: dora.rowCount ?? 0, velocityRows: velocity.rowCount ?? 0 };
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

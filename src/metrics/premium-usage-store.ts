@@ -1,4 +1,4 @@
-import { sqlFile, type Pool } from "../db/index.js";
+import { inTransaction, sqlFile, type Pool } from "../db/index.js";
 import type { PremiumUsageItem } from "../github/index.js";
 
 const replaceSql = sqlFile(import.meta.url, "replace-premium-usage.sql");
@@ -14,19 +14,11 @@ export async function replacePremiumUsage(
   fetchedAt: Date,
 ): Promise<number> {
   const rows = days.flatMap(({ day, items }) => items.map((item) => ({ day, ...item })));
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  return inTransaction(pool, async (client) => {
     await client.query("delete from copilot_premium_usage where enterprise = $1 and organization = $2 and day = any($3::date[])", [
       scope.enterprise, scope.organization, days.map(({ day }) => day),
     ]);
     const inserted = await client.query(replaceSql, [scope.enterprise, scope.organization, fetchedAt, JSON.stringify(rows)]);
-    await client.query("commit");
     return inserted.rowCount ?? 0;
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { sqlFile, type Pool } from "../db/index.js";
+import { inTransaction, sqlFile, type Pool } from "../db/index.js";
 import type {
   CommitRecord,
   DeploymentRecord,
@@ -177,22 +177,14 @@ export async function saveDeploymentCommits(
   status: CommitsStatus,
   commits: CommitRecord[],
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
+  await inTransaction(pool, async (client) => {
     await client.query("delete from deployment_commits where enterprise = $1 and repository_id = $2 and deployment_id = $3", [
       repo.enterprise, repo.repositoryId, deployment.deploymentId,
     ]);
     await client.query(sql.saveDeploymentCommits, [
       repo.enterprise, repo.repositoryId, deployment.deploymentId, deployment.previousDeploymentId, status, JSON.stringify(commits),
     ]);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return commits.length;
 }
 

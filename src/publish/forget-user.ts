@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { Pool, PoolClient } from "../db/index.js";
+import { inTransaction, type Pool, type PoolClient } from "../db/index.js";
 import type { Dataset } from "./datasets.js";
 import { publishManifest, unpublish } from "./publish-manifest.js";
 import type { PublishSink } from "./sink.js";
@@ -51,18 +51,7 @@ interface Pseudonym {
  * the person. Logins compare case-insensitively, as on GitHub.
  */
 export async function forgetUser(pool: Pool, sink: PublishSink, login: string, datasets: Dataset[]): Promise<ForgetUserResult> {
-  const client = await pool.connect();
-  let result: ForgetUserResult;
-  try {
-    await client.query("begin");
-    result = await eraseRows(client, login);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  const result = await inTransaction(pool, (client) => eraseRows(client, login));
   const manifest = publishManifest(pool, sink.description);
   for (const dataset of datasets.filter(hasUserColumn)) {
     for (const snapshot of (await manifest.entries(dataset.name, "snapshot")).keys()) {
