@@ -194,7 +194,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const publishResults: PublishResult[] = [];
   if (input.datasets.length > 0) {
     const published = (yield context.df.Task.all(
-      input.datasets.map((dataset) => call(activityNames.publishDataset, { runId: input.runId, dataset })),
+      input.datasets.map((dataset) => call(activityNames.publishDataset, { runId: input.runId, dataset, day: today })),
     )) as PublishResult[];
     publishResults.push(...published);
   }

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Pool } from "../db/index.js";
-import { dayOf } from "../days.js";
 import { csvPreamble, type CsvFormat } from "./csv-format.js";
 import { findDataset, type Dataset } from "./datasets.js";
 import {
@@ -184,10 +183,4 @@ async function removeExpiredSnapshots(publication: Publication): Promise<void> {
     const day = snapshotDay(dataset.name, snapshot);
     if (day !== undefined && day < publication.firstDay) await unpublish(sink, manifest, snapshot);
   }
-}
-
-/** The run's day: the UTC day its audit row says it started, today for a run without one. */
-export async function runDay(pool: Pool, runId: string, now: Date = new Date()): Promise<string> {
-  const result = await pool.query<{ day: string }>("select (started_at at time zone 'UTC')::date::text as day from collection_runs where run_id = $1", [runId]);
-  return result.rows[0]?.day ?? dayOf(now);
 }

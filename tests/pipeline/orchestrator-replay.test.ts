@@ -116,7 +116,7 @@ describe("the collect orchestrator as functions/ registers it, replayed the way 
     expect(inputsOf("startRun")).toEqual([{ runId: "collect-2026-11-25", trigger: "timer", startedAt: "2026-11-25T06:00:00.000Z" }]);
     expect(inputsOf("planUnits")).toEqual([{ today: "2026-11-25", enterprises: input.enterprises, backfillDays: 28, repollDays: 3 }]);
     expect(inputsOf("ingestReport")).toEqual(units.map((unit) => ({ ...unit, runId: "collect-2026-11-25" })));
-    expect(inputsOf("publishDataset")).toEqual([{ runId: "collect-2026-11-25", dataset: "copilot_metrics" }]);
+    expect(inputsOf("publishDataset")).toEqual([{ runId: "collect-2026-11-25", dataset: "copilot_metrics", day: "2026-11-25" }]);
     // finishedAt is Durable's clock when finishRun is scheduled: one tick per completed step before it.
     const completedBefore = episodes.length - 2;
     expect(inputsOf("finishRun")).toEqual([

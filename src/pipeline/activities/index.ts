@@ -3,14 +3,14 @@ import type { ReportArchive } from "../../archive/index.js";
 import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import type { DownloadOptions, GitHubClient } from "../../github/index.js";
-import { publishDataset, runDay, userIdentitySource, type PublishSink } from "../../publish/index.js";
+import { publishDataset, userIdentitySource, type PublishSink } from "../../publish/index.js";
 import type { SecretSource } from "../../secrets/index.js";
 import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import { activityNames } from "../orchestrator.js";
 import { planUnits } from "../planner.js";
 import { finishRun, startRun, type PublishResult } from "../run-record.js";
-import { enterpriseInput } from "../units.js";
+import { day, enterpriseInput } from "../units.js";
 import { ingestReport } from "./ingest-report.js";
 import { snapshotSeats } from "./snapshot-seats.js";
 import { collectPremiumUsage } from "./collect-premium-usage.js";
@@ -47,7 +47,8 @@ const planInput = z.object({
   backfillDays: z.number().int(),
   repollDays: z.number().int(),
 });
-const publishInput = z.object({ runId: z.string(), dataset: z.string() });
+// `day`: the run's day, which names its snapshots and bounds the retention.
+const publishInput = z.object({ runId: z.string(), dataset: z.string(), day });
 
 /** Every activity of the orchestrator, by name, built once per worker from its dependencies. */
 export function createActivities(deps: PipelineDependencies): Record<string, Activity> {
@@ -62,11 +63,11 @@ export function createActivities(deps: PipelineDependencies): Record<string, Act
     [activityNames.collectPremiumUsage]: collectPremiumUsage(deps),
     [activityNames.computeMetrics]: computeMetrics(deps),
     [activityNames.publishDataset]: async (input): Promise<PublishResult> => {
-      const { runId, dataset } = publishInput.parse(input);
+      const { runId, dataset, day: runDay } = publishInput.parse(input);
       try {
         const published = await publishDataset(deps.pool, deps.sink, dataset, {
           runId,
-          day: await runDay(deps.pool, runId),
+          day: runDay,
           format: { decimalSeparator: deps.settings.CSV_DECIMAL_SEPARATOR },
           userIdentity,
           retentionMonths: deps.settings.EXPORT_RETENTION_MONTHS,
