@@ -1,9 +1,11 @@
-import { Octokit } from "@octokit/core";
+import { paginateGraphQL } from "@octokit/plugin-paginate-graphql";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { RequestError } from "@octokit/request-error";
+import { Octokit } from "@octokit/rest";
+import { ForeignLinkError } from "./paginate.js";
 
-const GitHub = Octokit.plugin(throttling, retry);
+const GitHub = Octokit.plugin(throttling, retry, paginateGraphQL);
 export type GitHubOctokit = InstanceType<typeof GitHub>;
 
 /** Where a client's token comes from; `refresh` re-reads it after GitHub answered 401 (rotated token). */
@@ -14,6 +16,7 @@ export interface TokenSource {
 
 export interface GitHubClientOptions {
   baseUrl: string;
+  /** The `X-GitHub-Api-Version` every request carries (GITHUB_API_VERSION, `2026-03-10` by default). */
   apiVersion: string;
   token: TokenSource;
   /** One throttling id per token, so that one enterprise's limits never slow another's requests. */
@@ -31,6 +34,11 @@ export interface GitHubClient {
   peakRateLimitUsedPercent(): number;
 }
 
+// plugin-retry's own list of answers that a retry cannot change, plus 409: an empty repository's
+// commits answer it until someone pushes, so asking again within a run only spends the rate limit
+// (plugin-paginate-rest special-cases the same 409 in its iterator).
+const doNotRetry = [400, 401, 403, 404, 409, 410, 422, 451];
+
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const retries = options.retries ?? 3;
   const timeScale = options.retryTimeScaleMs ?? 1000;
@@ -39,6 +47,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const octokit = new GitHub({
     baseUrl: options.baseUrl,
     userAgent: "github-metrics-collector",
+    // @octokit/rest logs every request through console by default; the collector reports its own way.
+    log: { debug: () => undefined, info: () => undefined, warn: log, error: log },
     throttle: {
       id: options.throttleId,
       retryAfterBaseValue: timeScale,
@@ -52,11 +62,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         return retryCount < retries;
       },
     },
-    retry: { retries, retryAfterBaseValue: timeScale },
+    retry: { retries, retryAfterBaseValue: timeScale, doNotRetry },
   });
 
+  const origin = new URL(options.baseUrl).origin;
   octokit.hook.before("request", async (request) => {
-    // @octokit/core has no option for default headers: every request gets the pinned API version here.
+    // Pagination follows the absolute URLs of GitHub's link headers: one to another host would get the token.
+    if (/^https?:\/\//i.test(request.url) && new URL(request.url).origin !== origin) throw new ForeignLinkError(origin);
+    // Octokit has no option for default headers: every request, GraphQL's included, gets the pinned version here.
     request.headers["x-github-api-version"] = options.apiVersion;
     request.headers.authorization = `token ${await options.token.get()}`;
   });

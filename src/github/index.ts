@@ -2,12 +2,13 @@ export { createGitHubClient, type GitHubClient, type GitHubClientOptions, type T
 export { reportKinds, findReportKind, type ReportKind, type Scope, type ReportLevel, type ReportPeriod } from "./copilot-reports.js";
 export { fetchReportLinks, ReportEnvelopeError, type ReportLinks } from "./report-links.js";
 export { openReportFile, withoutQuery, ReportDownloadError, SignedLinkExpiredError, type DownloadOptions } from "./report-download.js";
-export { rateBudget, RateBudgetExhaustedError, type RateBudget } from "./rate-budget.js";
+export { rateBudget, RateBudgetExhaustedError, type RateBudget, type RateResource, type GraphqlRateLimit } from "./rate-budget.js";
 export { ForeignLinkError, type Etag } from "./paginate.js";
 export {
-  organizationRepositories, pullRequests, pullRequestDetails, pullRequestReviews, commits, commit, deployments, deploymentStatuses,
+  organizationRepositories, commits, commit, deployments, deploymentStatuses,
   compareCommits, workflowRuns, labelledIssues, RepositoryUnavailableError, type RepositoryRef, type RecordPage,
 } from "./repository-activity.js";
+export { graphqlPullRequests, pullRequestsQuery, pullRequestReviewsQuery, type GraphqlPullRequest } from "./pull-requests-graphql.js";
 export type {
   RepositoryRecord, PullRequestItem, CommitRecord, ReviewRecord, DeploymentRecord, DeploymentStatusRecord, WorkflowRunRecord, IssueRecord,
 } from "./repository-records.js";

@@ -85,6 +85,31 @@ interface JsonResponse {
   headers: Record<string, unknown>;
 }
 
+/**
+ * Every page of an unconditional listing through Octokit's own `paginate.iterator`, each request
+ * through the budget. Not for a listing where a 409 means something: the iterator takes a 409 for
+ * an empty list (an empty repository's commits), and not where an ETag can save the call.
+ */
+export async function* listPages(client: GitHubClient, firstUrl: string, budget: RateBudget): AsyncGenerator<unknown> {
+  const pages = client.octokit.paginate.iterator<unknown>({ method: "GET", url: firstUrl })[Symbol.asyncIterator]();
+  for (;;) {
+    budget.acquire();
+    let next: IteratorResult<{ data: unknown; headers: Record<string, unknown> }>;
+    try {
+      next = await pages.next();
+    } catch (error) {
+      budget.release(error instanceof RequestError ? error.response?.headers : undefined);
+      throw error;
+    }
+    if (next.done === true) {
+      budget.release(undefined);
+      return;
+    }
+    budget.release(next.value.headers);
+    yield next.value.data;
+  }
+}
+
 /** One GET through the budget; errors, a 304 among them, propagate as RequestError. */
 export async function getJson(client: GitHubClient, url: string, budget: RateBudget, headers: Record<string, string> = {}): Promise<JsonResponse> {
   budget.acquire();

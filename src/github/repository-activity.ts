@@ -1,7 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
 import type { GitHubClient } from "./client.js";
-import { getJson, pageUrl, paginate, type Etag, type NotModifiedPage } from "./paginate.js";
+import { getJson, listPages, pageUrl, paginate, type Etag, type NotModifiedPage } from "./paginate.js";
 import type { RateBudget } from "./rate-budget.js";
 import {
   commitItem,
@@ -10,18 +10,13 @@ import {
   deploymentItem,
   deploymentStatusItem,
   issueItem,
-  pullRequestItem,
-  pullRequestSize,
   repositoryItem,
-  reviewItem,
   workflowRunPage,
   type CommitRecord,
   type DeploymentRecord,
   type DeploymentStatusRecord,
   type IssueRecord,
-  type PullRequestItem,
   type RepositoryRecord,
-  type ReviewRecord,
   type WorkflowRunRecord,
 } from "./repository-records.js";
 
@@ -118,51 +113,16 @@ async function* recordPages<S extends z.ZodType>(
   }
 }
 
-/** Every record of an unconditional listing, all its pages read. */
-async function allRecords<T>(pages: AsyncGenerator<RecordPage<T>>): Promise<T[]> {
-  const records: T[] = [];
-  for await (const page of pages) records.push(...page.records);
-  return records;
+/** Every record of an unconditional listing, all its pages read through Octokit's paginate. */
+async function* listRecords<S extends z.ZodType>(client: GitHubClient, budget: RateBudget, url: string, item: S, endpoint: string): AsyncGenerator<Array<z.output<S>>> {
+  const list = z.array(item);
+  for await (const data of listPages(client, url, budget)) yield parse(list, data, endpoint);
 }
 
 /** The organization's repositories, sorted by name so that a listing is stable. */
-export function organizationRepositories(client: GitHubClient, budget: RateBudget, organization: string): AsyncGenerator<RecordPage<RepositoryRecord>> {
+export function organizationRepositories(client: GitHubClient, budget: RateBudget, organization: string): AsyncGenerator<RepositoryRecord[]> {
   const url = pageUrl(`/orgs/${encodeURIComponent(organization)}/repos`, { type: "all", sort: "full_name", direction: "asc", per_page: perPage });
-  return recordPages(client, budget, undefined, url, repositoryItem, `the repositories of ${organization}`);
-}
-
-/**
- * Pull requests of every state, most recently updated first (`direction` must be explicit: it
- * defaults to asc for sort=updated). The caller stops at its watermark.
- */
-export function pullRequests(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, etag?: Etag): Pages<PullRequestItem> {
-  const url = pageUrl(repoPath(repo, "/pulls"), { state: "all", sort: "updated", direction: "desc", per_page: perPage });
-  return recordPages(client, budget, repo, url, pullRequestItem, `the pull requests of ${repositoryLabel(repo)}`, etag);
-}
-
-/** A merged pull request's size and first commit: two calls, made only for merged pull requests that changed. */
-export async function pullRequestDetails(
-  client: GitHubClient,
-  budget: RateBudget,
-  repo: RepositoryRef,
-  number: number,
-): Promise<{ additions: number; deletions: number; firstCommitAt: string | null }> {
-  const endpoint = `pull request ${repositoryLabel(repo)}#${number}`;
-  try {
-    const detail = await getJson(client, repoPath(repo, `/pulls/${number}`), budget);
-    const size = parse(pullRequestSize, detail.data, endpoint);
-    // The commits come oldest first (up to 250): the first one is where the work started.
-    const first = await getJson(client, pageUrl(repoPath(repo, `/pulls/${number}/commits`), { per_page: 1 }), budget);
-    const commits = parse(commitList, first.data, `${endpoint} commits`);
-    return { ...size, firstCommitAt: commits[0]?.authoredAt ?? null };
-  } catch (error) {
-    throw unavailable(error, repo);
-  }
-}
-
-export async function pullRequestReviews(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, number: number): Promise<ReviewRecord[]> {
-  const url = pageUrl(repoPath(repo, `/pulls/${number}/reviews`), { per_page: perPage });
-  return allRecords(recordPages(client, budget, repo, url, reviewItem, `the reviews of ${repositoryLabel(repo)}#${number}`));
+  return listRecords(client, budget, url, repositoryItem, `the repositories of ${organization}`);
 }
 
 /** Default-branch commits committed since `since` (to the second), newest first. */
@@ -180,7 +140,13 @@ export function deployments(client: GitHubClient, budget: RateBudget, repo: Repo
 export async function deploymentStatuses(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, deploymentId: number): Promise<DeploymentStatusRecord[]> {
   const url = pageUrl(repoPath(repo, `/deployments/${deploymentId}/statuses`), { per_page: perPage });
   const endpoint = `the statuses of deployment ${deploymentId} of ${repositoryLabel(repo)}`;
-  return allRecords(recordPages(client, budget, repo, url, deploymentStatusItem, endpoint));
+  const statuses: DeploymentStatusRecord[] = [];
+  try {
+    for await (const page of listRecords(client, budget, url, deploymentStatusItem, endpoint)) statuses.push(...page);
+  } catch (error) {
+    throw unavailable(error, repo);
+  }
+  return statuses;
 }
 
 /**

@@ -34,42 +34,24 @@ export const repositoryItem = z
   }));
 export type RepositoryRecord = z.output<typeof repositoryItem>;
 
-export const pullRequestItem = z
-  .object({
-    id: z.number().int(),
-    number: z.number().int(),
-    state: z.string(),
-    title: z.string(),
-    user: account,
-    draft: z.boolean().optional(),
-    created_at: timestamp,
-    updated_at: timestamp,
-    closed_at: timestamp.nullable().optional(),
-    merged_at: timestamp.nullable().optional(),
-    merge_commit_sha: z.string().nullable().optional(),
-    head: z.object({ ref: z.string() }),
-    base: z.object({ ref: z.string() }),
-  })
-  .transform((pr) => ({
-    number: pr.number,
-    pullRequestId: pr.id,
-    authorId: userId(pr.user),
-    authorLogin: login(pr.user),
-    title: pr.title,
-    headRef: pr.head.ref,
-    baseRef: pr.base.ref,
-    draft: pr.draft ?? false,
-    state: pr.state,
-    createdAt: pr.created_at,
-    updatedAt: pr.updated_at,
-    closedAt: pr.closed_at ?? null,
-    mergedAt: pr.merged_at ?? null,
-    // An open pull request's merge_commit_sha is GitHub's test merge, not a commit of the branch.
-    mergeCommitSha: pr.merged_at ? (pr.merge_commit_sha ?? null) : null,
-  }));
-export type PullRequestItem = z.output<typeof pullRequestItem>;
-
-export const pullRequestSize = z.object({ additions: z.number().int(), deletions: z.number().int() });
+/** A pull request as stored; GitHub's GraphQL answer is mapped to it in pull-requests-graphql.ts. */
+export interface PullRequestItem {
+  number: number;
+  pullRequestId: number;
+  authorId: number | null;
+  authorLogin: string | null;
+  title: string;
+  headRef: string;
+  baseRef: string;
+  draft: boolean;
+  state: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+  /** The merge commit of a merged pull request (GraphQL `mergeCommit.oid`); null otherwise. */
+  mergeCommitSha: string | null;
+}
 
 export const commitItem = z
   .object({
@@ -92,16 +74,13 @@ export const commitItem = z
 export const commitList = z.array(commitItem);
 export type CommitRecord = z.output<typeof commitItem>;
 
-export const reviewItem = z
-  .object({ id: z.number().int(), user: account, state: z.string(), submitted_at: timestamp.nullable().optional() })
-  .transform((review) => ({
-    reviewId: review.id,
-    reviewerId: userId(review.user),
-    reviewerLogin: login(review.user),
-    state: review.state,
-    submittedAt: review.submitted_at ?? null,
-  }));
-export type ReviewRecord = z.output<typeof reviewItem>;
+export interface ReviewRecord {
+  reviewId: number;
+  reviewerId: number | null;
+  reviewerLogin: string | null;
+  state: string;
+  submittedAt: string | null;
+}
 
 export const deploymentItem = z
   .object({

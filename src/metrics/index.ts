@@ -1,5 +1,5 @@
 export {
-  saveRepositories, shardRepositories, markRepository, loadSyncStates, saveSyncState, storedPullRequests, savePullRequests,
+  saveRepositories, shardRepositories, markRepository, loadSyncStates, saveSyncState, savePullRequests,
   saveCommits, saveDeployments, deploymentsNeedingStatuses, saveDeploymentStatuses, deploymentsToCompare, saveDeploymentCommits,
   saveWorkflowRuns, saveIncidents, type SyncState, type SyncResource, type PullRequestRow, type ReviewRow,
   type DeploymentToCompare, type CommitsStatus,

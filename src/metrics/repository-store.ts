@@ -99,16 +99,6 @@ export async function saveSyncState(
   ]);
 }
 
-/** The stored `updated_at` (ms) of these pull requests, for those fully stored (a merged one with its details). */
-export async function storedPullRequests(pool: Pool, repo: StoredRepository, numbers: number[]): Promise<Map<number, number>> {
-  const result = await pool.query<{ number: number; updated_at: Date }>(
-    `select number, updated_at from pull_requests
-     where enterprise = $1 and repository_id = $2 and number = any($3::int[]) and (merged_at is null or additions is not null)`,
-    [repo.enterprise, repo.repositoryId, numbers],
-  );
-  return new Map(result.rows.map((row) => [row.number, row.updated_at.getTime()]));
-}
-
 export async function savePullRequests(pool: Pool, repo: StoredRepository, pulls: PullRequestRow[], reviews: ReviewRow[]): Promise<number> {
   if (pulls.length === 0 && reviews.length === 0) return 0;
   await pool.query(sql.savePullRequests, [
@@ -132,8 +122,9 @@ export function saveDeployments(pool: Pool, repo: StoredRepository, deployments:
   return saveRecords(pool, sql.saveDeployments, repo, deployments);
 }
 
-export async function deploymentsNeedingStatuses(pool: Pool, repo: StoredRepository, environments: string[]): Promise<number[]> {
-  const result = await pool.query<{ deployment_id: number }>(sql.deploymentsNeedingStatuses, [repo.enterprise, repo.repositoryId, environments]);
+/** The deployments whose statuses are to be read (again) as of `now`, the run's clock. */
+export async function deploymentsNeedingStatuses(pool: Pool, repo: StoredRepository, environments: string[], now: Date): Promise<number[]> {
+  const result = await pool.query<{ deployment_id: number }>(sql.deploymentsNeedingStatuses, [repo.enterprise, repo.repositoryId, environments, now]);
   return result.rows.map((row) => row.deployment_id);
 }
 

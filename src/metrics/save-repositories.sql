@@ -1,6 +1,8 @@
 -- One organization's repository list, as just read in full ($3). Archived repositories are kept but
 -- not synced unless INCLUDE_ARCHIVED ($4); repositories missing from the list are marked not_found,
--- their history stays. A change that matters to the metrics (name, default branch) moves synced_at.
+-- their history stays. A repository that answered 409 (empty: no commits) stays empty, and is not
+-- synced, until its pushed_at moves: asking again before anyone pushed can only get the same 409.
+-- A change that matters to the metrics (name, default branch) moves synced_at.
 -- Returns how many of the list are active: to be synced.
 with listed as (
   select * from jsonb_to_recordset($3::jsonb) as r (
@@ -22,10 +24,13 @@ saved as (
     visibility = excluded.visibility,
     created_at = excluded.created_at,
     pushed_at = excluded.pushed_at,
-    status = excluded.status,
+    status = case
+      when t.status = 'empty' and excluded.status = 'active' and t.pushed_at is not distinct from excluded.pushed_at then 'empty'
+      else excluded.status end,
     listed_at = excluded.listed_at,
     synced_at = case
-      when (t.organization, t.name, t.default_branch, t.status) is distinct from (excluded.organization, excluded.name, excluded.default_branch, excluded.status)
+      when (t.organization, t.name, t.default_branch, t.status) is distinct from (excluded.organization, excluded.name, excluded.default_branch,
+        case when t.status = 'empty' and excluded.status = 'active' and t.pushed_at is not distinct from excluded.pushed_at then 'empty' else excluded.status end)
       then now() else t.synced_at end
   returning repository_id, status
 ),

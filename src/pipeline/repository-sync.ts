@@ -5,10 +5,8 @@ import {
   compareCommits,
   deployments,
   deploymentStatuses,
+  graphqlPullRequests,
   labelledIssues,
-  pullRequestDetails,
-  pullRequestReviews,
-  pullRequests,
   RateBudgetExhaustedError,
   RepositoryUnavailableError,
   workflowRuns,
@@ -31,7 +29,6 @@ import {
   savePullRequests,
   saveSyncState,
   saveWorkflowRuns,
-  storedPullRequests,
   type CommitsStatus,
   type DeploymentToCompare,
   type PullRequestRow,
@@ -50,8 +47,6 @@ const deploymentOverlapMs = day;
 const stuckRunMs = 3 * day;
 /** Statuses are read for this many deployments at a time before they are saved. */
 const statusBatch = 20;
-/** Pull requests whose reviews (and details) are read before they are saved. */
-const pullRequestBatch = 10;
 
 /** The activity ran out of its time: the repositories left are carried to the next run, like a spent rate budget. */
 export class ShardTimeUpError extends Error {
@@ -155,42 +150,27 @@ function later(a: Date | null, b: Date | null): Date | null {
 type Stored = { enterprise: string; repositoryId: number; organization: string };
 
 /**
- * Pull requests, most recently updated first, down to the watermark. Reviews are read for each
- * pull request that changed; a merged one also gets its size and first commit. A pull request
- * already stored with the same updated_at costs nothing, so a resumed sweep pays only for listing.
+ * Pull requests, most recently updated first, down to the watermark: one GraphQL query per 100,
+ * each with its reviews, exact merge commit, size and first commit. Each page is saved as it
+ * comes, so when the budget or the time runs out mid-sweep what was read is kept; the watermark
+ * moves only once the sweep reached it, and the upserts make reading a page again harmless.
+ * GraphQL has no conditional requests: an unchanged repository costs one query.
  */
 async function syncPullRequests(context: RepositorySyncContext, repo: RepositoryRef, stored: Stored, state: SyncState | undefined) {
   const watermark = state?.watermark ?? context.horizon;
   let newest: Date | null = state?.watermark ?? null;
-  let first: { etag: string | null; url: string } | undefined;
   let records = 0;
-  for await (const page of pullRequests(context.client, context.budget, repo, etagOf(state))) {
-    if (page.notModified) return { records: 0, state: keep(state) };
+  for await (const page of graphqlPullRequests(context.client, context.budget, repo)) {
     context.checkTime();
-    first ??= { etag: page.etag ?? null, url: page.firstUrl };
-    const fresh = page.records.filter((pr) => new Date(pr.updatedAt) >= watermark);
+    const fresh = page.filter((pr) => new Date(pr.updatedAt) >= watermark);
     for (const pr of fresh) newest = later(newest, new Date(pr.updatedAt));
-    const known = await storedPullRequests(context.pool, stored, fresh.map((pr) => pr.number));
-    const changed = fresh.filter((pr) => known.get(pr.number) !== Date.parse(pr.updatedAt));
-    // Saved a few at a time: when the budget or the time runs out mid-page, what was read is kept
-    // and the next run's sweep skips it.
-    for (let start = 0; start < changed.length; start += pullRequestBatch) {
-      context.checkTime();
-      const rows: PullRequestRow[] = [];
-      const reviews: ReviewRow[] = [];
-      for (const pr of changed.slice(start, start + pullRequestBatch)) {
-        const prReviews = await pullRequestReviews(context.client, context.budget, repo, pr.number);
-        reviews.push(...prReviews.map((review) => ({ ...review, pullNumber: pr.number })));
-        const details =
-          pr.mergedAt === null ? { additions: null, deletions: null, firstCommitAt: null } : await pullRequestDetails(context.client, context.budget, repo, pr.number);
-        rows.push({ ...pr, ...details });
-      }
-      records += await savePullRequests(context.pool, stored, rows, reviews);
-    }
+    const rows: PullRequestRow[] = fresh.map(({ reviews: _reviews, ...pr }) => pr);
+    const reviews: ReviewRow[] = fresh.flatMap((pr) => pr.reviews.map((review) => ({ ...review, pullNumber: pr.number })));
+    records += await savePullRequests(context.pool, stored, rows, reviews);
     // Sorted by update time: a page that reaches below the watermark is the last one needed.
-    if (fresh.length < page.records.length) break;
+    if (fresh.length < page.length) break;
   }
-  return { records, state: { watermark: newest, etag: first?.etag ?? null, etagUrl: first?.url ?? null } };
+  return { records, state: { watermark: newest, etag: null, etagUrl: null } };
 }
 
 async function syncCommits(context: RepositorySyncContext, repo: RepositoryRef, stored: Stored, state: SyncState | undefined) {
@@ -236,7 +216,7 @@ async function syncDeployments(context: RepositorySyncContext, repo: RepositoryR
 }
 
 async function syncDeploymentStatuses(context: RepositorySyncContext, repo: RepositoryRef, stored: Stored): Promise<number> {
-  const ids = await deploymentsNeedingStatuses(context.pool, stored, context.environments);
+  const ids = await deploymentsNeedingStatuses(context.pool, stored, context.environments, context.now);
   let records = 0;
   for (let start = 0; start < ids.length; start += statusBatch) {
     context.checkTime();

@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { PremiumUsageItem } from "../github/index.js";
 import { json, type ExtraRoute } from "./github-server.js";
+import { answerGraphql } from "./repository-graphql.js";
 
 // GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
 // pagination, ETags with 304, the 1,000-result cap of `created` queries, 404 for a vanished
-// repository and 409 for an empty one, and premium request usage.
+// repository and 409 for an empty one, pull requests through GraphQL (repository-graphql.ts, with
+// its own point limit), and premium request usage.
 
 export interface FakeUser {
   id: number;
@@ -38,6 +40,7 @@ export interface FakePullRequest {
   updatedAt: string;
   closedAt?: string;
   mergedAt?: string;
+  /** Served as GraphQL's `mergeCommit.oid` only: API version 2026-03-10 has no `merge_commit_sha`. */
   mergeCommitSha?: string;
   additions?: number;
   deletions?: number;
@@ -88,6 +91,8 @@ export interface FakeRepository {
   defaultBranch: string;
   archived?: boolean;
   createdAt: string;
+  /** When someone last pushed (GitHub's pushed_at); the creation time if never set. */
+  pushedAt?: string;
   /** Still in the organization's list, but its own endpoints answer 404 (deleted or hidden since). */
   gone?: boolean;
   /** Not in the organization's list any more. */
@@ -106,10 +111,13 @@ export interface FakeRepositoryData {
   repositories: FakeRepository[];
   /** Premium request usage of an enterprise or organization for a day; undefined answers 404. */
   premiumUsage?: (scope: "enterprise" | "organization", owner: string, day: string) => PremiumUsageItem[] | undefined;
+  /** GraphQL points an hour (GitHub's default for a user: 5,000). */
+  graphqlPointLimit?: number;
 }
 
 export interface ServedRequest {
   path: string;
+  /** The query string; for `POST /graphql`, the operation's name (`operation`) and its variables. */
   query: Record<string, string>;
   status: number;
 }
@@ -123,6 +131,36 @@ const searchCap = 1000;
  */
 export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute[]; served: ServedRequest[] } {
   const served: ServedRequest[] = [];
+  const resetAt = Math.floor(Date.now() / 1000) + 3600;
+  let pointsUsed = 0;
+  const graphqlRoute: ExtraRoute = async (request, response, url) => {
+    if (request.method !== "POST" || url.pathname !== "/graphql") return false;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(Buffer.from(chunk));
+    const limit = data.graphqlPointLimit ?? 5000;
+    const answer = await answerGraphql(data, Buffer.concat(chunks).toString("utf8"), {
+      limit,
+      resetAt: new Date(resetAt * 1000).toISOString().replace(".000Z", "Z"),
+      remaining: (cost) => {
+        pointsUsed += cost;
+        return Math.max(limit - pointsUsed, 0);
+      },
+    });
+    const query = Object.fromEntries([
+      ["operation", answer.operation ?? ""],
+      ...Object.entries(answer.variables).flatMap(([key, value]) => (value === null || value === undefined ? [] : [[key, String(value)]])),
+    ]);
+    served.push({ path: url.pathname, query, status: 200 });
+    // GitHub answers GraphQL errors with 200 too; its rate-limit headers name the graphql resource.
+    json(response, 200, answer.body, {
+      "x-ratelimit-limit": String(limit),
+      "x-ratelimit-remaining": String(Math.max(limit - pointsUsed, 0)),
+      "x-ratelimit-used": String(pointsUsed),
+      "x-ratelimit-reset": String(resetAt),
+      "x-ratelimit-resource": "graphql",
+    });
+    return true;
+  };
   const route: ExtraRoute = (request, response, url) => {
     if (request.method !== "GET") return false;
     const answer = answerFor(data, url);
@@ -145,7 +183,7 @@ export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute
     json(response, 200, page.body, { etag, ...(page.link === undefined ? {} : { link: page.link }) });
     return true;
   };
-  return { routes: [route], served };
+  return { routes: [graphqlRoute, route], served };
 }
 
 /** A listing: `wrap` puts a page's items into GitHub's envelope; `perPageDefault` is also the largest page; `cap` hides items past it. */
@@ -191,24 +229,6 @@ function answerFor(data: FakeRepositoryData, url: URL): Answer | undefined {
 function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams): Answer {
   const commitsBySha = new Map(repo.commits.map((commit) => [commit.sha, commit]));
   let match: RegExpExecArray | null;
-  if (rest === "/pulls") {
-    const state = q.get("state") ?? "open";
-    const pulls = repo.pulls.filter((pr) => state === "all" || pr.state === state);
-    const key = q.get("sort") === "updated" ? (pr: FakePullRequest) => pr.updatedAt : (pr: FakePullRequest) => pr.createdAt;
-    const direction = q.get("direction") ?? (q.get("sort") === "updated" ? "asc" : "desc");
-    pulls.sort((a, b) => (direction === "desc" ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))) || b.number - a.number);
-    return { kind: "list", items: pulls.map((pr) => pullJson(repo, pr)) };
-  }
-  if ((match = /^\/pulls\/(\d+)$/.exec(rest)) !== null) {
-    const pr = repo.pulls.find((candidate) => candidate.number === Number(match![1]));
-    return pr === undefined ? notFound() : { kind: "single", body: { ...pullJson(repo, pr), additions: pr.additions ?? 0, deletions: pr.deletions ?? 0 } };
-  }
-  if ((match = /^\/pulls\/(\d+)\/(reviews|commits)$/.exec(rest)) !== null) {
-    const pr = repo.pulls.find((candidate) => candidate.number === Number(match![1]));
-    if (pr === undefined) return notFound();
-    if (match[2] === "reviews") return { kind: "list", items: (pr.reviews ?? []).map(reviewJson) };
-    return { kind: "list", items: (pr.commits ?? []).map((sha) => commitsBySha.get(sha)).filter((c) => c !== undefined).map(commitJson) };
-  }
   if (rest === "/commits") {
     if (repo.head === undefined) return { kind: "error", status: 409, body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest" } };
     const since = q.get("since");
@@ -329,31 +349,8 @@ function repositoryJson(repo: FakeRepository) {
     fork: false,
     visibility: "private",
     created_at: repo.createdAt,
-    pushed_at: repo.createdAt,
+    pushed_at: repo.pushedAt ?? repo.createdAt,
   };
-}
-
-function pullJson(repo: FakeRepository, pr: FakePullRequest) {
-  return {
-    id: repo.id * 100_000 + pr.number,
-    number: pr.number,
-    state: pr.state,
-    title: pr.title,
-    user: userJson(pr.user),
-    draft: false,
-    created_at: pr.createdAt,
-    updated_at: pr.updatedAt,
-    closed_at: pr.closedAt ?? null,
-    merged_at: pr.mergedAt ?? null,
-    // GitHub fills it for open pull requests too (a test merge).
-    merge_commit_sha: pr.mergeCommitSha ?? "0000000000000000000000000000000000000000",
-    head: { ref: pr.head },
-    base: { ref: pr.base },
-  };
-}
-
-function reviewJson(review: FakeReview) {
-  return { id: review.id, user: userJson(review.user), state: review.state, submitted_at: review.submittedAt };
 }
 
 function commitJson(commit: FakeCommit) {

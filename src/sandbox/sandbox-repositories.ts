@@ -43,7 +43,9 @@ function repository(org: string, name: string, today: string, id: number): FakeR
     commits.push({ sha: mergeSha, parents: [head, work], author: user(author), authoredAt: at(merged, 15), committedAt: at(merged, 15) });
     head = mergeSha;
     pulls.push({
-      number, user: user(author), title: number % 11 === 0 ? `Revert "change ${number - 1}"` : `Change ${number}`, head: `feature-${number}`, base: "main",
+      // Every 11th undoes the one before, as GitHub's revert button names it: branch and title.
+      ...(number % 11 === 0 ? { title: `Revert "Change ${number - 1}"`, head: `revert-${number - 1}-feature-${number - 1}` } : { title: `Change ${number}`, head: `feature-${number}` }),
+      number, user: user(author), base: "main",
       state: "closed", createdAt: at(opened, 10), updatedAt: at(merged, 15), closedAt: at(merged, 15), mergedAt: at(merged, 15), mergeCommitSha: mergeSha,
       additions: 10 + number * 3, deletions: number, commits: [work],
       reviews: [{ id: id * 1000 + number, user: user(reviewer), state: "APPROVED", submittedAt: at(merged, 11) }],

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  commits,
   compareCommits,
   ForeignLinkError,
-  pullRequests,
   rateBudget,
   workflowRuns,
   type GitHubClient,
@@ -11,7 +11,7 @@ import {
 import type { NotModifiedPage } from "../../src/github/paginate.js";
 import type { ExtraRoute } from "../../src/sandbox/github-server.js";
 import { ReportTable, fakeGitHubClient, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
-import { closedPull, commitLine, people, repository, repositoryRoutes, type FakeRepositoryData, type FakeWorkflowRun } from "../fakes/github-repositories.js";
+import { commitLine, people, repository, repositoryRoutes, type FakeRepositoryData, type FakeWorkflowRun } from "../fakes/github-repositories.js";
 
 const shop = { organization: "contoso-web", name: "shop" };
 
@@ -28,7 +28,6 @@ const data: FakeRepositoryData = {
     repository("contoso-web", "shop", 1, {
       head: "c300",
       commits: history,
-      pulls: Array.from({ length: 250 }, (_, index) => closedPull(index + 1, new Date(Date.parse("2026-11-01T00:00:00Z") + index * 60_000).toISOString().replace(".000Z", "Z"))),
       runs,
     }),
   ],
@@ -36,7 +35,7 @@ const data: FakeRepositoryData = {
 
 // A listing whose next link points at another host: following it would hand the token over.
 const foreignLink: ExtraRoute = (_request, response, url) => {
-  if (url.pathname !== "/repos/contoso-web/evil/pulls") return false;
+  if (url.pathname !== "/repos/contoso-web/evil/commits") return false;
   response.writeHead(200, { "content-type": "application/json", link: '<http://198.51.100.7/steal?page=2>; rel="next"' }).end("[]");
   return true;
 };
@@ -64,30 +63,32 @@ describe("GitHub repository listings", () => {
     return { records, pages: seen };
   }
 
-  it("follows the link headers page by page and reads every pull request once", async () => {
-    const before = fake.served.length;
-    const { records } = await collect(pullRequests(client, rateBudget(client, 20), shop));
+  const since = new Date("2026-11-01T00:00:00Z");
 
-    expect(records.map((pr) => pr.number)).toEqual(Array.from({ length: 250 }, (_, index) => 250 - index));
+  it("follows the link headers page by page and reads every commit once", async () => {
+    const before = fake.served.length;
+    const { records } = await collect(commits(client, rateBudget(client, 20), shop, since));
+
+    expect(records.map((commit) => commit.sha)).toEqual(history.map((commit) => commit.sha).reverse());
     expect(fake.served.slice(before).map((served) => [served.path, served.query["page"] ?? "1", served.status])).toEqual([
-      ["/repos/contoso-web/shop/pulls", "1", 200],
-      ["/repos/contoso-web/shop/pulls", "2", 200],
-      ["/repos/contoso-web/shop/pulls", "3", 200],
+      ["/repos/contoso-web/shop/commits", "1", 200],
+      ["/repos/contoso-web/shop/commits", "2", 200],
+      ["/repos/contoso-web/shop/commits", "3", 200],
     ]);
-    expect(fake.served.at(-1)!.query).toEqual({ state: "all", sort: "updated", direction: "desc", per_page: "100", page: "3" });
+    expect(fake.served.at(-1)!.query).toEqual({ since: "2026-11-01T00:00:00Z", per_page: "100", page: "3" });
   });
 
   it("sends the stored ETag and takes a 304 as nothing changed, without reading further pages", async () => {
-    const first = await collect(pullRequests(client, rateBudget(client, 20), shop));
+    const first = await collect(commits(client, rateBudget(client, 20), shop, since));
     const page = first.pages[0];
     if (page === undefined || page.notModified || page.etag === undefined) throw new Error("the first page carried no ETag");
     const before = fake.served.length;
 
-    const again = await collect(pullRequests(client, rateBudget(client, 20), shop, { value: page.etag, url: page.firstUrl }));
+    const again = await collect(commits(client, rateBudget(client, 20), shop, since, { value: page.etag, url: page.firstUrl }));
 
     expect(again.pages).toEqual([{ notModified: true, firstUrl: page.firstUrl }]);
     expect(fake.served.slice(before).map((served) => served.status)).toEqual([304]);
-    expect(github.requests.at(-1)!.path).toBe("/repos/contoso-web/shop/pulls");
+    expect(github.requests.at(-1)!.path).toBe("/repos/contoso-web/shop/commits");
   });
 
   it("splits workflow-run windows until no query passes GitHub's 1,000-result cap, and misses no run", async () => {
@@ -128,7 +129,7 @@ describe("GitHub repository listings", () => {
   });
 
   it("refuses a next link to another host rather than send the token there", async () => {
-    await expect(collect(pullRequests(client, rateBudget(client, 20), { organization: "contoso-web", name: "evil" }))).rejects.toBeInstanceOf(ForeignLinkError);
+    await expect(collect(commits(client, rateBudget(client, 20), { organization: "contoso-web", name: "evil" }, since))).rejects.toBeInstanceOf(ForeignLinkError);
     expect(github.requests.some((request) => request.path === "/steal")).toBe(false);
   });
 });

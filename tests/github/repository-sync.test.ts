@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { runCollection } from "../support/run-collection.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
-import { closedPull, commitLine, people, repository, repositoryRoutes, type FakeRepositoryData } from "../fakes/github-repositories.js";
+import { closedPull, commitLine, people, repository, repositoryRoutes, type FakeRepositoryData, type ServedRequest } from "../fakes/github-repositories.js";
 
 // One organization, contoso-web, whose repositories cover what the collection must cope with:
 //   shop      deployments (one force-pushed away from its predecessor), pull requests with reviews,
@@ -53,6 +53,14 @@ function shopHistory(): FakeRepositoryData["repositories"][number] {
       { number: 51, title: "Fix the outage", labels: ["incident"], state: "open", createdAt: "2026-11-07T13:00:00Z", updatedAt: "2026-11-07T13:00:00Z", isPullRequest: true },
       { number: 52, title: "Typo", labels: ["bug"], state: "open", createdAt: "2026-11-07T14:00:00Z", updatedAt: "2026-11-07T14:00:00Z" },
     ],
+  });
+}
+
+/** The requests about contoso-web/shop, a GraphQL query named by its operation. */
+function shopCalls(served: ServedRequest[]): Array<{ call: string; status: number }> {
+  return served.flatMap((request) => {
+    if (request.path === "/graphql") return request.query["name"] === "shop" ? [{ call: `graphql ${request.query["operation"]}`, status: request.status }] : [];
+    return request.path.startsWith("/repos/contoso-web/shop") ? [{ call: request.path.replace("/repos/contoso-web/shop", ""), status: request.status }] : [];
   });
 }
 
@@ -134,12 +142,13 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     );
     expect(states.rows).toEqual([
       { name: "empty", resource: "commits", status: "empty", watermark: null, has_etag: false },
-      { name: "empty", resource: "pull_requests", status: "ok", watermark: null, has_etag: true },
+      { name: "empty", resource: "pull_requests", status: "ok", watermark: null, has_etag: false },
       { name: "gone", resource: "pull_requests", status: "not_found", watermark: null, has_etag: false },
       { name: "shop", resource: "commits", status: "ok", watermark: new Date("2026-11-06T09:00:00Z"), has_etag: true },
       { name: "shop", resource: "deployments", status: "ok", watermark: new Date("2026-11-09T11:00:00Z"), has_etag: true },
       { name: "shop", resource: "incidents:incident", status: "ok", watermark: new Date("2026-11-07T13:00:00Z"), has_etag: true },
-      { name: "shop", resource: "pull_requests", status: "ok", watermark: new Date("2026-11-05T09:00:00Z"), has_etag: true },
+      // Pull requests come through GraphQL, which has no conditional requests.
+      { name: "shop", resource: "pull_requests", status: "ok", watermark: new Date("2026-11-05T09:00:00Z"), has_etag: false },
       { name: "shop", resource: "workflow_runs", status: "ok", watermark: new Date("2026-11-04T08:00:00Z"), has_etag: true },
     ]);
     const audit = await database.pool.query("select units_failed, ratelimit_peak_percent::float8 as peak from collection_runs");
@@ -153,27 +162,26 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     ]);
   });
 
-  it("runs with nothing changed read each listing once from its watermark, then GitHub answers 304 to every one", async () => {
+  it("runs with nothing changed ask one GraphQL page of pull requests and read each listing once from its watermark, then GitHub answers 304 to every one", async () => {
     const shopAnswers = async () => {
       const before = fake.served.length;
       const summary = await run();
       expect(summary.status).toBe("succeeded");
-      const shop = fake.served.slice(before).filter((served) => served.path.startsWith("/repos/contoso-web/shop"));
-      return shop.map((served) => [served.path.replace("/repos/contoso-web/shop", ""), served.status]);
+      return shopCalls(fake.served.slice(before)).map((call) => [call.call, call.status]);
     };
 
     // The listings filtered by a watermark (commits since, runs created, issues since) start from it
-    // now instead of from the backfill horizon: a new query, so no ETag yet. No review, status or
-    // comparison is asked again.
+    // now instead of from the backfill horizon: a new query, so no ETag yet. No status or comparison
+    // is asked again.
     expect(await shopAnswers()).toEqual([
-      ["/pulls", 304],
+      ["graphql PullRequests", 200],
       ["/commits", 200],
       ["/deployments", 304],
       ["/actions/runs", 200],
       ["/issues", 200],
     ]);
     expect(await shopAnswers()).toEqual([
-      ["/pulls", 304],
+      ["graphql PullRequests", 200],
       ["/commits", 304],
       ["/deployments", 304],
       ["/actions/runs", 304],
@@ -181,7 +189,7 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     ]);
   });
 
-  it("a run after changes fetches only what changed: one pull request's reviews, one comparison, one deployment's statuses", async () => {
+  it("a run after changes fetches only what changed: one page of pull requests with their reviews, one comparison, one deployment's statuses", async () => {
     const shop = data.repositories[0]!;
     const cache = shop.pulls[1]!;
     cache.updatedAt = "2026-11-10T10:00:00Z";
@@ -195,10 +203,9 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     const summary = await run();
 
     expect(summary.status).toBe("succeeded");
-    const paths = fake.served.slice(before).filter((served) => served.path.startsWith("/repos/contoso-web/shop")).map((served) => served.path.replace("/repos/contoso-web/shop", ""));
+    const paths = shopCalls(fake.served.slice(before)).map((call) => call.call);
     expect(paths).toEqual([
-      "/pulls",
-      "/pulls/2/reviews",
+      "graphql PullRequests",
       "/commits",
       "/deployments",
       "/deployments/7/statuses",
@@ -219,18 +226,18 @@ describe("collecting repository activity against GitHub over HTTP", () => {
   });
 });
 
-describe("a run the rate budget interrupts", () => {
+describe("a run the GraphQL rate budget interrupts", () => {
   let database: TestDatabase;
-  // 150 closed pull requests (two pages), each with one review: one listing call per page and one
-  // call per pull request.
+  // 1,000 closed pull requests, each with one review: ten GraphQL pages of 100, each costing 2 points
+  // (1 request for the pull requests + 100 for their commits + 100 for their reviews = 201, / 100).
   const data: FakeRepositoryData = {
     repositories: [
       repository("contoso-web", "busy", 21, {
         head: "b1",
         commits: commitLine("b", 1, "2026-11-02T09:00:00Z", 60, people.alice),
-        pulls: Array.from({ length: 150 }, (_, index) => ({
+        pulls: Array.from({ length: 1000 }, (_, index) => ({
           ...closedPull(index + 1, new Date(Date.parse("2026-11-02T00:00:00Z") + index * 60_000).toISOString().replace(".000Z", "Z")),
-          reviews: [{ id: 1000 + index, user: people.bob, state: "COMMENTED", submittedAt: "2026-11-03T00:00:00Z" }],
+          reviews: [{ id: 10_000 + index, user: people.bob, state: "COMMENTED", submittedAt: "2026-11-03T00:00:00Z" }],
         })),
       }),
     ],
@@ -244,41 +251,33 @@ describe("a run the rate budget interrupts", () => {
     await database.drop();
   });
 
-  it("stops before the limit falls under 20%, keeps what it read, and the next run finishes without gaps or duplicates", async () => {
-    // An hour's limit of 120 requests: the floor is 24 left.
-    const tight = await startFakeGitHub(new ReportTable(), { routes: fake.routes, rateLimit: 120 });
-    let first;
+  it("stops before the GraphQL points fall under 20%, keeps what it read, and the next run finishes without gaps or duplicates", async () => {
+    // 20 points this hour: the floor is 4 left. Pages 1-8 take it from 20 to 4; page 9 would leave 2.
+    data.graphqlPointLimit = 20;
+    const github = await startFakeGitHub(new ReportTable(), { routes: fake.routes });
     try {
-      first = await runCollection({ pool: database.pool, githubUrl: tight.url, enterprises, from: day, to: day, now });
-    } finally {
-      await tight.close();
-    }
-    expect(first.status).toBe("succeeded");
-    expect(first.warnings.filter((warning) => warning.includes("repositories left for the next run"))).toHaveLength(1);
-    const audit = await database.pool.query("select ratelimit_peak_percent::float8 as peak from collection_runs");
-    expect(audit.rows[0].peak).toBeGreaterThan(60);
-    expect(audit.rows[0].peak).toBeLessThanOrEqual(80);
-    const kept = (await database.pool.query("select count(*)::int as count from pull_requests")).rows[0].count as number;
-    expect(kept).toBeGreaterThan(0);
-    expect(kept).toBeLessThan(150);
-    // Not swept to the end: no watermark yet, so the next run reads the same range again.
-    expect((await database.pool.query("select count(*)::int as count from repository_sync_state where resource = 'pull_requests'")).rows[0].count).toBe(0);
+      const first = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+      expect(first.status).toBe("succeeded");
+      expect(first.warnings.filter((warning) => warning.includes("repositories left for the next run") && warning.includes("GraphQL"))).toHaveLength(1);
+      expect(fake.served.filter((served) => served.path === "/graphql")).toHaveLength(8);
+      // Saved page by page: the 800 most recently updated.
+      const kept = await database.pool.query("select count(*)::int as pulls, min(number)::int as lowest from pull_requests");
+      expect(kept.rows[0]).toEqual({ pulls: 800, lowest: 201 });
+      // Not swept to the end: no watermark yet, so the next run reads the same range again.
+      expect((await database.pool.query("select count(*)::int as count from repository_sync_state where resource = 'pull_requests'")).rows[0].count).toBe(0);
 
-    const before = fake.served.length;
-    const roomy = await startFakeGitHub(new ReportTable(), { routes: fake.routes });
-    try {
-      const second = await runCollection({ pool: database.pool, githubUrl: roomy.url, enterprises, from: day, to: day, now });
+      data.graphqlPointLimit = 5000;
+      const before = fake.served.length;
+      const second = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
       expect(second.status).toBe("succeeded");
       expect(second.warnings.filter((warning) => warning.includes("repositories left for the next run"))).toEqual([]);
+      expect(fake.served.slice(before).filter((served) => served.path === "/graphql")).toHaveLength(10);
     } finally {
-      await roomy.close();
+      await github.close();
     }
     const counts = await database.pool.query(
       "select (select count(*) from pull_requests)::int as pulls, (select count(distinct number) from pull_requests)::int as distinct_pulls, (select count(*) from pull_request_reviews)::int as reviews",
     );
-    expect(counts.rows[0]).toEqual({ pulls: 150, distinct_pulls: 150, reviews: 150 });
-    // The pull requests kept from the first run were not asked for again.
-    const reviewCalls = fake.served.slice(before).filter((served) => served.path.endsWith("/reviews")).length;
-    expect(reviewCalls).toBe(150 - kept);
+    expect(counts.rows[0]).toEqual({ pulls: 1000, distinct_pulls: 1000, reviews: 1000 });
   });
 });

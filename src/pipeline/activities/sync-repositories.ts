@@ -40,7 +40,7 @@ export function listRepositories(deps: RepositoryDependencies) {
     try {
       const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
       const listed: RepositoryRecord[] = [];
-      for await (const page of organizationRepositories(client, budget, organization)) listed.push(...page.records);
+      for await (const page of organizationRepositories(client, budget, organization)) listed.push(...page);
       const saved = await saveRepositories(deps.pool, enterprise, organization, listed, {
         includeArchived: deps.settings.INCLUDE_ARCHIVED,
         listedAt: (deps.now ?? (() => new Date()))(),
