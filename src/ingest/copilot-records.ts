@@ -1,8 +1,12 @@
 import { z } from "zod";
 
-// Schemas of the report records (reference/github-api.md §2.2–2.4). Every field is optional: GitHub
-// omits fields when there is no activity, and adds new ones often, which loose objects pass through.
-const count = z.number().nullish();
+// Schemas of the report records, after GitHub's field reference (docs/copilot-fields.md lists every
+// field and where it lands). Every field is optional: GitHub omits fields when there is no activity,
+// and adds new ones often, which loose objects pass through. Counts and sums are whole numbers of
+// zero or more, averages and medians numbers of zero or more: a negative one is refused like a wrong
+// type, because summing it would silently lower a published total.
+const count = z.number().int().min(0).nullish();
+const amount = z.number().min(0).nullish();
 const text = z.string().nullish();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "day must be YYYY-MM-DD");
 
@@ -14,15 +18,6 @@ const counters = {
   loc_suggested_to_delete_sum: count,
   loc_added_sum: count,
   loc_deleted_sum: count,
-};
-
-const chatModes = {
-  chat_panel_agent_mode: count,
-  chat_panel_ask_mode: count,
-  chat_panel_custom_mode: count,
-  chat_panel_edit_mode: count,
-  chat_panel_plan_mode: count,
-  chat_panel_unknown_mode: count,
 };
 
 const sampledVersion = z.looseObject({ sampled_at: text });
@@ -47,10 +42,28 @@ const cliTotals = z
     session_count: count,
     request_count: count,
     prompt_count: count,
-    token_usage: z.looseObject({ output_tokens_sum: count, prompt_tokens_sum: count, avg_tokens_per_request: count }).nullish(),
+    token_usage: z.looseObject({ output_tokens_sum: count, prompt_tokens_sum: count, avg_tokens_per_request: amount }).nullish(),
     last_known_cli_version: sampledVersion.extend({ cli_version: text }).nullish(),
   })
   .nullish();
+
+/** The pull-request counters shared by the aggregate and the repository records. */
+const pullRequests = z.looseObject({
+  total_created: count,
+  total_reviewed: count,
+  total_merged: count,
+  median_minutes_to_merge: amount,
+  total_suggestions: count,
+  total_applied_suggestions: count,
+  total_created_by_copilot: count,
+  total_reviewed_by_copilot: count,
+  total_merged_created_by_copilot: count,
+  total_merged_reviewed_by_copilot: count,
+  median_minutes_to_merge_copilot_authored: amount,
+  median_minutes_to_merge_copilot_reviewed: amount,
+  total_copilot_suggestions: count,
+  total_copilot_applied_suggestions: count,
+});
 
 export const aggregateRecord = z.looseObject({
   day,
@@ -72,29 +85,36 @@ export const aggregateRecord = z.looseObject({
   weekly_active_copilot_cloud_agent_users: count,
   monthly_active_copilot_cloud_agent_users: count,
   ...counters,
-  ...chatModes,
   ...breakdownArrays,
   totals_by_cli: cliTotals,
-  pull_requests: z
-    .looseObject({
-      total_created: count,
-      total_reviewed: count,
-      total_merged: count,
-      median_minutes_to_merge: count,
-      total_suggestions: count,
-      total_applied_suggestions: count,
-      total_created_by_copilot: count,
-      total_reviewed_by_copilot: count,
-      total_merged_created_by_copilot: count,
-      total_merged_reviewed_by_copilot: count,
-      median_minutes_to_merge_copilot_authored: count,
-      median_minutes_to_merge_copilot_reviewed: count,
-      total_copilot_suggestions: count,
-      total_copilot_applied_suggestions: count,
+  totals_by_ai_adoption_phase: z.array(
+    z.looseObject({
+      phase: text,
+      phase_number: count,
+      total_engaged_users: count,
+      avg_user_initiated_interactions: amount,
+      avg_code_generation_activities: amount,
+      avg_code_acceptance_activities: amount,
+      avg_loc_added: amount,
+      avg_loc_deleted: amount,
+      avg_pull_requests_reviewed: amount,
+      avg_pull_requests_created: amount,
+      avg_pull_requests_merged: amount,
+      avg_pull_requests_median_minutes_to_merge: amount,
+    }),
+  ).nullish(),
+  pull_requests: pullRequests
+    .extend({
+      copilot_suggestions_by_comment_type: z.array(
+        z.looseObject({ comment_type: text, total_copilot_suggestions: count, total_copilot_applied_suggestions: count }),
+      ).nullish(),
     })
     .nullish(),
 });
 export type AggregateRecord = z.infer<typeof aggregateRecord>;
+
+/** The 28-day report's own fields around its `day_totals[]` (the window is known from the API). */
+export const reportWrapper = z.looseObject({ created_at: z.iso.datetime({ offset: true }).nullish() });
 
 // The users report is the volume path (100,000s of lines a day): the schema names only the fields
 // read, down to the breakdowns, and strips the rest instead of copying it; the raw lines live in
@@ -102,8 +122,7 @@ export type AggregateRecord = z.infer<typeof aggregateRecord>;
 const userIdeTotals = z.array(
   z.object({
     ide: text,
-    code_generation_activity_count: count,
-    user_initiated_interaction_count: count,
+    ...counters,
     last_known_ide_version: z.object({ ide_version: text, sampled_at: text }).nullish(),
     last_known_plugin_version: z.object({ plugin: text, plugin_version: text, sampled_at: text }).nullish(),
   }),
@@ -113,7 +132,7 @@ const userCliTotals = z
     session_count: count,
     request_count: count,
     prompt_count: count,
-    token_usage: z.object({ output_tokens_sum: count, prompt_tokens_sum: count }).nullish(),
+    token_usage: z.object({ output_tokens_sum: count, prompt_tokens_sum: count, avg_tokens_per_request: amount }).nullish(),
     last_known_cli_version: z.object({ cli_version: text, sampled_at: text }).nullish(),
   })
   .nullish();
@@ -123,7 +142,12 @@ export const userRecord = z.object({
   user_id: z.number().int(),
   user_login: z.string(),
   ...counters,
-  ...chatModes,
+  // Of the per-user breakdowns, the feature (chat modes, agent edits) and IDE ones are read; the
+  // others are checked only, summed in the aggregate report and kept in the Blob archive.
+  totals_by_feature: z.array(z.object({ feature: text, ...counters })).nullish(),
+  totals_by_language_feature: breakdownArrays.totals_by_language_feature,
+  totals_by_language_model: breakdownArrays.totals_by_language_model,
+  totals_by_model_feature: breakdownArrays.totals_by_model_feature,
   totals_by_ide: userIdeTotals,
   totals_by_cli: userCliTotals,
   used_agent: z.boolean().nullish(),
@@ -134,8 +158,10 @@ export const userRecord = z.object({
   // GitHub renamed "coding agent" to "cloud agent" in 2026; files carry either name.
   used_copilot_cloud_agent: z.boolean().nullish(),
   used_copilot_coding_agent: z.boolean().nullish(),
-  ai_credits_used: count,
-  ai_adoption_phase: z.object({ phase: z.union([z.string(), z.number()]).nullish(), phase_number: count }).nullish(),
+  ai_credits_used: amount,
+  ai_adoption_phase: z
+    .object({ phase: z.union([z.string(), z.number()]).nullish(), phase_number: count, version: z.union([z.string(), z.number()]).nullish() })
+    .nullish(),
 });
 export type UserRecord = z.infer<typeof userRecord>;
 
@@ -149,26 +175,18 @@ export const teamMembershipRecord = z.object({
 });
 export type TeamMembershipRecord = z.infer<typeof teamMembershipRecord>;
 
-const pullRequestCounters = aggregateRecord.shape.pull_requests;
-
 /**
- * A repos-1-day line. Its schema is not in the official docs (reference §1.3): the repository is
- * read from whichever name field is present, every other field is optional, and the raw record is
- * kept so fields confirmed later can be extracted without downloading again.
+ * A repos-1-day line. The field reference does not describe this report; its published example has
+ * the repository's id, owner and name, its visibility and the pull-request counters (without the
+ * comment-type breakdown, which GitHub says is not available per repository). The id is the key:
+ * a name is only unique within its owner.
  */
-export const repositoryRecord = z
-  .looseObject({
-    day,
-    repository: text,
-    repo_name: text,
-    full_name: text,
-    name: text,
-    repository_id: z.number().int().nullish(),
-    repo_id: z.number().int().nullish(),
-    repo_visibility: text,
-    pull_requests: pullRequestCounters,
-  })
-  .refine((record) => (record.repository ?? record.repo_name ?? record.full_name ?? record.name) != null, {
-    message: "names no repository (expected repository, repo_name, full_name or name)",
-  });
+export const repositoryRecord = z.looseObject({
+  day,
+  repo_id: z.number().int().min(0),
+  repo_owner_name: text,
+  repo_name: text,
+  repo_visibility: text,
+  pull_requests: pullRequests.nullish(),
+});
 export type RepositoryRecord = z.infer<typeof repositoryRecord>;

@@ -1,5 +1,5 @@
 -- Daily totals of one report unit ($1 enterprise, $2 scope, $3 organization, $4 source report).
--- A day split over several files is combined: volume counters summed; distinct-user counts and
+-- A day split over several files is combined: volume counters (the modes' and agent edits' too) summed; distinct-user counts and
 -- medians cannot be summed, so the largest is kept. The raw record is kept as sent, or as an array
 -- of the records when there were several.
 insert into copilot_usage_daily (
@@ -17,7 +17,17 @@ insert into copilot_usage_daily (
   pr_total_suggestions, pr_total_applied_suggestions, pr_total_created_by_copilot, pr_total_reviewed_by_copilot,
   pr_total_merged_created_by_copilot, pr_total_merged_reviewed_by_copilot, pr_median_minutes_to_merge_copilot_authored,
   pr_median_minutes_to_merge_copilot_reviewed, pr_total_copilot_suggestions, pr_total_copilot_applied_suggestions,
-  source_report, raw
+  agent_edit_interactions, agent_edit_generations, agent_edit_acceptances, agent_edit_loc_added_sum,
+  agent_edit_loc_deleted_sum, chat_panel_agent_mode_generations, chat_panel_agent_mode_acceptances,
+  chat_panel_agent_mode_loc_added_sum, chat_panel_agent_mode_loc_deleted_sum, chat_panel_ask_mode_generations,
+  chat_panel_ask_mode_acceptances, chat_panel_ask_mode_loc_added_sum, chat_panel_ask_mode_loc_deleted_sum,
+  chat_panel_custom_mode_generations, chat_panel_custom_mode_acceptances, chat_panel_custom_mode_loc_added_sum,
+  chat_panel_custom_mode_loc_deleted_sum, chat_panel_edit_mode_generations, chat_panel_edit_mode_acceptances,
+  chat_panel_edit_mode_loc_added_sum, chat_panel_edit_mode_loc_deleted_sum, chat_panel_plan_mode_generations,
+  chat_panel_plan_mode_acceptances, chat_panel_plan_mode_loc_added_sum, chat_panel_plan_mode_loc_deleted_sum,
+  chat_panel_unknown_mode_generations, chat_panel_unknown_mode_acceptances, chat_panel_unknown_mode_loc_added_sum,
+  chat_panel_unknown_mode_loc_deleted_sum,
+  report_created_at, source_report, raw
 )
 select
   $1, $2, $3, day,
@@ -38,7 +48,21 @@ select
   sum(pr_total_merged_reviewed_by_copilot), max(pr_median_minutes_to_merge_copilot_authored),
   max(pr_median_minutes_to_merge_copilot_reviewed), sum(pr_total_copilot_suggestions),
   sum(pr_total_copilot_applied_suggestions),
-  $4,
+  sum(agent_edit_interactions), sum(agent_edit_generations), sum(agent_edit_acceptances),
+  sum(agent_edit_loc_added_sum), sum(agent_edit_loc_deleted_sum), sum(chat_panel_agent_mode_generations),
+  sum(chat_panel_agent_mode_acceptances), sum(chat_panel_agent_mode_loc_added_sum),
+  sum(chat_panel_agent_mode_loc_deleted_sum), sum(chat_panel_ask_mode_generations),
+  sum(chat_panel_ask_mode_acceptances), sum(chat_panel_ask_mode_loc_added_sum),
+  sum(chat_panel_ask_mode_loc_deleted_sum), sum(chat_panel_custom_mode_generations),
+  sum(chat_panel_custom_mode_acceptances), sum(chat_panel_custom_mode_loc_added_sum),
+  sum(chat_panel_custom_mode_loc_deleted_sum), sum(chat_panel_edit_mode_generations),
+  sum(chat_panel_edit_mode_acceptances), sum(chat_panel_edit_mode_loc_added_sum),
+  sum(chat_panel_edit_mode_loc_deleted_sum), sum(chat_panel_plan_mode_generations),
+  sum(chat_panel_plan_mode_acceptances), sum(chat_panel_plan_mode_loc_added_sum),
+  sum(chat_panel_plan_mode_loc_deleted_sum), sum(chat_panel_unknown_mode_generations),
+  sum(chat_panel_unknown_mode_acceptances), sum(chat_panel_unknown_mode_loc_added_sum),
+  sum(chat_panel_unknown_mode_loc_deleted_sum),
+  max(report_created_at), $4,
   case when count(*) = 1 then (array_agg(raw))[1] else jsonb_agg(raw order by file_index) end
 from stage_usage_daily
 group by day

@@ -8,6 +8,8 @@ export interface ReportRecord {
   value: unknown;
   /** 1-based line (NDJSON) or element number (JSON array / concatenated objects) for error messages. */
   line: number;
+  /** The 28-day wrapper's own fields (`created_at`, the window), for a record of its `day_totals`. */
+  wrapper?: Record<string, unknown>;
 }
 
 export class MalformedReportError extends Error {
@@ -137,7 +139,8 @@ function* unwrap(value: unknown, line: number): Generator<ReportRecord> {
     return;
   }
   if (isObject(value) && Array.isArray(value["day_totals"])) {
-    for (const dayTotals of value["day_totals"]) yield { value: dayTotals, line };
+    const { day_totals: _days, ...wrapper } = value;
+    for (const dayTotals of value["day_totals"]) yield { value: dayTotals, line, wrapper };
     return;
   }
   yield { value, line };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { copyLine, type CopyValue } from "../db/index.js";
 import type { ReportLevel } from "../github/index.js";
-import { aggregateRecord, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
+import { aggregateRecord, reportWrapper, repositoryRecord, teamMembershipRecord, userRecord } from "./copilot-records.js";
 import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "./report-records.js";
 import { schemaCheck } from "./schema-check.js";
 import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
@@ -32,7 +32,8 @@ const isUserRecord = schemaCheck(userRecord);
 
 /** Validates one record of a level's report and turns it into that level's row. */
 const rowOf: Record<ReportLevel, (record: ReportRecord, context: RowContext) => CopyValue[]> = {
-  aggregate: ({ value, line }, context) => toDailyRow(parse(aggregateRecord, value, line, context), value, context.fileIndex),
+  aggregate: ({ value, line, wrapper }, context) =>
+    toDailyRow(parse(aggregateRecord, value, line, context), value, context.fileIndex, wrapper === undefined ? null : createdAt(wrapper, line, context)),
   users: ({ value, line }, context) => toUserRow(isUserRecord(value) ? inDays(value, line, context) : parse(userRecord, value, line, context), context.fileIndex),
   teams: ({ value, line }, context) => toTeamRow(parse(teamMembershipRecord, value, line, context)),
   repos: ({ value, line }, context) => toRepositoryRow(parse(repositoryRecord, value, line, context), value, context.fileIndex),
@@ -78,6 +79,12 @@ export async function* reportCopyText(file: ReportFile, shape: RowShape): AsyncG
     onRecords(pending.length);
     yield pending.join("");
   }
+}
+
+function createdAt(wrapper: Record<string, unknown>, line: number, context: RowContext): string | null {
+  const result = reportWrapper.safeParse(wrapper);
+  if (!result.success) throw new MalformedReportError(context.file, line, z.prettifyError(result.error).replace(/\n/g, " "));
+  return result.data.created_at ?? null;
 }
 
 function outside(record: ReportRecord, days: { from: string; to: string }): boolean {

@@ -9,7 +9,6 @@ alter table stage_user_daily
   drop column enterprise, drop column scope, drop column organization, drop column source_report,
   add column primary_ide_activity bigint,
   add column ide_sampled_at timestamptz,
-  add column cli_sampled_at timestamptz,
   add column file_index integer not null;
 create temp table stage_user_teams (like copilot_user_teams) on commit drop;
 alter table stage_user_teams drop column enterprise, drop column scope, drop column organization;

@@ -6,7 +6,7 @@ const stagingSql = sqlFile(import.meta.url, "usage-staging.sql");
 
 /** Per level: its staging table and columns, the tables it replaces, and the merge that fills them. */
 const levels = {
-  aggregate: { staging: "stage_usage_daily", columns: dailyColumns, tables: ["copilot_usage_daily", "copilot_usage_breakdown"], merges: [sqlFile(import.meta.url, "merge-usage-daily.sql"), sqlFile(import.meta.url, "merge-usage-breakdown.sql")], withSource: [true, false] },
+  aggregate: { staging: "stage_usage_daily", columns: dailyColumns, tables: ["copilot_usage_daily", "copilot_usage_breakdown", "copilot_adoption_phase_daily", "copilot_review_comment_types_daily"], merges: [sqlFile(import.meta.url, "merge-usage-daily.sql"), sqlFile(import.meta.url, "merge-usage-breakdown.sql"), sqlFile(import.meta.url, "merge-usage-phases.sql"), sqlFile(import.meta.url, "merge-usage-comment-types.sql")], withSource: [true, false, false, false] },
   users: { staging: "stage_user_daily", columns: userColumns, tables: ["copilot_user_daily"], merges: [sqlFile(import.meta.url, "merge-user-daily.sql")], withSource: [true] },
   teams: { staging: "stage_user_teams", columns: teamColumns, tables: ["copilot_user_teams"], merges: [sqlFile(import.meta.url, "merge-user-teams.sql")], withSource: [false] },
   repos: { staging: "stage_repo_daily", columns: repositoryColumns, tables: ["copilot_repo_daily"], merges: [sqlFile(import.meta.url, "merge-repo-daily.sql")], withSource: [false] },
@@ -38,7 +38,7 @@ export class RepeatedUserError extends Error {
 }
 
 // Staging-only columns of stage_user_daily; the rest are copilot_user_daily's own.
-const stagingOnly = new Set(["primary_ide_activity", "ide_sampled_at", "cli_sampled_at", "file_index"]);
+const stagingOnly = new Set(["primary_ide_activity", "ide_sampled_at", "file_index"]);
 const directUserColumns = ["enterprise", "scope", "organization", "source_report", ...userColumns.filter((column) => !stagingOnly.has(column))];
 const directUserIndexes = userColumns.flatMap((column, index) => (stagingOnly.has(column) ? [] : [index]));
 const inScopeAndDays = "where enterprise = $1 and scope = $2 and organization = $3 and day between $4 and $5";

@@ -45,7 +45,8 @@ export const copilotRepoMetrics: Dataset = {
   name: "copilot_repo_metrics",
   sql: sqlFile(import.meta.url, "copilot-repo-metrics.sql"),
   partition: "none",
-  grain: ["enterprise", "organization", "repository", "day"],
+  // One row per repository id: a name is unique only within its owner.
+  grain: ["enterprise", "organization", "repository_id", "day"],
   columns: [
     ...texts("enterprise", "organization", "repository"),
     { name: "day", type: "date" },
@@ -61,5 +62,7 @@ export const copilotRepoMetrics: Dataset = {
       "pull_requests_median_minutes_to_merge", "pull_requests_median_minutes_to_merge_copilot_authored",
       "pull_requests_median_minutes_to_merge_copilot_reviewed",
     ),
+    ...integers("repository_id"),
+    ...texts("repository_owner", "repository_name"),
   ],
 };

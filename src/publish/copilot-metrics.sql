@@ -1,5 +1,6 @@
 -- copilot_metrics: enterprise x organization ('' for the enterprise level) x day, from the aggregate
 -- reports. The acceptance rate is acceptances / generations, empty when nothing was generated.
+-- The chat-mode and agent-edit columns come from the reports' totals_by_feature[] entries.
 select
   enterprise, organization, day,
   daily_active_users, weekly_active_users, monthly_active_users, monthly_active_chat_users,
@@ -13,7 +14,17 @@ select
   pr_total_created, pr_total_reviewed, pr_total_merged, pr_total_created_by_copilot, pr_total_reviewed_by_copilot,
   pr_total_merged_created_by_copilot, pr_total_merged_reviewed_by_copilot,
   pr_median_minutes_to_merge, pr_median_minutes_to_merge_copilot_authored,
-  cli_session_count, cli_request_count, cli_prompt_count
+  cli_session_count, cli_request_count, cli_prompt_count,
+  agent_edit_interactions, agent_edit_generations, agent_edit_acceptances, agent_edit_loc_added_sum,
+  agent_edit_loc_deleted_sum, chat_panel_agent_mode_generations, chat_panel_agent_mode_acceptances,
+  chat_panel_agent_mode_loc_added_sum, chat_panel_agent_mode_loc_deleted_sum, chat_panel_ask_mode_generations,
+  chat_panel_ask_mode_acceptances, chat_panel_ask_mode_loc_added_sum, chat_panel_ask_mode_loc_deleted_sum,
+  chat_panel_custom_mode_generations, chat_panel_custom_mode_acceptances, chat_panel_custom_mode_loc_added_sum,
+  chat_panel_custom_mode_loc_deleted_sum, chat_panel_edit_mode_generations, chat_panel_edit_mode_acceptances,
+  chat_panel_edit_mode_loc_added_sum, chat_panel_edit_mode_loc_deleted_sum, chat_panel_plan_mode_generations,
+  chat_panel_plan_mode_acceptances, chat_panel_plan_mode_loc_added_sum, chat_panel_plan_mode_loc_deleted_sum,
+  chat_panel_unknown_mode_generations, chat_panel_unknown_mode_acceptances, chat_panel_unknown_mode_loc_added_sum,
+  chat_panel_unknown_mode_loc_deleted_sum
 from copilot_usage_daily
 where day >= $1
 order by enterprise, organization, day

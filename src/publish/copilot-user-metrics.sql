@@ -13,7 +13,18 @@ select
   used_copilot_cloud_agent,
   primary_ide, ide_version, plugin, plugin_version, cli_version,
   cli_session_count, cli_request_count, cli_prompt_count, cli_output_tokens_sum, cli_prompt_tokens_sum,
-  ai_credits_used, ai_adoption_phase, ai_adoption_phase_number
+  ai_credits_used, ai_adoption_phase, ai_adoption_phase_number,
+  agent_edit_interactions, agent_edit_generations, agent_edit_acceptances, agent_edit_loc_added_sum,
+  agent_edit_loc_deleted_sum, chat_panel_agent_mode_generations, chat_panel_agent_mode_acceptances,
+  chat_panel_agent_mode_loc_added_sum, chat_panel_agent_mode_loc_deleted_sum, chat_panel_ask_mode_generations,
+  chat_panel_ask_mode_acceptances, chat_panel_ask_mode_loc_added_sum, chat_panel_ask_mode_loc_deleted_sum,
+  chat_panel_custom_mode_generations, chat_panel_custom_mode_acceptances, chat_panel_custom_mode_loc_added_sum,
+  chat_panel_custom_mode_loc_deleted_sum, chat_panel_edit_mode_generations, chat_panel_edit_mode_acceptances,
+  chat_panel_edit_mode_loc_added_sum, chat_panel_edit_mode_loc_deleted_sum, chat_panel_plan_mode_generations,
+  chat_panel_plan_mode_acceptances, chat_panel_plan_mode_loc_added_sum, chat_panel_plan_mode_loc_deleted_sum,
+  chat_panel_unknown_mode_generations, chat_panel_unknown_mode_acceptances, chat_panel_unknown_mode_loc_added_sum,
+  chat_panel_unknown_mode_loc_deleted_sum,
+  ai_adoption_phase_version
 from copilot_user_daily
 where day >= $1 and day < $2
 order by day, enterprise, organization, user_id

@@ -1,4 +1,5 @@
 import { sqlFile } from "../db/index.js";
+import { featureFigureColumns } from "../ingest/usage-rows.js";
 import { copilotRepoMetrics, copilotSeats, copilotTeamMetrics } from "./adoption-datasets.js";
 import { booleans, decimals, integers, texts, type DatasetColumn } from "./dataset-columns.js";
 import { doraMetrics, premiumRequests, velocityMetrics } from "./metrics-datasets.js";
@@ -50,6 +51,7 @@ export const copilotMetrics: Dataset = {
     ),
     ...decimals("pull_requests_median_minutes_to_merge", "pull_requests_median_minutes_to_merge_copilot_authored"),
     ...integers("cli_session_count", "cli_request_count", "cli_prompt_count"),
+    ...integers(...featureFigureColumns),
   ],
 };
 
@@ -95,6 +97,8 @@ export const copilotUserMetrics: Dataset = {
     ...decimals("ai_credits_used"),
     ...texts("ai_adoption_phase"),
     ...integers("ai_adoption_phase_number"),
+    ...integers(...featureFigureColumns),
+    ...texts("ai_adoption_phase_version"),
   ],
 };
 

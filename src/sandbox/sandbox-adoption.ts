@@ -1,7 +1,7 @@
 import { addDays } from "../days.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { listPage } from "./repository-routes.js";
-import { chance, isActive, members, repositoryNames, userId } from "./sandbox-data.js";
+import { chance, isActive, members, repositoryId, repositoryNames, userId } from "./sandbox-data.js";
 
 // Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
 // of user-teams-1-day, so "tiny" and "toons" exist here but never appear in a report.
@@ -21,30 +21,53 @@ const teams: Record<string, Array<{ id: number; slug: string; members: string[] 
 /** Seated people who never use Copilot: the usage reports never name them. */
 const idleSeats: Record<string, string[]> = { "octo-web": ["dormant-dev"], "octo-data": [], "acme-platform": ["coyote-intern"] };
 
+type ScopeIds = { enterprise_id?: string; organization_id?: string };
+
+/** The housekeeping fields GitHub adds to every exported record. */
+function housekeeping(day: string, ids: ScopeIds) {
+  return { etl_id: "sandbox", day_partition: day, entity_id_partition: Number(ids.organization_id ?? ids.enterprise_id) };
+}
+
 /** user-teams-1-day lines of the given organizations on `day`, teams under five members left out. */
-export function teamLines(orgs: readonly string[], day: string, ownerIds: { enterprise_id?: string; organization_id?: string }): string {
+export function teamLines(orgs: readonly string[], day: string, ownerIds: ScopeIds): string {
   const lines = orgs.flatMap((org) =>
     (teams[org] ?? [])
       .filter((team) => team.members.length >= 5)
-      .flatMap((team) => team.members.map((login) => JSON.stringify({ user_id: userId(login), user_login: login, day, ...ownerIds, team_id: team.id, slug: team.slug }))),
+      .flatMap((team) => team.members.map((login) => JSON.stringify({ user_id: userId(login), user_login: login, day, ...ownerIds, team_id: team.id, slug: team.slug, ...housekeeping(day, ownerIds) }))),
   );
   return lines.map((line) => `${line}\n`).join("");
 }
 
-/** repos-1-day lines: Copilot pull-request figures per repository with activity on `day`. */
-export function repositoryLines(orgs: readonly string[], day: string, ownerIds: { enterprise_id?: string; organization_id?: string }): string {
+/**
+ * repos-1-day lines: Copilot pull-request figures per repository with activity on `day`, keyed by
+ * the repository's id, with its owner and name beside it.
+ */
+export function repositoryLines(orgs: readonly string[], day: string, ownerIds: ScopeIds): string {
   const lines = orgs.flatMap((org) =>
-    (repositoryNames[org] ?? []).map((name) => `${org}/${name}`).flatMap((repository) => {
+    (repositoryNames[org] ?? []).flatMap((name) => {
+      const repository = `${org}/${name}`;
       const created = Math.floor(chance(`prs:${repository}:${day}`) * 6);
       if (created === 0) return [];
       const merged = Math.floor(created * 0.7);
       return [JSON.stringify({
-        day, ...ownerIds, repository, repo_visibility: repository.endsWith("design-system") ? "internal" : "private",
+        day, ...ownerIds,
+        repo_id: repositoryId(org, name), repo_owner_name: org, repo_name: name,
+        repo_visibility: name === "design-system" ? "internal" : "private",
         pull_requests: {
           total_created: created, total_reviewed: created, total_merged: merged,
+          total_suggestions: created * 2, total_applied_suggestions: created,
           total_created_by_copilot: Math.floor(created / 2), total_reviewed_by_copilot: created - 1,
-          ...(merged > 0 ? { median_minutes_to_merge: 60 + Math.floor(chance(`merge:${repository}:${day}`) * 600) } : {}),
+          total_merged_created_by_copilot: Math.floor(merged / 2), total_merged_reviewed_by_copilot: merged,
+          total_copilot_suggestions: created, total_copilot_applied_suggestions: Math.floor(created / 2),
+          ...(merged > 0
+            ? {
+                median_minutes_to_merge: 60 + Math.floor(chance(`merge:${repository}:${day}`) * 600),
+                median_minutes_to_merge_copilot_reviewed: 45 + Math.floor(chance(`merge-reviewed:${repository}:${day}`) * 300),
+              }
+            : {}),
+          ...(merged > 1 ? { median_minutes_to_merge_copilot_authored: 30 } : {}),
         },
+        ...housekeeping(day, ownerIds),
       })];
     }),
   );

@@ -15,12 +15,18 @@ export const members: Record<string, string[]> = {
   "acme-platform": ["wile", "road", "bugs", "daffy", "porky", "elmer", "tweety"],
 };
 
-/** The repositories of each sandbox organization, by name. */
+/** The repositories of each sandbox organization, by name; their ids count up in this order. */
 export const repositoryNames: Record<string, string[]> = {
   "octo-web": ["web-app", "design-system"],
   "octo-data": ["pipelines"],
   "acme-platform": ["rockets", "anvils"],
 };
+
+/** A sandbox repository's id, as the sandbox's repository routes number them. */
+export function repositoryId(org: string, name: string): number {
+  const all = sandboxEnterprises.flatMap((enterprise) => enterprise.orgs.flatMap((o) => (repositoryNames[o] ?? []).map((n) => `${o}/${n}`)));
+  return all.indexOf(`${org}/${name}`) + 1;
+}
 
 const ides = ["vscode", "jetbrains"] as const;
 const languages = ["typescript", "python", "go"] as const;
@@ -58,6 +64,8 @@ interface Activity {
   model: (typeof models)[number];
   usedChat: boolean;
   usedAgent: boolean;
+  usedCli: boolean;
+  phaseNumber: number;
 }
 
 function activity(login: string, day: string): Activity {
@@ -77,44 +85,123 @@ function activity(login: string, day: string): Activity {
     model: models[Math.floor(r("model") * models.length)]!,
     usedChat: interactions > 0,
     usedAgent: interactions > 6,
+    usedCli: chance(`cli:${login}`) < 0.3 && r("cli-day") < 0.6,
+    phaseNumber: Math.min(3, Math.floor(interactions / 3)),
   };
 }
 
-const counters = (a: Pick<Activity, "generations" | "acceptances" | "suggestedAdd" | "added" | "deleted">) => ({
-  code_acceptance_activity_count: a.acceptances,
-  code_generation_activity_count: a.generations,
-  loc_added_sum: a.added,
-  loc_deleted_sum: a.deleted,
-  loc_suggested_to_add_sum: a.suggestedAdd,
-  loc_suggested_to_delete_sum: 0,
-});
+type Counters = {
+  code_acceptance_activity_count: number;
+  code_generation_activity_count: number;
+  loc_added_sum: number;
+  loc_deleted_sum: number;
+  loc_suggested_to_add_sum: number;
+  loc_suggested_to_delete_sum: number;
+};
+type FeatureEntry = Counters & { feature: string; user_initiated_interaction_count: number };
 
-function userRecord(login: string, day: string, owner: { enterprise_id?: string; organization_id?: string }) {
+const phases = ["No Cohort", "Phase 1", "Phase 2", "Phase 3"] as const;
+
+/**
+ * A user's day by `feature`, the way GitHub reports it: completions, the chat panel's modes (their
+ * interactions, and the code they produced) and agent edits (lines written into files, no prompts).
+ */
+function featureEntries(a: Activity): FeatureEntry[] {
+  const entry = (feature: string, interactions: number, generations: number, acceptances: number, added: number, deleted: number): FeatureEntry => ({
+    code_acceptance_activity_count: acceptances,
+    code_generation_activity_count: generations,
+    feature,
+    loc_added_sum: added,
+    loc_deleted_sum: deleted,
+    loc_suggested_to_add_sum: generations * 6,
+    loc_suggested_to_delete_sum: 0,
+    user_initiated_interaction_count: interactions,
+  });
+  const ask = Math.ceil(a.interactions / 2);
+  const agent = a.usedAgent ? a.interactions - ask - 1 : 0;
+  const edit = a.interactions - ask - agent;
+  const entries = [entry("code_completion", 0, a.generations, a.acceptances, a.added, 0)];
+  if (ask > 0) entries.push(entry("chat_panel_ask_mode", ask, ask, Math.floor(ask / 2), Math.floor(ask / 2) * 4, 0));
+  if (edit > 0) entries.push(entry("chat_panel_edit_mode", edit, edit, edit, edit * 3, edit));
+  if (agent > 0) {
+    entries.push(entry("chat_panel_agent_mode", agent, agent * 2, agent, 0, 0));
+    entries.push({ ...entry("agent_edit", 0, 0, 0, agent * 12, a.deleted), loc_suggested_to_add_sum: 0 });
+  }
+  return entries;
+}
+
+function sum<T>(items: readonly T[], pick: (item: T) => number): number {
+  return items.reduce((total, item) => total + pick(item), 0);
+}
+
+function totals(entries: readonly FeatureEntry[]): Counters & { user_initiated_interaction_count: number } {
+  return {
+    code_acceptance_activity_count: sum(entries, (e) => e.code_acceptance_activity_count),
+    code_generation_activity_count: sum(entries, (e) => e.code_generation_activity_count),
+    loc_added_sum: sum(entries, (e) => e.loc_added_sum),
+    loc_deleted_sum: sum(entries, (e) => e.loc_deleted_sum),
+    loc_suggested_to_add_sum: sum(entries, (e) => e.loc_suggested_to_add_sum),
+    loc_suggested_to_delete_sum: 0,
+    user_initiated_interaction_count: sum(entries, (e) => e.user_initiated_interaction_count),
+  };
+}
+
+/** The report's scope ids: `enterprise_id` always, `organization_id` in organization reports. */
+interface OwnerIds {
+  enterprise_id: string;
+  organization_id?: string;
+}
+
+/** The housekeeping fields GitHub adds to every exported record. */
+function housekeeping(day: string, owner: OwnerIds) {
+  return { etl_id: "sandbox", day_partition: day, entity_id_partition: Number(owner.organization_id ?? owner.enterprise_id) };
+}
+
+function userRecord(login: string, day: string, owner: OwnerIds) {
   const a = activity(login, day);
   const sampledAt = `${day}T09:00:00.000Z`;
+  const features = featureEntries(a);
+  const chat = features.filter((entry) => entry.feature.startsWith("chat_panel_"));
+  const cliRequests = 2 + Math.floor(chance(`cli-req:${login}:${day}`) * 10);
   return {
-    ...counters(a),
+    ...totals(features),
     day,
     ...owner,
-    totals_by_feature: [{ ...counters(a), feature: "code_completion", user_initiated_interaction_count: 0 }],
+    user_id: userId(login),
+    user_login: login,
+    totals_by_feature: features,
     totals_by_ide: [{
-      ...counters(a),
+      ...totals(features),
       ide: a.ide,
       last_known_ide_version: { ide_version: a.ide === "vscode" ? "1.104.0" : "2025.2", sampled_at: sampledAt },
       last_known_plugin_version: { plugin: "copilot", plugin_version: "1.372.0", sampled_at: sampledAt },
-      user_initiated_interaction_count: a.interactions,
     }],
-    totals_by_language_feature: [{ ...counters(a), feature: "code_completion", language: a.language }],
-    totals_by_language_model: a.usedChat ? [{ ...counters({ generations: 0, acceptances: 0, suggestedAdd: 0, added: 0, deleted: 0 }), language: a.language, model: a.model }] : [],
-    totals_by_model_feature: a.usedChat ? [{ ...counters({ generations: 0, acceptances: 0, suggestedAdd: 0, added: 0, deleted: 0 }), feature: "chat_panel_ask_mode", model: a.model, user_initiated_interaction_count: a.interactions }] : [],
-    chat_panel_ask_mode: a.interactions,
+    // The language-and-feature breakdown has no interaction count (field reference).
+    totals_by_language_feature: features.map(({ user_initiated_interaction_count: _prompts, ...entry }) => ({ ...entry, language: a.language })),
+    totals_by_language_model: chat.length === 0 ? [] : [{ ...totals(chat), language: a.language, model: a.model }],
+    totals_by_model_feature: chat.map((entry) => ({ ...entry, model: a.model })),
+    ...(a.usedCli
+      ? {
+          totals_by_cli: {
+            session_count: 1,
+            request_count: cliRequests,
+            prompt_count: Math.ceil(cliRequests / 2),
+            token_usage: { output_tokens_sum: cliRequests * 400, prompt_tokens_sum: cliRequests * 1100, avg_tokens_per_request: 1500 },
+            last_known_cli_version: { cli_version: "1.0.8", sampled_at: sampledAt },
+          },
+        }
+      : {}),
     used_agent: a.usedAgent,
     used_chat: a.usedChat,
-    used_cli: false,
-    user_id: userId(login),
-    user_login: login,
-    user_initiated_interaction_count: a.interactions,
+    used_cli: a.usedCli,
+    used_copilot_coding_agent: false,
+    used_copilot_cloud_agent: false,
+    used_copilot_code_review_active: a.usedAgent,
+    used_copilot_code_review_passive: !a.usedAgent,
+    ai_adoption_phase: { phase_number: a.phaseNumber, phase: phases[a.phaseNumber]!, version: "v1" },
+    // Announced in GitHub's changelog of 2026-06-19 for the users reports.
     ai_credits_used: Math.round(a.interactions * 0.75 * 100) / 100,
+    ...housekeeping(day, owner),
   };
 }
 
@@ -124,12 +211,8 @@ function activeUsers(logins: readonly string[], day: string): string[] {
   return logins.filter((login) => isActive(login, day));
 }
 
-function activeWithin(logins: readonly string[], day: string, days: number): number {
-  return logins.filter((login) => Array.from({ length: days }, (_, i) => addDays(day, -i)).some((d) => isActive(login, d))).length;
-}
-
-function sumBy<T>(items: T[], pick: (item: T) => number): number {
-  return items.reduce((total, item) => total + pick(item), 0);
+function activeWithin(logins: readonly string[], day: string, days: number, pick: (a: Activity) => boolean = () => true): number {
+  return logins.filter((login) => Array.from({ length: days }, (_, i) => addDays(day, -i)).some((d) => isActive(login, d) && pick(activity(login, d)))).length;
 }
 
 /** A breakdown array: the users' entries grouped by `keys`, counters summed. */
@@ -143,41 +226,87 @@ function group(lines: UserLine[], pickEntries: (line: UserLine) => Array<Record<
     }
     groups.set(key, total);
   }
+  // Versions are per user: aggregate rows leave them out.
   return [...groups.values()].map(({ last_known_ide_version: _v, last_known_plugin_version: _p, ...rest }) => rest);
 }
 
-function aggregateRecord(logins: readonly string[], day: string, owner: { enterprise_id?: string; organization_id?: string }) {
+function aggregateRecord(logins: readonly string[], day: string, owner: OwnerIds) {
   const lines = activeUsers(logins, day).map((login) => userRecord(login, day, owner));
-  const chatUsers = lines.filter((line) => line.used_chat).length;
+  const cliLines = lines.filter((line) => line.totals_by_cli !== undefined);
+  const merged = Math.floor(lines.length / 3);
+  const byPhase = new Map<number, UserLine[]>();
+  for (const line of lines) byPhase.set(line.ai_adoption_phase.phase_number, [...(byPhase.get(line.ai_adoption_phase.phase_number) ?? []), line]);
+  const average = (phaseLines: UserLine[], pick: (line: UserLine) => number) => Math.round((sum(phaseLines, pick) / phaseLines.length) * 100) / 100;
   return {
-    code_acceptance_activity_count: sumBy(lines, (l) => l.code_acceptance_activity_count),
-    code_generation_activity_count: sumBy(lines, (l) => l.code_generation_activity_count),
-    daily_active_users: lines.length,
+    ...totals(lines.flatMap((line) => line.totals_by_feature)),
     day,
     ...owner,
-    loc_added_sum: sumBy(lines, (l) => l.loc_added_sum),
-    loc_deleted_sum: sumBy(lines, (l) => l.loc_deleted_sum),
-    loc_suggested_to_add_sum: sumBy(lines, (l) => l.loc_suggested_to_add_sum),
-    loc_suggested_to_delete_sum: 0,
-    monthly_active_agent_users: lines.filter((line) => line.used_agent).length,
-    monthly_active_chat_users: chatUsers,
+    daily_active_users: lines.length,
+    weekly_active_users: activeWithin(logins, day, 7),
     monthly_active_users: activeWithin(logins, day, 28),
-    chat_panel_ask_mode: sumBy(lines, (l) => l.chat_panel_ask_mode),
-    pull_requests: {
-      total_created: Math.floor(lines.length / 2),
-      total_created_by_copilot: Math.floor(lines.length / 4),
-      total_merged: Math.floor(lines.length / 3),
-      total_reviewed: Math.floor(lines.length / 2),
-      total_reviewed_by_copilot: Math.floor(lines.length / 3),
-      ...(lines.length >= 3 ? { median_minutes_to_merge: 95.5 } : {}),
-    },
+    monthly_active_chat_users: activeWithin(logins, day, 28, (a) => a.usedChat),
+    monthly_active_agent_users: activeWithin(logins, day, 28, (a) => a.usedAgent),
+    daily_active_copilot_cloud_agent_users: 0,
+    weekly_active_copilot_cloud_agent_users: 0,
+    monthly_active_copilot_cloud_agent_users: 0,
+    daily_active_copilot_code_review_users: lines.filter((line) => line.used_copilot_code_review_active).length,
+    weekly_active_copilot_code_review_users: activeWithin(logins, day, 7, (a) => a.usedAgent),
+    monthly_active_copilot_code_review_users: activeWithin(logins, day, 28, (a) => a.usedAgent),
+    daily_passive_copilot_code_review_users: lines.filter((line) => line.used_copilot_code_review_passive).length,
+    weekly_passive_copilot_code_review_users: activeWithin(logins, day, 7, (a) => !a.usedAgent),
+    monthly_passive_copilot_code_review_users: activeWithin(logins, day, 28, (a) => !a.usedAgent),
+    ...(cliLines.length > 0
+      ? {
+          daily_active_cli_users: cliLines.length,
+          totals_by_cli: {
+            session_count: sum(cliLines, (line) => line.totals_by_cli?.session_count ?? 0),
+            request_count: sum(cliLines, (line) => line.totals_by_cli?.request_count ?? 0),
+            prompt_count: sum(cliLines, (line) => line.totals_by_cli?.prompt_count ?? 0),
+            token_usage: {
+              output_tokens_sum: sum(cliLines, (line) => line.totals_by_cli?.token_usage.output_tokens_sum ?? 0),
+              prompt_tokens_sum: sum(cliLines, (line) => line.totals_by_cli?.token_usage.prompt_tokens_sum ?? 0),
+              avg_tokens_per_request: 1500,
+            },
+          },
+        }
+      : {}),
     totals_by_feature: group(lines, (l) => l.totals_by_feature, ["feature"]),
     totals_by_ide: group(lines, (l) => l.totals_by_ide, ["ide"]),
     totals_by_language_feature: group(lines, (l) => l.totals_by_language_feature, ["language", "feature"]),
     totals_by_language_model: group(lines, (l) => l.totals_by_language_model, ["language", "model"]),
     totals_by_model_feature: group(lines, (l) => l.totals_by_model_feature, ["model", "feature"]),
-    user_initiated_interaction_count: sumBy(lines, (l) => l.user_initiated_interaction_count),
-    weekly_active_users: activeWithin(logins, day, 7),
+    totals_by_ai_adoption_phase: [...byPhase.entries()].sort(([a], [b]) => a - b).map(([phaseNumber, phaseLines]) => ({
+      phase: phases[phaseNumber]!,
+      phase_number: phaseNumber,
+      total_engaged_users: phaseLines.length,
+      avg_user_initiated_interactions: average(phaseLines, (l) => l.user_initiated_interaction_count),
+      avg_code_generation_activities: average(phaseLines, (l) => l.code_generation_activity_count),
+      avg_code_acceptance_activities: average(phaseLines, (l) => l.code_acceptance_activity_count),
+      avg_loc_added: average(phaseLines, (l) => l.loc_added_sum),
+      avg_loc_deleted: average(phaseLines, (l) => l.loc_deleted_sum),
+      avg_pull_requests_reviewed: 0.5,
+      avg_pull_requests_created: 0.5,
+      avg_pull_requests_merged: 0.25,
+      avg_pull_requests_median_minutes_to_merge: 95.5,
+    })),
+    pull_requests: {
+      total_created: Math.floor(lines.length / 2),
+      total_reviewed: Math.floor(lines.length / 2),
+      total_merged: merged,
+      ...(merged > 0 ? { median_minutes_to_merge: 95.5, median_minutes_to_merge_copilot_reviewed: 80 } : {}),
+      total_suggestions: lines.length,
+      total_applied_suggestions: Math.floor(lines.length / 2),
+      total_created_by_copilot: Math.floor(lines.length / 4),
+      total_reviewed_by_copilot: Math.floor(lines.length / 3),
+      total_merged_created_by_copilot: 0,
+      total_merged_reviewed_by_copilot: Math.floor(merged / 2),
+      total_copilot_suggestions: Math.floor(lines.length / 2),
+      total_copilot_applied_suggestions: Math.floor(lines.length / 4),
+      copilot_suggestions_by_comment_type: lines.length < 2 ? [] : [
+        { comment_type: "bug_risk", total_copilot_suggestions: Math.floor(lines.length / 2) - 1, total_copilot_applied_suggestions: Math.floor(lines.length / 4) },
+        { comment_type: "security", total_copilot_suggestions: 1, total_copilot_applied_suggestions: 0 },
+      ],
+    },
   };
 }
 
@@ -195,20 +324,31 @@ export function sandboxReports(today: string) {
     const enterprise = enterpriseOf(owner, kind.scope);
     if (enterprise === undefined) return { kind: "status", status: 404 };
     const logins = kind.scope === "enterprise" ? [...new Set(enterprise.orgs.flatMap((org) => members[org] ?? []))].sort() : members[owner] ?? [];
-    const ownerIds = kind.scope === "enterprise" ? { enterprise_id: String(userId(enterprise.slug)) } : { organization_id: String(userId(owner)) };
+    const enterpriseId = String(userId(enterprise.slug));
+    const ownerIds: OwnerIds = kind.scope === "enterprise" ? { enterprise_id: enterpriseId } : { enterprise_id: enterpriseId, organization_id: String(userId(owner)) };
+    // user-teams lines name the scope they come from only (field reference, "User-teams fields").
+    const teamOwner = kind.scope === "enterprise" ? { enterprise_id: enterpriseId } : { organization_id: String(userId(owner)) };
     const requested = kind.period === "1-day" ? [day ?? ""] : Array.from({ length: 28 }, (_, i) => addDays(lastDay, i - 27));
     const days = requested.filter((d) => d <= lastDay && d >= kind.firstDay && d >= addDays(today, -365));
     if (days.length === 0) return { kind: "status", status: 404 };
-    if (kind.level === "teams") return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
+    if (kind.level === "teams") return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, teamOwner)] };
     if (kind.level === "repos") return { kind: "files", files: [repositoryLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
     if (kind.level === "users") {
-      const lines = days.flatMap((d) => activeUsers(logins, d).map((login) => JSON.stringify(userRecord(login, d, ownerIds))));
+      const window = kind.period === "28-day" ? { report_start_day: days[0], report_end_day: lastDay } : {};
+      const lines = days.flatMap((d) => activeUsers(logins, d).map((login) => JSON.stringify({ ...userRecord(login, d, ownerIds), ...window })));
       // Large reports come in several files: split users over two files as GitHub does.
       const half = Math.ceil(lines.length / 2);
       return { kind: "files", files: [lines.slice(0, half).join("\n") + "\n", lines.slice(half).join("\n") + "\n"], firstDay: days[0], lastDay: days.at(-1) };
     }
-    if (kind.period === "1-day") return { kind: "files", files: [JSON.stringify(aggregateRecord(logins, days[0]!, ownerIds)) + "\n"] };
-    const wrapper = { day_totals: days.map((d) => aggregateRecord(logins, d, ownerIds)), ...ownerIds, report_start_day: days[0], report_end_day: lastDay };
+    if (kind.period === "1-day") return { kind: "files", files: [JSON.stringify({ ...aggregateRecord(logins, days[0]!, ownerIds), ...housekeeping(days[0]!, ownerIds) }) + "\n"] };
+    const wrapper = {
+      day_totals: days.map((d) => aggregateRecord(logins, d, ownerIds)),
+      ...ownerIds,
+      report_start_day: days[0],
+      report_end_day: lastDay,
+      created_at: `${addDays(lastDay, 1)}T04:12:00Z`,
+      ...housekeeping(lastDay, ownerIds),
+    };
     return { kind: "files", files: [JSON.stringify(wrapper, null, 2)], firstDay: days[0], lastDay };
   };
 }

@@ -49,9 +49,10 @@ describe("reading report files of every shape", () => {
     expect(await records(chunked(JSON.stringify(record, null, 2), 5))).toEqual([{ value: record, line: 1 }]);
   });
 
-  it("unwraps the 28-day day_totals wrapper, pretty-printed or on one line", async () => {
-    const wrapper = { report_start_day: "2026-10-01", report_end_day: "2026-10-28", day_totals: [{ day: "2026-10-01" }, { day: "2026-10-02" }] };
-    const expected = [{ value: { day: "2026-10-01" }, line: 1 }, { value: { day: "2026-10-02" }, line: 1 }];
+  it("unwraps the 28-day day_totals wrapper, pretty-printed or on one line, each day with the wrapper's own fields", async () => {
+    const own = { report_start_day: "2026-10-01", report_end_day: "2026-10-28", created_at: "2026-10-30T04:12:00Z" };
+    const wrapper = { ...own, day_totals: [{ day: "2026-10-01" }, { day: "2026-10-02" }] };
+    const expected = [{ value: { day: "2026-10-01" }, line: 1, wrapper: own }, { value: { day: "2026-10-02" }, line: 1, wrapper: own }];
     expect(await records([JSON.stringify(wrapper, null, 2)])).toEqual(expected);
     expect(await records([JSON.stringify(wrapper) + "\n"])).toEqual(expected);
   });

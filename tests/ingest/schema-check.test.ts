@@ -22,6 +22,7 @@ const accepted: Array<[string, unknown]> = [
   ["a benchmark record with every breakdown", benchUserRecord(7, "2026-11-20")],
   ["only the required fields", { day: "2026-11-20", user_id: 1, user_login: "a" }],
   ["null counters", withField(["loc_added_sum"], null)],
+  ["zero counters", withField(["loc_added_sum"], 0)],
   ["fractional counters", withField(["ai_credits_used"], 4.5)],
   ["a null IDE list", withField(["totals_by_ide"], null)],
   ["an IDE without versions", withField(["totals_by_ide"], [{ ide: "vscode" }])],
@@ -49,6 +50,15 @@ const refused: Array<[string, unknown]> = [
   ["an IDE version that is text", withField(["totals_by_ide"], [{ ide: "vscode", last_known_ide_version: "1.85" }])],
   ["a CLI token count as text", withField(["totals_by_cli", "token_usage", "output_tokens_sum"], "5000")],
   ["an adoption phase that is a boolean", withField(["ai_adoption_phase"], { phase: true })],
+  // GitHub defines these as counts, sums and averages: a negative one would lower a published total.
+  ["a negative counter", withField(["code_generation_activity_count"], -5)],
+  ["a fractional count", withField(["code_generation_activity_count"], 1.5)],
+  ["a negative counter in the feature breakdown", withField(["totals_by_feature"], [{ feature: "chat_panel_ask_mode", loc_added_sum: -5 }])],
+  ["a negative counter in the language breakdown", withField(["totals_by_language_feature"], [{ feature: "code_completion", language: "go", code_acceptance_activity_count: -1 }])],
+  ["a negative counter of an IDE", withField(["totals_by_ide"], [{ ide: "vscode", loc_deleted_sum: -2 }])],
+  ["a negative CLI token count", withField(["totals_by_cli", "token_usage", "output_tokens_sum"], -5000)],
+  ["a negative average of tokens", withField(["totals_by_cli", "token_usage", "avg_tokens_per_request"], -1.5)],
+  ["negative AI credits", withField(["ai_credits_used"], -0.5)],
 ];
 
 describe("the users report's compiled check", () => {

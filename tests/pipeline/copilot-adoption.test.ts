@@ -124,30 +124,46 @@ describe("adoption views: teams, repositories and seats", () => {
     expect(await dumpTable(database.pool, "copilot_seats", "enterprise, organization, snapshot_day, user_id")).toEqual(snapshot);
   });
 
-  it("reads repos-1-day defensively: an unknown field kept in raw, a missing field NULL", async () => {
-    const table = new ReportTable().files("organization", "contoso-web", "repos-1-day", day1, [
+  it("keeps two repositories of one name in two organizations as two rows, keyed by repository id, at enterprise scope", async () => {
+    const pullRequests = (created: number, merged: number) => ({ total_created: created, total_reviewed: created, total_merged: merged, total_created_by_copilot: 1 });
+    const table = new ReportTable().files("enterprise", "contoso", "repos-1-day", day1, [
       ndjson([
-        { day: day1, organization_id: "99", repository: "contoso-web/shop", repo_visibility: "private", copilot_autofix_count: 3, pull_requests: { total_created: 4, total_merged: 2, median_minutes_to_merge: 42.5, total_created_by_copilot: 1 } },
-        { day: day1, organization_id: "99", repo_name: "contoso-web/docs", pull_requests: { total_created: 1 } },
+        { day: day1, enterprise_id: "7", repo_id: 501, repo_owner_name: "contoso-web", repo_name: "shop", repo_visibility: "private", pull_requests: { ...pullRequests(4, 2), median_minutes_to_merge: 42.5 } },
+        // a field GitHub may add one day is kept in raw; a field left out is NULL
+        { day: day1, enterprise_id: "7", repo_id: 502, repo_owner_name: "contoso-data", repo_name: "shop", copilot_autofix_count: 3, pull_requests: pullRequests(1, 0) },
       ]),
     ]);
     const { database, github } = await setUp(table, [seatRoute([])]);
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day1, to: day1, now });
     expect(summary.failures).toEqual([]);
     const repos = await database.pool.query(
-      `select repository, repo_visibility, pr_total_created, pr_total_merged, pr_median_minutes_to_merge, pr_total_reviewed,
-              raw ->> 'copilot_autofix_count' as autofix
-       from copilot_repo_daily order by repository`,
+      `select scope, repository_id, repository, repository_owner, repository_name, repo_visibility, pr_total_created, pr_total_merged,
+              pr_median_minutes_to_merge, raw ->> 'copilot_autofix_count' as autofix
+       from copilot_repo_daily order by repository_id`,
     );
     expect(repos.rows).toEqual([
-      { repository: "contoso-web/docs", repo_visibility: null, pr_total_created: 1, pr_total_merged: null, pr_median_minutes_to_merge: null, pr_total_reviewed: null, autofix: null },
-      { repository: "contoso-web/shop", repo_visibility: "private", pr_total_created: 4, pr_total_merged: 2, pr_median_minutes_to_merge: 42.5, pr_total_reviewed: null, autofix: "3" },
+      { scope: "enterprise", repository_id: 501, repository: "contoso-web/shop", repository_owner: "contoso-web", repository_name: "shop", repo_visibility: "private", pr_total_created: 4, pr_total_merged: 2, pr_median_minutes_to_merge: 42.5, autofix: null },
+      { scope: "enterprise", repository_id: 502, repository: "contoso-data/shop", repository_owner: "contoso-data", repository_name: "shop", repo_visibility: null, pr_total_created: 1, pr_total_merged: 0, pr_median_minutes_to_merge: null, autofix: "3" },
     ]);
     const csv = await readCsv(path.join(summary.outputDir, "copilot_repo_metrics.csv"));
-    expect(csv.map((row) => [row["organization"], row["repository"], row["day"], row["pull_requests_total_created"], row["pull_requests_total_merged"]])).toEqual([
-      ["contoso-web", "contoso-web/docs", day1, "1", ""],
-      ["contoso-web", "contoso-web/shop", day1, "4", "2"],
+    expect(csv.map((row) => [row["organization"], row["repository_id"], row["repository_owner"], row["repository_name"], row["repository"], row["day"], row["pull_requests_total_created"], row["pull_requests_total_merged"]])).toEqual([
+      ["", "502", "contoso-data", "shop", "contoso-data/shop", day1, "1", "0"],
+      ["", "501", "contoso-web", "shop", "contoso-web/shop", day1, "4", "2"],
     ]);
+  });
+
+  it("refuses a repos-1-day line without the repository id, naming the file and line", async () => {
+    const table = new ReportTable().files("organization", "contoso-web", "repos-1-day", day1, [
+      ndjson([
+        { day: day1, organization_id: "99", repo_id: 501, repo_owner_name: "contoso-web", repo_name: "shop", pull_requests: { total_created: 1 } },
+        { day: day1, organization_id: "99", repo_owner_name: "contoso-web", repo_name: "docs", pull_requests: { total_created: 1 } },
+      ]),
+    ]);
+    const { database, github } = await setUp(table, [seatRoute([])]);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day1, to: day1, now });
+    expect(summary.failures.map((failure) => [failure.unit, failure.errorClass, failure.line])).toEqual([["contoso/contoso-web repos-1-day 2026-11-20", "MalformedReportError", 2]]);
+    expect(summary.failures[0]!.message).toMatch(/repo_id/);
+    expect((await database.pool.query("select count(*) as n from copilot_repo_daily")).rows).toEqual([{ n: 0 }]);
   });
 
   it("turns a repos-1-day endpoint that answers 404 into one warning per run, not an error per day", async () => {

@@ -128,6 +128,8 @@ describe("faults during collection", () => {
   it.each([
     ["a user id given as text", { user_id: "101" }, /expected number, received string +→ at user_id\./],
     ["a day outside the report's days", { day: "2026-11-19" }, /day 2026-11-19 is outside the report's days 2026-11-20\.\.2026-11-20/],
+    ["a negative counter", { code_generation_activity_count: -5 }, /Too small: expected number to be >=0 +→ at code_generation_activity_count/],
+    ["a negative counter in the feature breakdown", { totals_by_feature: [{ feature: "agent_edit", loc_added_sum: -5 }] }, /Too small: expected number to be >=0 +→ at totals_by_feature\[0\]\.loc_added_sum/],
   ])("fails a unit whose users line has %s, saying what is wrong with which field", async (_name, override, problem) => {
     const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [
       ndjson([userLine("user0", 100, day), userLine("user1", 101, day, override)]),
@@ -139,6 +141,16 @@ describe("faults during collection", () => {
     expect(failed.failures[0]).toMatchObject({ errorClass: "MalformedReportError", line: 2 });
     expect(failed.failures[0]!.message).toMatch(problem);
     expect((await database.pool.query("select count(*) as n from copilot_user_daily")).rows).toEqual([{ n: 0 }]);
+  });
+
+  it("fails a unit whose aggregate record has a negative count deep in it, and stores none of the file", async () => {
+    const negative = { ...enterpriseDay(day, 3), pull_requests: { ...enterpriseDay(day, 3).pull_requests, copilot_suggestions_by_comment_type: [{ comment_type: "security", total_copilot_suggestions: -5, total_copilot_applied_suggestions: 0 }] } };
+    const table = goodTable().files("enterprise", "fabrikam", "enterprise-1-day", day, [JSON.stringify(negative) + "\n"]);
+    const { database, github } = await setUp([], table);
+    const failed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(failed.failures.map((failure) => [failure.unit, failure.errorClass, failure.line])).toEqual([["fabrikam enterprise-1-day 2026-11-20", "MalformedReportError", 1]]);
+    expect(failed.failures[0]!.message).toMatch(/Too small: expected number to be >=0 +→ at pull_requests\.copilot_suggestions_by_comment_type\[0\]\.total_copilot_suggestions/);
+    expect((await database.pool.query("select count(*) as n from copilot_usage_daily")).rows).toEqual([{ n: 0 }]);
   });
 
   it("collects a day that was not available yet in a later run (late data)", async () => {
