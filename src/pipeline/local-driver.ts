@@ -13,6 +13,12 @@ export interface LocalDriverOptions {
   onStatus?: (status: unknown) => void;
   /** Shrinks the retry policy's waits (tests). */
   retryDelayScale?: number;
+  /**
+   * Once aborted (Ctrl-C), activities not yet started are refused with the signal's reason, except
+   * those named in `runAfterAbort` (the run's record); the ones in flight finish first.
+   */
+  signal?: AbortSignal;
+  runAfterAbort?: readonly string[];
 }
 
 /**
@@ -28,6 +34,7 @@ export async function runLocally<T>(
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const limiter = createLimiter(options.concurrency);
+  const refused = (name: string) => options.signal?.aborted === true && options.runAfterAbort?.includes(name) !== true;
   const context: OrchestrationContext = {
     df: {
       getInput: () => roundTrip(input),
@@ -54,9 +61,14 @@ export async function runLocally<T>(
     let delay = (task.retry?.firstRetryIntervalInMilliseconds ?? 0) * (options.retryDelayScale ?? 1);
     for (let attempt = 1; ; attempt++) {
       try {
-        return roundTrip(await limiter(() => activity(roundTrip(task.input))));
+        return roundTrip(
+          await limiter(() => {
+            if (refused(task.name)) throw options.signal!.reason;
+            return activity(roundTrip(task.input));
+          }),
+        );
       } catch (error) {
-        if (attempt >= attempts) throw error;
+        if (attempt >= attempts || refused(task.name)) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay *= task.retry?.backoffCoefficient ?? 1;
       }
@@ -73,6 +85,8 @@ export async function runLocally<T>(
     } catch (error) {
       failure = { error };
     }
+    // A stopped batch fails at its first refused unit: the generator goes on once the units in flight are done.
+    if (options.signal?.aborted === true) await limiter.idle();
     step = failure === undefined ? generator.next(result) : generator.throw(failure.error);
   }
   return step.value;
@@ -93,7 +107,8 @@ function roundTrip(value: unknown): unknown {
 function createLimiter(concurrency: number) {
   let running = 0;
   const waiting: Array<() => void> = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
+  const idle: Array<() => void> = [];
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
     running++;
     try {
@@ -101,6 +116,10 @@ function createLimiter(concurrency: number) {
     } finally {
       running--;
       waiting.shift()?.();
+      if (running === 0 && waiting.length === 0) for (const resolve of idle.splice(0)) resolve();
     }
   };
+  /** Resolves when nothing runs or waits. */
+  run.idle = () => (running === 0 && waiting.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve)));
+  return run;
 }

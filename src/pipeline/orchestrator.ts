@@ -1,6 +1,7 @@
 import { dayOf } from "../days.js";
 import type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
 import type { FinishRunInput, PublishResult, RunSummary } from "./run-record.js";
+import type { AccessCheckResult } from "./activities/check-access.js";
 import { computeMetricsLabel, premiumUsageLabel, repositoriesLabel, shardLabel, type CollectionResult, type RepositoryListResult, type RepositoryShard } from "./repository-shards.js";
 import { runInput, seatsLabel, unitLabel, type RunInput, type ReportUnit, type SeatSnapshotResult, type UnitResult } from "./units.js";
 
@@ -15,6 +16,7 @@ export const activityNames = {
   computeMetrics: "computeMetrics",
   publishDataset: "publishDataset",
   finishRun: "finishRun",
+  checkAccess: "checkAccess",
 } as const;
 
 /** Covers what an activity cannot catch itself (a worker crash, a timeout); activities are idempotent. */
@@ -100,7 +102,29 @@ class RunTally {
   }
 }
 
-function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunTally): Generator<Task, RunSummary, unknown> {
+/** The unit name under which an enterprise that could not start is reported. */
+export const accessLabel = (enterprise: string) => `${enterprise} access`;
+
+/**
+ * Preflight: one cheap call per enterprise. An enterprise with a configuration fault (no token, a
+ * refused token, no answer from GITHUB_API_URL) is left out of the run and reported once, as one
+ * failed unit, instead of failing each of its units after minutes of retries.
+ */
+function* enterprisesWithAccess(context: OrchestrationContext, input: RunInput, tally: RunTally): Generator<Task, RunInput["enterprises"], unknown> {
+  if (input.enterprises.length === 0) return [];
+  const checked = (yield context.df.Task.all(
+    input.enterprises.map((enterprise) => context.df.callActivityWithRetry(activityNames.checkAccess, activityRetry, { enterprise: enterprise.slug })),
+  )) as AccessCheckResult[];
+  return input.enterprises.filter((enterprise, index) => {
+    const result = checked[index]!;
+    if (result.ok) return true;
+    tally.planned(1);
+    tally.add(accessLabel(enterprise.slug), result);
+    return false;
+  });
+}
+
+function* collectRun(context: OrchestrationContext, requested: RunInput, tally: RunTally): Generator<Task, RunSummary, unknown> {
   const call = (name: string, activityInput: unknown) => context.df.callActivityWithRetry(name, activityRetry, activityInput);
   const { progress } = tally;
   const started = context.df.currentUtcDateTime;
@@ -109,7 +133,8 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const today = dayOf(started);
   context.df.setCustomStatus(progress);
 
-  yield call(activityNames.startRun, { runId: input.runId, trigger: input.trigger, from: input.from, to: input.to, startedAt: started.toISOString() });
+  yield call(activityNames.startRun, { runId: requested.runId, trigger: requested.trigger, from: requested.from, to: requested.to, startedAt: started.toISOString() });
+  const input = { ...requested, enterprises: yield* enterprisesWithAccess(context, requested, tally) };
   const units = (yield call(activityNames.planUnits, {
     today,
     from: input.from,

@@ -1,42 +1,109 @@
 import type { Pool } from "../db/index.js";
 
-/** `metrics-collector status`: the last runs, then per scope and report the newest day, gaps and failures. */
-export async function printStatus(pool: Pool, today: string, out: (line: string) => void): Promise<void> {
-  const runs = await pool.query<{ run_id: string; status: string; started_at: Date; finished_at: Date | null; units_failed: number; records: number }>(
-    "select run_id, status, started_at, finished_at, units_failed, records from collection_runs order by started_at desc limit 5",
+/** What `metrics-collector status` shows; with `--json` this document is printed as is, for scripts. */
+export interface StatusReport {
+  today: string;
+  /** The last five runs, newest first. */
+  runs: Array<{
+    runId: string;
+    trigger: string;
+    /** running | succeeded | partial | failed | interrupted | aborted */
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    unitsTotal: number;
+    unitsOk: number;
+    unitsPending: number;
+    unitsFailed: number;
+    records: number;
+  }>;
+  /** Per scope and report: the newest day collected, its age, and the days not yet collected. */
+  series: Array<{ enterprise: string; organization: string; report: string; newest: string | null; ageDays: number | null; gaps: number; pending: number; failed: number }>;
+  /** The failed units (at most 50), retried by the next run. */
+  failedUnits: Array<{ enterprise: string; organization: string; report: string; day: string; attempts: number; error: string | null; file: string | null; line: number | null }>;
+}
+
+export async function readStatus(pool: Pool, today: string): Promise<StatusReport> {
+  const runs = await pool.query<{
+    run_id: string; trigger: string; status: string; started_at: Date; finished_at: Date | null;
+    units_total: number; units_ok: number; units_pending: number; units_failed: number; records: string;
+  }>(
+    `select run_id, trigger, status, started_at, finished_at, units_total, units_ok, units_pending, units_failed, records
+     from collection_runs order by started_at desc limit 5`,
   );
-  out("Last runs:");
-  if (runs.rows.length === 0) out("  none yet");
-  for (const run of runs.rows) {
-    out(`  ${run.started_at.toISOString()}  ${run.status.padEnd(9)}  ${run.records} records, ${run.units_failed} failed units  (${run.run_id})`);
-  }
-  const series = await pool.query<{ owner: string; report: string; newest: string | null; gaps: number; failed: number; pending: number; age_days: number | null }>(
-    `select enterprise || case when organization = '' then '' else '/' || organization end as owner, report,
+  const series = await pool.query<{ enterprise: string; organization: string; report: string; newest: string | null; gaps: string; failed: string; pending: string; age_days: number | null }>(
+    `select enterprise, organization, report,
             max(day) filter (where status = 'ok')::text as newest,
             count(*) filter (where status <> 'ok') as gaps,
             count(*) filter (where status = 'failed') as failed,
             count(*) filter (where status = 'pending') as pending,
             $1::date - max(day) filter (where status = 'ok') as age_days
-     from sync_checkpoints group by enterprise, organization, report order by owner, report`,
+     from sync_checkpoints group by enterprise, organization, report order by enterprise, organization, report`,
     [today],
   );
+  const failures = await pool.query<{ enterprise: string; organization: string; report: string; day: string; attempts: number; last_error: string | null; error_file: string | null; error_line: number | null }>(
+    `select enterprise, organization, report, day::text, attempts, last_error, error_file, error_line
+     from sync_checkpoints where status = 'failed' order by enterprise, organization, report, day limit 50`,
+  );
+  return {
+    today,
+    runs: runs.rows.map((run) => ({
+      runId: run.run_id,
+      trigger: run.trigger,
+      status: run.status,
+      startedAt: run.started_at.toISOString(),
+      finishedAt: run.finished_at?.toISOString() ?? null,
+      unitsTotal: run.units_total,
+      unitsOk: run.units_ok,
+      unitsPending: run.units_pending,
+      unitsFailed: run.units_failed,
+      // bigint arrives as a string; a run's record count fits a double with room to spare.
+      records: Number(run.records),
+    })),
+    series: series.rows.map((row) => ({
+      enterprise: row.enterprise,
+      organization: row.organization,
+      report: row.report,
+      newest: row.newest,
+      ageDays: row.age_days,
+      gaps: Number(row.gaps),
+      pending: Number(row.pending),
+      failed: Number(row.failed),
+    })),
+    failedUnits: failures.rows.map((row) => ({
+      enterprise: row.enterprise,
+      organization: row.organization,
+      report: row.report,
+      day: row.day,
+      attempts: row.attempts,
+      error: row.last_error,
+      file: row.error_file,
+      line: row.error_line,
+    })),
+  };
+}
+
+/** `metrics-collector status`: the last runs, then per scope and report the newest day, gaps and failures. */
+export async function printStatus(pool: Pool, today: string, out: (line: string) => void): Promise<void> {
+  const report = await readStatus(pool, today);
+  const owner = (row: { enterprise: string; organization: string }) => (row.organization === "" ? row.enterprise : `${row.enterprise}/${row.organization}`);
+  out("Last runs:");
+  if (report.runs.length === 0) out("  none yet");
+  for (const run of report.runs) {
+    out(`  ${run.startedAt}  ${run.status.padEnd(9)}  ${run.records} records, ${run.unitsFailed} failed units  (${run.runId})`);
+  }
   out("");
   out("Collected data:");
-  if (series.rows.length === 0) out("  nothing collected yet: run `npm start`");
-  for (const row of series.rows) {
-    out(`  ${row.owner} ${row.report}: newest ${row.newest ?? "none"}${row.age_days === null ? "" : ` (${row.age_days} days old)`}, ${row.pending} not yet available, ${row.failed} failed`);
+  if (report.series.length === 0) out("  nothing collected yet: run `npm start`");
+  for (const row of report.series) {
+    out(`  ${owner(row)} ${row.report}: newest ${row.newest ?? "none"}${row.ageDays === null ? "" : ` (${row.ageDays} days old)`}, ${row.pending} not yet available, ${row.failed} failed`);
   }
-  const failures = await pool.query<{ owner: string; report: string; day: string; attempts: number; last_error: string | null; error_file: string | null; error_line: number | null }>(
-    `select enterprise || case when organization = '' then '' else '/' || organization end as owner, report, day::text, attempts,
-            last_error, error_file, error_line
-     from sync_checkpoints where status = 'failed' order by owner, report, day limit 50`,
-  );
-  if (failures.rows.length > 0) {
+  if (report.failedUnits.length > 0) {
     out("");
     out("Failed units (retried by the next run):");
-    for (const row of failures.rows) {
-      const where = row.error_file === null ? "" : ` [${row.error_file}${row.error_line === null ? "" : `:${row.error_line}`}]`;
-      out(`  ${row.owner} ${row.report} ${row.day} (attempts ${row.attempts}): ${row.last_error ?? "unknown error"}${where}`);
+    for (const row of report.failedUnits) {
+      const where = row.file === null ? "" : ` [${row.file}${row.line === null ? "" : `:${row.line}`}]`;
+      out(`  ${owner(row)} ${row.report} ${row.day} (attempts ${row.attempts}): ${row.error ?? "unknown error"}${where}`);
     }
   }
 }

@@ -142,6 +142,8 @@ describe("every Copilot report endpoint and file shape", () => {
       .filter((path) => path.includes("/copilot/metrics/reports/") && !/user-teams-1-day|repos-1-day/.test(path))
       .sort();
     expect(calls).toEqual([
+      // The run's access check asks for the enterprise's latest 28-day report once, before the plan.
+      "/enterprises/contoso/copilot/metrics/reports/enterprise-28-day/latest",
       "/enterprises/contoso/copilot/metrics/reports/enterprise-28-day/latest",
       "/enterprises/contoso/copilot/metrics/reports/users-28-day/latest",
       "/orgs/contoso-web/copilot/metrics/reports/organization-28-day/latest",

@@ -10,6 +10,7 @@ describe("a run whose activity fails every attempt", () => {
     };
     const activities = {
       [activityNames.startRun]: record(activityNames.startRun, { runId: "run-1" }),
+      [activityNames.checkAccess]: record(activityNames.checkAccess, { ok: true }),
       [activityNames.planUnits]: async () => {
         calls.push({ name: activityNames.planUnits, input: null });
         throw new Error("worker lost");
@@ -20,7 +21,7 @@ describe("a run whose activity fails every attempt", () => {
 
     await expect(runLocally(collectOrchestrator, input, { activities, concurrency: 1, retryDelayScale: 0, now: () => new Date("2026-11-25T06:00:00Z") })).rejects.toThrow("worker lost");
     // planUnits was tried as often as the retry policy allows, then the run was closed as aborted.
-    expect(calls.map((call) => call.name)).toEqual(["startRun", "planUnits", "planUnits", "planUnits", "finishRun"]);
+    expect(calls.map((call) => call.name)).toEqual(["startRun", "checkAccess", "planUnits", "planUnits", "planUnits", "finishRun"]);
     expect(calls.at(-1)?.input).toMatchObject({
       runId: "run-1",
       aborted: true,

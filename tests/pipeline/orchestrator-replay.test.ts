@@ -87,11 +87,12 @@ describe("the collect orchestrator as functions/ registers it, replayed the way 
   it("schedules the same actions on every replay: each episode repeats the last one's and adds to them", () => {
     const { episodes, history } = runToCompletion(orchestrator, input, activities(), startedAt);
     const names = episodes.map((episode) => episode.actions.map((action) => action.name));
-    expect(names.slice(0, 3)).toEqual([
+    expect(names.slice(0, 4)).toEqual([
       ["startRun"],
-      ["startRun", "planUnits"],
+      ["startRun", "checkAccess"],
+      ["startRun", "checkAccess", "planUnits"],
       // The units fan out together: one episode schedules all three.
-      ["startRun", "planUnits", "ingestReport", "ingestReport", "ingestReport"],
+      ["startRun", "checkAccess", "planUnits", "ingestReport", "ingestReport", "ingestReport"],
     ]);
     expect(names.at(-1)).toContain("publishDataset");
     expect(names.at(-1)!.at(-1)).toBe("finishRun");
@@ -140,21 +141,21 @@ describe("the collect orchestrator as functions/ registers it, replayed the way 
   it("retries a failing activity after 5 s and 10 s and goes on when the third attempt succeeds", () => {
     const crashTwice = (attempt: number): Attempt => (attempt < 3 ? { ok: false, message: "worker recycled" } : { ok: true, result: units });
     const { episodes, history } = runToCompletion(orchestrator, input, activities({ [activityNames.planUnits]: crashTwice }), startedAt);
-    expect(history[1]).toEqual({
+    expect(history[2]).toEqual({
       name: "planUnits",
       attempts: [{ ok: false, message: "worker recycled" }, { ok: false, message: "worker recycled" }, { ok: true, result: units }],
     });
-    expect(retryDelays(episodes.at(-1)!.actions[1]!, 2)).toEqual([5_000, 10_000]);
+    expect(retryDelays(episodes.at(-1)!.actions[2]!, 2)).toEqual([5_000, 10_000]);
     expect(episodes.at(-1)!.outcome).toMatchObject({ state: "completed", output: { status: "partial", unitsFailed: 1, records: 20 } });
   });
 
   it("fails the orchestration with the activity's error once all three attempts failed, after recording the run as failed", () => {
     const crash = (): Attempt => ({ ok: false, message: "connect ECONNREFUSED 10.0.0.4:5432" });
     const { episodes, history } = runToCompletion(orchestrator, input, activities({ [activityNames.planUnits]: crash }), startedAt);
-    expect(history.map((entry) => [entry.name, entry.attempts.length])).toEqual([["startRun", 1], ["planUnits", 3], ["finishRun", 1]]);
-    expect(retryDelays(episodes.at(-1)!.actions[1]!, 3)).toEqual([5_000, 10_000]);
+    expect(history.map((entry) => [entry.name, entry.attempts.length])).toEqual([["startRun", 1], ["checkAccess", 1], ["planUnits", 3], ["finishRun", 1]]);
+    expect(retryDelays(episodes.at(-1)!.actions[2]!, 3)).toEqual([5_000, 10_000]);
     expect(episodes.at(-1)).toMatchObject({
-      actions: [{ name: "startRun" }, { name: "planUnits" }, { name: "finishRun" }],
+      actions: [{ name: "startRun" }, { name: "checkAccess" }, { name: "planUnits" }, { name: "finishRun" }],
       outcome: { state: "failed", message: "connect ECONNREFUSED 10.0.0.4:5432" },
     });
   });
@@ -172,7 +173,7 @@ describe("the collect orchestrator as functions/ registers it, replayed the way 
     const last = statuses.at(-1) as { step: string; unitsTotal: number; unitsDone: number; unitsFailed: number; records: number };
     expect(last).toMatchObject({ step: "done", unitsFailed: 1, records: 20, unitsDone: last.unitsTotal });
     // While the units run, Durable's status already shows how many there are.
-    expect(episodes[2]!.statuses.at(-1)).toEqual({ step: "collect", unitsTotal: 3, unitsDone: 0, unitsFailed: 0, records: 0 });
+    expect(episodes[3]!.statuses.at(-1)).toEqual({ step: "collect", unitsTotal: 3, unitsDone: 0, unitsFailed: 0, records: 0 });
   });
 
   it("schedules no fan-out for an empty plan (Durable's Task.all refuses an empty list)", () => {
@@ -180,7 +181,7 @@ describe("the collect orchestrator as functions/ registers it, replayed the way 
     const names = episodes.at(-1)!.actions.map((action) => action.name);
     expect(names).not.toContain("ingestReport");
     expect(names).not.toContain("publishDataset");
-    expect([names[0], names[1], names.at(-1)]).toEqual(["startRun", "planUnits", "finishRun"]);
+    expect([names[0], names[1], names[2], names.at(-1)]).toEqual(["startRun", "checkAccess", "planUnits", "finishRun"]);
     expect(episodes.at(-1)!.outcome.state).toBe("completed");
   });
 

@@ -11,6 +11,7 @@ import { activityNames } from "../orchestrator.js";
 import { planUnits } from "../planner.js";
 import { finishRun, startRun, type PublishResult } from "../run-record.js";
 import { day, enterpriseInput } from "../units.js";
+import { checkAccess } from "./check-access.js";
 import { ingestReport } from "./ingest-report.js";
 import { snapshotSeats } from "./snapshot-seats.js";
 import { collectPremiumUsage } from "./collect-premium-usage.js";
@@ -79,5 +80,6 @@ export function createActivities(deps: PipelineDependencies): Record<string, Act
       }
     },
     [activityNames.finishRun]: finishRun(deps.pool),
+    [activityNames.checkAccess]: checkAccess(deps),
   });
 }

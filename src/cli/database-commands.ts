@@ -1,0 +1,94 @@
+import { SettingsError, type Settings } from "../config/index.js";
+import { dayOf } from "../days.js";
+import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunSummary } from "../pipeline/index.js";
+import { collectRunInput, newRunId } from "../pipeline/collect-request.js";
+import { reingest } from "../pipeline/reingest.js";
+import { openRuntime, type Runtime } from "../pipeline/runtime.js";
+import { printStatus, readStatus } from "../pipeline/status-report.js";
+import { datasets, forgetUser, hasUserColumn } from "../publish/index.js";
+import type { Interruption } from "./interruption.js";
+import { embeddedDataDir, type CliIo } from "./io.js";
+import { printSummary } from "./summary.js";
+
+/**
+ * Opens the database for a command that does not watch for Ctrl-C itself: on SIGINT or SIGTERM the
+ * pool is closed and the embedded PostgreSQL stopped before the process exits 130 or 143.
+ */
+async function withRuntime(settings: Settings, interruption: Interruption, work: (runtime: Runtime) => Promise<number>): Promise<number> {
+  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= runtime.close());
+  interruption.onInterrupt(() => void close().finally(() => process.exit(interruption.exitCode())));
+  try {
+    return interruption.exitCode() ?? (await work(runtime));
+  } finally {
+    await close();
+  }
+}
+
+export async function migrateCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+  return withRuntime(settings, interruption, async (runtime) => {
+    io.out(`Migrations applied to ${runtime.database.description}.`);
+    return 0;
+  });
+}
+
+export async function publishCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+  return withRuntime(settings, interruption, async (runtime) => {
+    io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
+    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name));
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
+  });
+}
+
+export async function forgetUserCommand(login: string, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+  return withRuntime(settings, interruption, async (runtime) => {
+    const erased = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets);
+    const rows = erased.tables.reduce((total, table) => total + table.rows, 0);
+    if (rows === 0) io.out(`No row names the login "${login}" (logins compare case-insensitively); republishing anyway.`);
+    for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows pseudonymised`);
+    io.out(`Archived snapshots of datasets with people in them deleted: ${erased.snapshotsRemoved}.`);
+    // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
+    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name));
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
+  });
+}
+
+/** A run that collects nothing and publishes `names`; recorded in collection_runs like any other, failures included. */
+function publishRun(deps: PipelineDependencies, label: string, names: string[]): Promise<RunSummary> {
+  return runLocally(
+    collectOrchestrator,
+    collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names }),
+    { activities: createActivities(deps), concurrency: deps.settings.RUN_CONCURRENCY },
+  );
+}
+
+export async function reingestCommand(
+  { from, to, enterprise }: { from: string; to: string; enterprise?: string },
+  settings: Settings,
+  io: CliIo,
+  interruption: Interruption,
+): Promise<number> {
+  if (settings.ARCHIVE_ACCOUNT_URL === undefined) {
+    throw new SettingsError("ARCHIVE_ACCOUNT_URL", "is required by reingest, which reads the raw archive", "https://contosometrics.blob.core.windows.net");
+  }
+  return withRuntime(settings, interruption, async (runtime) => {
+    const archive = runtime.deps.archive!;
+    io.out(`Rebuilding ${from}..${to} in ${runtime.database.description} from ${archive.description}.`);
+    const runId = newRunId("reingest", new Date());
+    const summary = await reingest(runtime.database.pool, archive, { runId, from, to, startedAt: new Date().toISOString(), ...(enterprise === undefined ? {} : { enterprise }) }, io.out);
+    printSummary(summary, io);
+    return summary.status === "succeeded" ? 0 : 1;
+  });
+}
+
+export async function statusCommand(json: boolean, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+  return withRuntime(settings, interruption, async (runtime) => {
+    const today = dayOf(new Date());
+    if (json) io.out(JSON.stringify(await readStatus(runtime.database.pool, today), null, 2));
+    else await printStatus(runtime.database.pool, today, io.out);
+    return 0;
+  });
+}

@@ -1,0 +1,122 @@
+import { dayOf } from "../days.js";
+import type { EnterpriseConfig, Settings } from "../config/index.js";
+import { activityNames, collectOrchestrator, createActivities, runLocally, type RunProgress, type RunSummary } from "../pipeline/index.js";
+import { accessLabel } from "../pipeline/orchestrator.js";
+import { collectRunInput, newRunId } from "../pipeline/collect-request.js";
+import { closeAbandonedRuns, markRunInterrupted, registerRunProcess } from "../pipeline/run-process.js";
+import { openRuntime, type Runtime } from "../pipeline/runtime.js";
+import { sandboxEnterprises, sandboxReports } from "../sandbox/sandbox-data.js";
+import { startGitHubServer, type GitHubServer } from "../sandbox/github-server.js";
+import { sandboxSeatRoute } from "../sandbox/sandbox-adoption.js";
+import { sandboxRepositoryRoutes } from "../sandbox/sandbox-repositories.js";
+import type { RunArguments } from "./arguments.js";
+import type { Interruption } from "./interruption.js";
+import { embeddedDataDir, type CliIo } from "./io.js";
+import { printSummary } from "./summary.js";
+import { UsageError } from "./usage-error.js";
+
+/** `run`: collect, compute, publish, record. 0 ok, 1 a unit or publishing failed, 2 no enterprise could start, 130/143 interrupted. */
+export async function runCommand(options: RunArguments, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+  const { enterprises: configured, server } = await resolveGitHub(settings, io);
+  try {
+    const enterprises = options.enterprise === undefined ? configured : configured.filter((e) => e.slug === options.enterprise);
+    if (enterprises.length === 0) {
+      throw new UsageError(`--enterprise "${options.enterprise}" is not configured; configured: ${configured.map((e) => e.slug).join(", ")}.`, "run");
+    }
+    return await collect(settings, enterprises, options, io, server, interruption);
+  } finally {
+    await server?.close();
+  }
+}
+
+/** The configured enterprises, or the sandbox's with a local GitHub-compatible server. */
+async function resolveGitHub(settings: Settings, io: CliIo): Promise<{ enterprises: EnterpriseConfig[]; server?: GitHubServer }> {
+  if (settings.ENTERPRISES !== undefined) return { enterprises: settings.ENTERPRISES };
+  const today = dayOf(new Date());
+  const server = await startGitHubServer({ reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)] });
+  io.out(
+    `No ENTERPRISES configured: running against the built-in sandbox (${sandboxEnterprises.map((e) => e.slug).join(", ")}) served on ${server.url}.\n` +
+      `To collect from GitHub, set ENTERPRISES='[{"slug":"your-enterprise","orgs":["your-org"]}]' and GITHUB_TOKEN (or KEY_VAULT_URL) in the environment or .env.`,
+  );
+  return { enterprises: sandboxEnterprises.map((e) => ({ slug: e.slug, orgs: [...e.orgs] })), server };
+}
+
+async function collect(
+  settings: Settings,
+  enterprises: EnterpriseConfig[],
+  options: RunArguments,
+  io: CliIo,
+  server: GitHubServer | undefined,
+  interruption: Interruption,
+): Promise<number> {
+  const started = Date.now();
+  let records = 0;
+  const runtime = await openRuntime(settings, enterprises, {
+    embeddedDataDir,
+    ...(server === undefined ? {} : { githubApiUrl: server.url, githubToken: "sandbox-token" }),
+    onRecords: (count) => void (records += count),
+    log: io.err,
+  });
+  try {
+    const stopped = interruption.exitCode();
+    if (stopped !== undefined) return stopped;
+    io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
+    for (const runId of await closeAbandonedRuns(runtime.database.pool)) {
+      io.out(`Run ${runId} was left running by a process that no longer exists: recorded as aborted.`);
+    }
+    const runId = newRunId("cli", new Date());
+    await registerRunProcess(runtime.database.pool, runId);
+    let lastLine = "";
+    let summary: RunSummary;
+    try {
+      summary = await runLocally(
+        collectOrchestrator,
+        collectRunInput(settings, enterprises, {
+          runId,
+          trigger: "cli",
+          request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
+        }),
+        {
+          activities: createActivities(runtime.deps),
+          concurrency: settings.RUN_CONCURRENCY,
+          signal: interruption.signal,
+          runAfterAbort: [activityNames.finishRun],
+          onStatus: (value) => {
+            const progress = value as RunProgress;
+            const seconds = ((Date.now() - started) / 1000).toFixed(1);
+            const line = `[${seconds}s] ${progress.step}: ${progress.unitsDone}/${progress.unitsTotal} units, ${records} records, ${progress.unitsFailed} failed`;
+            if (line !== lastLine) io.out(line);
+            lastLine = line;
+          },
+        },
+      );
+    } catch (error) {
+      const code = interruption.exitCode();
+      if (code === undefined) throw error;
+      return await recordInterruption(runtime, runId, code, io);
+    }
+    printSummary(summary, io);
+    const code = interruption.exitCode();
+    if (code !== undefined) return await recordInterruption(runtime, runId, code, io);
+    const blocked = enterprises.filter((enterprise) => summary.failures.some((failure) => failure.unit === accessLabel(enterprise.slug)));
+    if (blocked.length === enterprises.length) {
+      io.err(`No enterprise could start: fix the setting${blocked.length === 1 ? "" : "s"} named above, then run \`metrics-collector check\`.`);
+      return 2;
+    }
+    return summary.status === "succeeded" ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function recordInterruption(runtime: Runtime, runId: string, code: number, io: CliIo): Promise<number> {
+  const signal = code === 130 ? "SIGINT" : "SIGTERM";
+  try {
+    await markRunInterrupted(runtime.database.pool, runId, `Interrupted by ${signal}; the units in flight finished, the rest are collected by the next run.`);
+    io.err(`Run ${runId} interrupted (${signal}) and recorded as interrupted; the next run resumes where it stopped.`);
+  } catch (error) {
+    // In a terminal Ctrl-C reaches the database server too; the next start closes the run as aborted.
+    io.err(`Run ${runId} interrupted (${signal}); it could not be recorded (${error instanceof Error ? error.message : String(error)}). The next run resumes where it stopped.`);
+  }
+  return code;
+}
