@@ -78,7 +78,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
     if ("ok" in plan) throw new PlanningFailed(plan.error.message);
     for (let unit = 0; unit < plan.units; unit++) planned.push({ enterprise: enterprise.slug, unit, of: plan.units });
     if (plan.copilotFrom !== undefined && (copilotFrom === undefined || plan.copilotFrom < copilotFrom)) copilotFrom = plan.copilotFrom;
-  });
+  }, showProgress);
 
   progress.step = "collect";
   tally.planned(planned.length);
@@ -91,8 +91,8 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
       // A report day not yet available, or an endpoint missing here, is pending too.
       const label = "unit" in result && result.unit !== undefined ? result.unit.label : `${enterprise} report unit ${unit + 1} of ${of}`;
       tally.add(label, result, result.ok && result.status !== "ok");
-      showProgress();
     },
+    showProgress,
   );
 
   // Seats: one snapshot per organization and run day (the usage reports omit seats never used).
@@ -100,8 +100,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   tally.planned(organizations.length);
   yield* inBatches<(typeof organizations)[number], SeatSnapshotResult>(context, organizations, (org) => call(activityNames.snapshotSeats, { ...org, runId, day: today }), (org, result) => {
     tally.add(seatsLabel(org), result.ok ? { ok: true, status: "ok", records: result.seats } : result);
-    showProgress();
-  });
+  }, showProgress);
 
   // Repository activity: each organization's repository list, then its repositories in shards
   // (one activity per batch of repositories). A shard stopped by the rate budget is pending: the
@@ -111,13 +110,12 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   yield* inBatches<(typeof organizations)[number], RepositoryListResult>(context, organizations, (org) => call(activityNames.listRepositories, { ...org, runId }), (org, result) => {
     tally.add(repositoriesLabel(org), result);
     if (result.ok) for (let shard = 0; shard < result.shards; shard++) shards.push({ ...org, runId, shard, shards: result.shards });
-  });
+  }, showProgress);
   tally.planned(shards.length);
   showProgress();
   yield* inBatches<RepositoryShard, CollectionResult>(context, shards, (shard) => call(activityNames.syncRepositories, shard), (shard, result) => {
     tally.add(shardLabel(shard), result);
-    showProgress();
-  });
+  }, showProgress);
 
   // Premium request usage per enterprise; then DORA and velocity for the weeks this run's changes
   // reach, and the weeks of the Copilot days it read.
@@ -127,12 +125,13 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
     enterprises,
     (enterprise) => call(activityNames.collectPremiumUsage, { runId, enterprise: enterprise.slug, organizations: enterprise.orgs, today }),
     (enterprise, result) => tally.add(premiumUsageLabel(enterprise.slug), result),
+    showProgress,
   );
   if (enterprises.length > 0) {
     progress.step = "compute";
     showProgress();
     const computeInput = { runId, enterprises: enterprises.map((enterprise) => enterprise.slug), today, ...(copilotFrom === undefined ? {} : { copilotFrom }) };
-    yield* inBatches<null, CollectionResult>(context, [null], () => call(activityNames.computeMetrics, computeInput), (_, result) => tally.computed(computeMetricsLabel, result));
+    yield* inBatches<null, CollectionResult>(context, [null], () => call(activityNames.computeMetrics, computeInput), (_, result) => tally.computed(computeMetricsLabel, result), showProgress);
   }
 
   progress.step = "publish";
@@ -140,7 +139,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const published: PublishResult[] = [];
   yield* inBatches<string, PublishResult | Crashed>(context, input.datasets, (dataset) => call(activityNames.publishDataset, { runId, dataset, day: today }), (dataset, result) => {
     published.push("dataset" in result ? result : { dataset, ...result });
-  });
+  }, showProgress);
 
   progress.step = "record";
   showProgress();
@@ -151,21 +150,24 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
 }
 
 /**
- * Runs one activity per item, `batchSize` at a time, and records every item's result; an activity
- * that failed every attempt is recorded as a failed unit, not a failed run. Empty lists schedule
- * nothing (Durable's Task.all refuses them).
+ * Runs one activity per item, `batchSize` at a time, records every item's result and calls
+ * `afterBatch` (the progress report) after each batch; an activity that failed every attempt is
+ * recorded as a failed unit, not a failed run. Empty lists schedule nothing (Durable's Task.all
+ * refuses them).
  */
 function* inBatches<T, R>(
   context: OrchestrationContext,
   items: readonly T[],
   schedule: (item: T) => Task,
   record: (item: T, result: R | Crashed) => void,
+  afterBatch: () => void,
 ): Generator<Task, void, unknown> {
   for (let start = 0; start < items.length; start += batchSize) {
     const batch = items.slice(start, start + batchSize);
     const tasks = batch.map(schedule);
     const results = yield* settleAll<R>(context, tasks);
     results.forEach((result, index) => record(batch[index]!, result));
+    afterBatch();
   }
 }
 

@@ -175,6 +175,21 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     });
   });
 
+  it("hands out 120 units in batches of 50, each batch settled before the next, a crash in the first included", async () => {
+    const result = await run(activities({
+      [activityNames.planUnits]: () => ({ ok: true, result: { units: 120, copilotFrom: days[0] } }),
+      [activityNames.ingestReport]: ({ unit }) => (unit === 7 ? crash("worker process exited") : { ok: true, result: unitResult(0, 1), seconds: unit === 8 ? 40 : 1 }),
+    }));
+    expect(result.runtimeStatus).toBe("Completed");
+    const units = result.executions.filter((execution) => execution.name === "ingestReport").map((execution) => (execution.input as { unit: number }).unit);
+    const batchOf = (unit: number) => Math.floor(unit / 50);
+    // Scheduled batch by batch: no unit of a batch before every attempt of the one before.
+    expect(units.map(batchOf)).toEqual([...units.map(batchOf)].sort((a, b) => a - b));
+    expect(units).toHaveLength(122);
+    expect(finishRuns(result)).toHaveLength(1);
+    expect(result.output).toMatchObject({ status: "partial", unitsTotal: 124, unitsOk: 123, unitsFailed: 1, records: 119 + 3 + 2 + 5 + 4 });
+  });
+
   it("records a run whose every collection unit crashed as failed, and still publishes", async () => {
     const result = await run(activities({
       [activityNames.ingestReport]: () => crash("worker process exited"),
