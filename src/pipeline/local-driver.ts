@@ -1,14 +1,16 @@
 import type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
 import type { Activity } from "./activities/index.js";
 
-type LocalTask =
-  | { kind: "activity"; name: string; input: unknown; retry?: RetryPolicy }
-  | { kind: "all"; tasks: LocalTask[] };
+type LocalTask = ({ kind: "activity"; name: string; input: unknown; retry?: RetryPolicy } | { kind: "all"; tasks: LocalTask[] }) & {
+  /** Set when the task first runs: a task yielded again (a member of a failed Task.all) is not run twice. */
+  running?: Promise<unknown>;
+};
 
 export interface LocalDriverOptions {
   activities: Record<string, Activity>;
   /** Activities running at once, as the Functions host's maxConcurrentActivityFunctions. */
   concurrency: number;
+  /** The clock the orchestrator sees, read each time it resumes (Durable's: when the history it replays reached). */
   now?: () => Date;
   onStatus?: (status: unknown) => void;
   /** Shrinks the retry policy's waits (tests). */
@@ -24,7 +26,9 @@ export interface LocalDriverOptions {
 /**
  * Runs an orchestrator generator in-process with Durable Functions' semantics, so the CLI and the
  * tests drive the production code path: inputs and outputs cross a JSON round trip, Task.all
- * fails fast on the first failure and refuses an empty list, retries follow the policy.
+ * fails fast on the first failure and refuses an empty list, retries follow the policy, and the
+ * orchestrator's clock is the time its last awaited task finished, as Durable's is the time of the
+ * history event it replays up to.
  */
 export async function runLocally<T>(
   orchestrator: (context: OrchestrationContext) => Generator<Task, T, unknown>,
@@ -32,14 +36,14 @@ export async function runLocally<T>(
   options: LocalDriverOptions,
 ): Promise<T> {
   const now = options.now ?? (() => new Date());
-  const startedAt = now();
+  let current = now();
   const limiter = createLimiter(options.concurrency);
   const refused = (name: string) => options.signal?.aborted === true && options.runAfterAbort?.includes(name) !== true;
   const context: OrchestrationContext = {
     df: {
       getInput: () => roundTrip(input),
       get currentUtcDateTime() {
-        return startedAt;
+        return current;
       },
       callActivity: (name, activityInput) => asTask({ kind: "activity", name, input: activityInput }),
       callActivityWithRetry: (name, retry, activityInput) => asTask({ kind: "activity", name, input: activityInput, retry }),
@@ -53,13 +57,13 @@ export async function runLocally<T>(
     },
   };
 
-  const run = async (task: LocalTask): Promise<unknown> => {
-    if (task.kind === "all") return Promise.all(task.tasks.map(run));
+  const run = (task: LocalTask): Promise<unknown> => (task.running ??= task.kind === "all" ? Promise.all(task.tasks.map(run)) : attempt(task));
+  const attempt = async (task: LocalTask & { kind: "activity" }): Promise<unknown> => {
     const activity = options.activities[task.name];
     if (activity === undefined) throw new Error(`No activity named "${task.name}" is registered.`);
     const attempts = task.retry?.maxNumberOfAttempts ?? 1;
     let delay = (task.retry?.firstRetryIntervalInMilliseconds ?? 0) * (options.retryDelayScale ?? 1);
-    for (let attempt = 1; ; attempt++) {
+    for (let tried = 1; ; tried++) {
       try {
         return roundTrip(
           await limiter(() => {
@@ -68,7 +72,7 @@ export async function runLocally<T>(
           }),
         );
       } catch (error) {
-        if (attempt >= attempts || refused(task.name)) throw error;
+        if (tried >= attempts || refused(task.name)) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay *= task.retry?.backoffCoefficient ?? 1;
       }
@@ -87,6 +91,7 @@ export async function runLocally<T>(
     }
     // A stopped batch fails at its first refused unit: the generator goes on once the units in flight are done.
     if (options.signal?.aborted === true) await limiter.idle();
+    current = now();
     step = failure === undefined ? generator.next(result) : generator.throw(failure.error);
   }
   return step.value;

@@ -19,7 +19,11 @@ export interface OrchestrationContext {
     readonly currentUtcDateTime: Date;
     callActivity(name: string, input?: unknown): Task;
     callActivityWithRetry(name: string, retry: RetryPolicy, input?: unknown): Task;
-    /** Fails fast on the first failed task; throws on an empty list. */
+    /**
+     * Fails as soon as one task has failed (after its retries) while the others may still run;
+     * throws on an empty list. A task of the list may be yielded again on its own, which waits
+     * for it without scheduling it twice.
+     */
     Task: { all(tasks: Task[]): Task };
     setCustomStatus(status: unknown): void;
   };

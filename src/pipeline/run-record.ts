@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Pool } from "../db/index.js";
+import { dropPlan } from "./run-plan.js";
 import type { ErrorSummary } from "./units.js";
 
 export type PublishResult = { dataset: string; ok: true; files: number; rows: number; skipped: number } | { dataset: string; ok: false; error: ErrorSummary };
@@ -13,11 +14,31 @@ export interface FinishRunInput {
   unitsFailed: number;
   records: number;
   failures: Array<ErrorSummary & { unit: string }>;
+  /** Failures counted in unitsFailed but not listed (the list is kept short). */
+  failuresNotListed?: number;
   /** Conditions worth an operator's eye that are not failures, e.g. an endpoint missing on this plan. */
   warnings: string[];
+  warningsNotListed?: number;
+  /** The DORA and velocity computation failed (listed in failures; not a collection unit). */
+  computeFailed?: boolean;
   publish: PublishResult[];
   /** The run stopped because an activity failed every attempt. */
   aborted?: boolean;
+}
+
+/**
+ * What the run came to, as an operator reads it: `failed` when it stopped, when it had collection
+ * units and none of them succeeded (a unit whose data is not available yet did not fail), or when
+ * every dataset failed to publish; `partial` when some units, datasets or the metrics computation
+ * failed; `succeeded` otherwise.
+ */
+export function runStatus(run: FinishRunInput): RunSummary["status"] {
+  const publishFailures = run.publish.filter((result) => !result.ok).length;
+  if (run.aborted === true) return "failed";
+  if (run.unitsFailed > 0 && run.unitsOk + run.unitsPending === 0) return "failed";
+  if (publishFailures > 0 && publishFailures === run.publish.length) return "failed";
+  if (run.unitsFailed > 0 || publishFailures > 0 || run.computeFailed === true) return "partial";
+  return "succeeded";
 }
 
 export interface RunSummary extends FinishRunInput {
@@ -54,11 +75,7 @@ export function finishRun(pool: Pool) {
   return async (input: unknown): Promise<RunSummary> => {
     const run = input as FinishRunInput;
     const publishFailed = run.publish.some((result) => !result.ok);
-    const status: RunSummary["status"] =
-      run.aborted === true ? "failed"
-      : run.unitsFailed === 0 && !publishFailed ? "succeeded"
-      : run.unitsOk > 0 || run.unitsPending > 0 ? "partial"
-      : "failed";
+    const status = runStatus(run);
     const freshnessRows = await pool.query<{ report: string; newest: string }>(
       `select report, max(day)::text as newest from sync_checkpoints
        where status = 'ok' and enterprise in (select distinct enterprise from sync_checkpoints where last_run_id = $1)
@@ -70,6 +87,8 @@ export function finishRun(pool: Pool) {
       ...run.failures,
       ...run.publish.flatMap((result) => (result.ok ? [] : [{ unit: `publish ${result.dataset}`, ...result.error }])),
       ...run.warnings.map((warning) => ({ severity: "warning", message: warning })),
+      ...notListed(run.failuresNotListed, "failures", "each unit's error is on its checkpoint (status command)"),
+      ...notListed(run.warningsNotListed, "warnings", "the first ones are listed above"),
     ];
     const updated = await pool.query<{ started_at: Date }>(
       `update collection_runs set status = $2, finished_at = $3, units_total = $4, units_ok = $5, units_pending = $6,
@@ -81,7 +100,12 @@ export function finishRun(pool: Pool) {
         JSON.stringify(errors), JSON.stringify(freshness),
       ],
     );
+    await dropPlan(pool, run.runId);
     const startedAt = updated.rows[0]?.started_at.toISOString() ?? run.finishedAt;
     return { ...run, status, startedAt, freshness };
   };
+}
+
+function notListed(count: number | undefined, what: string, where: string): Array<{ severity: string; message: string }> {
+  return count === undefined || count === 0 ? [] : [{ severity: "info", message: `${count} more ${what} not listed; ${where}.` }];
 }

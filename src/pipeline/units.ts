@@ -22,6 +22,23 @@ export const reportUnit = z.object({
 });
 export type ReportUnit = z.infer<typeof reportUnit>;
 
+/** Unit `unit` (its position) of an enterprise's stored plan: what the orchestrator hands an ingest activity. */
+export const plannedUnitInput = z.object({ runId: z.string(), enterprise: z.string(), unit: z.number().int().min(0) });
+
+/** What planUnits returns for an enterprise: the plan itself stays in the database (it runs to megabytes). */
+export interface PlanSummary {
+  units: number;
+  /** The earliest Copilot day planned. */
+  copilotFrom?: string;
+}
+
+/** Which unit a planned unit's result belongs to, for the run's failures and telemetry. */
+export interface UnitIdentity {
+  label: string;
+  enterprise: string;
+  report: string;
+}
+
 export interface ErrorSummary {
   errorClass: string;
   message: string;
@@ -48,6 +65,10 @@ export const runInput = z.object({
   datasets: z.array(z.string()),
 });
 export type RunInput = z.infer<typeof runInput>;
+
+export function unitIdentity(unit: ReportUnit): UnitIdentity {
+  return { label: unitLabel(unit), enterprise: unit.enterprise, report: unit.report };
+}
 
 export function unitLabel(unit: ReportUnit): string {
   const owner = unit.scope === "enterprise" ? unit.enterprise : `${unit.enterprise}/${unit.organization}`;

@@ -9,8 +9,9 @@ import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import { activityNames } from "../orchestrator.js";
 import { planUnits } from "../planner.js";
+import { plannedUnit, storePlan } from "../run-plan.js";
 import { finishRun, startRun, type PublishResult } from "../run-record.js";
-import { day, enterpriseInput } from "../units.js";
+import { day, enterpriseInput, plannedUnitInput, unitIdentity, type PlanSummary } from "../units.js";
 import { checkAccess } from "./check-access.js";
 import { ingestReport } from "./ingest-report.js";
 import { snapshotSeats } from "./snapshot-seats.js";
@@ -41,10 +42,11 @@ export type Activity = (input: unknown) => Promise<unknown>;
 const seatRateLimitFloorPercent = 10;
 
 const planInput = z.object({
+  runId: z.string(),
   today: z.string(),
   from: z.string().optional(),
   to: z.string().optional(),
-  enterprises: z.array(enterpriseInput),
+  enterprise: enterpriseInput,
   backfillDays: z.number().int(),
   repollDays: z.number().int(),
 });
@@ -54,10 +56,24 @@ const publishInput = z.object({ runId: z.string(), dataset: z.string(), day });
 /** Every activity of the orchestrator, by name, built once per worker from its dependencies. */
 export function createActivities(deps: PipelineDependencies): Record<string, Activity> {
   const userIdentity = userIdentitySource(deps.settings, (name) => deps.secrets.get(name));
+  const ingest = ingestReport(deps);
   return observedActivities(deps, {
     [activityNames.startRun]: startRun(deps.pool),
-    [activityNames.planUnits]: async (input) => planUnits(deps.pool, planInput.parse(input)),
-    [activityNames.ingestReport]: ingestReport(deps),
+    [activityNames.planUnits]: async (input): Promise<PlanSummary> => {
+      const { runId, enterprise, ...request } = planInput.parse(input);
+      const units = await planUnits(deps.pool, { ...request, enterprises: [enterprise] });
+      await storePlan(deps.pool, runId, enterprise.slug, units);
+      const copilotFrom = units.flatMap((unit) => unit.days).sort()[0];
+      return { units: units.length, ...(copilotFrom === undefined ? {} : { copilotFrom }) };
+    },
+    // The orchestrator hands out units of the stored plan by position; a unit itself (reingest
+    // tooling, benchmarks) is ingested as given.
+    [activityNames.ingestReport]: async (input) => {
+      const reference = plannedUnitInput.safeParse(input);
+      if (!reference.success) return ingest(input);
+      const unit = await plannedUnit(deps.pool, reference.data.runId, reference.data.enterprise, reference.data.unit);
+      return { ...(await ingest(unit)), unit: unitIdentity(unit) };
+    },
     [activityNames.snapshotSeats]: snapshotSeats({ ...deps, rateLimitFloorPercent: seatRateLimitFloorPercent }),
     [activityNames.listRepositories]: listRepositories(deps),
     [activityNames.syncRepositories]: syncRepositories(deps),

@@ -6,7 +6,9 @@ import {
   computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel, repositoryShard, shardLabel,
   type CollectionResult,
 } from "../repository-shards.js";
-import { reportUnit, seatSnapshotInput, seatsLabel, unitLabel, type ErrorSummary, type SeatSnapshotResult, type UnitResult } from "../units.js";
+import {
+  reportUnit, seatSnapshotInput, seatsLabel, unitIdentity, type ErrorSummary, type SeatSnapshotResult, type UnitIdentity, type UnitResult,
+} from "../units.js";
 import type { Activity } from "./index.js";
 
 // Every activity input that belongs to a run carries its id; it is the run's operation id, so one
@@ -44,7 +46,7 @@ export function observedActivities(
  */
 export function withTelemetry(activities: Record<string, Activity>, telemetry: Telemetry, sources: TelemetrySources): Record<string, Activity> {
   const observers: Record<string, (run: Telemetry, input: unknown, output: unknown) => void | Promise<void>> = {
-    [activityNames.ingestReport]: (run, input, output) => observeUnit(run, input, output as UnitResult, sources),
+    [activityNames.ingestReport]: (run, input, output) => observeUnit(run, input, output as UnitResult & { unit?: UnitIdentity }, sources),
     // The other units, named as the orchestrator names them.
     [activityNames.snapshotSeats]: failedUnit((input) => seatsLabel(seatSnapshotInput.parse(input))),
     [activityNames.listRepositories]: failedUnit((input) => repositoriesLabel(organizationInput.parse(input))),
@@ -84,17 +86,18 @@ function operationOf(telemetry: Telemetry, input: unknown): Telemetry {
   return run.success ? telemetry.withOperation(run.data.runId) : telemetry;
 }
 
-function observeUnit(run: Telemetry, input: unknown, result: UnitResult, sources: TelemetrySources): void {
+/** A unit of the stored plan names itself in its result; a unit given whole is its input. */
+function observeUnit(run: Telemetry, input: unknown, result: UnitResult & { unit?: UnitIdentity }, sources: TelemetrySources): void {
   const parsed = reportUnit.safeParse(input);
-  const unit = parsed.success ? unitLabel(parsed.data) : "invalid unit";
-  const enterprise = parsed.success ? parsed.data.enterprise : "";
-  const usedPercent = parsed.success ? sources.rateLimitUsedPercent(enterprise) : undefined;
+  const identity = result.unit ?? (parsed.success ? unitIdentity(parsed.data) : undefined);
+  const enterprise = identity?.enterprise ?? "";
+  const usedPercent = identity === undefined ? undefined : sources.rateLimitUsedPercent(enterprise);
   if (usedPercent !== undefined) run.metric(telemetryMetrics.rateLimitUsedPercent, usedPercent, { enterprise });
   if (result.ok) {
-    run.metric(telemetryMetrics.recordsIngested, result.records, { enterprise, report: parsed.success ? parsed.data.report : "" });
+    run.metric(telemetryMetrics.recordsIngested, result.records, { enterprise, report: identity?.report ?? "" });
     return;
   }
-  observeFailure(run, unit, result.error);
+  observeFailure(run, identity?.label ?? "invalid unit", result.error);
 }
 
 /** UnitFailed and an exception when a unit's activity returned a failure. */
