@@ -47,8 +47,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const octokit = new GitHub({
     baseUrl: options.baseUrl,
     userAgent: "github-metrics-collector",
-    // @octokit/rest logs every request through console by default; the collector reports its own way.
-    log: { debug: () => undefined, info: () => undefined, warn: log, error: log },
+    // @octokit/rest logs every request through console by default, and every failed one (a 401 for
+    // each retry) as an error; the collector reports a failure once, with its unit, its own way.
+    log: { debug: () => undefined, info: () => undefined, warn: log, error: () => undefined },
     throttle: {
       id: options.throttleId,
       retryAfterBaseValue: timeScale,

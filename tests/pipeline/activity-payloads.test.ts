@@ -34,6 +34,7 @@ function worstCase(pool: TestDatabase["pool"], outputDir: string): Record<string
   const unitOf = (input: unknown) => JSON.stringify(input);
   return {
     [activityNames.startRun]: real[activityNames.startRun]!,
+    [activityNames.checkAccess]: async () => ({ ok: true }),
     [activityNames.planUnits]: real[activityNames.planUnits]!,
     [activityNames.finishRun]: real[activityNames.finishRun]!,
     [activityNames.ingestReport]: async (input) => ({

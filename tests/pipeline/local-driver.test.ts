@@ -12,6 +12,7 @@ function activities(calls: Array<{ name: string; input: unknown }>, ingest: (uni
   };
   return {
     [activityNames.startRun]: record(activityNames.startRun, async () => ({ runId: "run-1" })),
+    [activityNames.checkAccess]: record(activityNames.checkAccess, async () => ({ ok: true })),
     [activityNames.planUnits]: record(activityNames.planUnits, async () => ({ units: 3 })),
     [activityNames.ingestReport]: record(activityNames.ingestReport, (activityInput) => ingest((activityInput as { unit: number }).unit)),
     [activityNames.collectPremiumUsage]: record(activityNames.collectPremiumUsage, async () => ({ ok: true, status: "ok", records: 0 })),
@@ -31,8 +32,8 @@ describe("the local driver", () => {
     await runLocally(collectOrchestrator, input, { activities: activities(calls, async (unit) => ok(unit)), concurrency: 2, now });
     const started = calls.find((call) => call.name === activityNames.startRun)!.input as { startedAt: string };
     const finished = calls.find((call) => call.name === activityNames.finishRun)!.input as FinishRunInput;
-    // Started at 06:00:00; then startRun, planUnits, the units' batch, premium usage and the metrics finished.
-    expect([started.startedAt, finished.finishedAt]).toEqual(["2026-11-25T06:00:00.000Z", "2026-11-25T06:00:05.000Z"]);
+    // Started at 06:00:00; then startRun, the access check, planUnits, the units' batch, premium usage and the metrics finished.
+    expect([started.startedAt, finished.finishedAt]).toEqual(["2026-11-25T06:00:00.000Z", "2026-11-25T06:00:06.000Z"]);
   });
 
   it("runs every attempt of a unit that crashes once, lets its siblings finish, and counts their results", async () => {

@@ -25,6 +25,8 @@ function activities(overrides: Partial<Record<string, Override>> = {}): Activiti
     switch (name) {
       case activityNames.startRun:
         return { ok: true, result: { runId: input.runId } };
+      case activityNames.checkAccess:
+        return { ok: true, result: { ok: true } };
       case activityNames.planUnits:
         return { ok: true, result: { units: days.length, copilotFrom: days[0] } };
       case activityNames.ingestReport:
@@ -76,7 +78,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     const result = await run(activities());
     expect(result.runtimeStatus).toBe("Completed");
     expect(names(result)).toEqual([
-      "startRun", "planUnits", "ingestReport", "ingestReport", "ingestReport", "snapshotSeats", "listRepositories",
+      "startRun", "checkAccess", "planUnits", "ingestReport", "ingestReport", "ingestReport", "snapshotSeats", "listRepositories",
       "syncRepositories", "collectPremiumUsage", "computeMetrics", "publishDataset", "finishRun",
     ]);
     expect(result.executions.filter((execution) => execution.name === "ingestReport").map((execution) => execution.input)).toEqual([
@@ -103,10 +105,27 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     });
   });
 
+  it("leaves out an enterprise whose access check finds a configuration fault, counts it once as failed, and plans the others", async () => {
+    const error = { errorClass: "ConfigurationError", message: 'Enterprise "fabrikam": GitHub refused its token (401 Bad credentials). Set a valid, unexpired token in GITHUB_TOKEN.' };
+    const twoEnterprises: RunInput = { ...input, enterprises: [...input.enterprises, { slug: "fabrikam", orgs: [] }] };
+    const planned: string[] = [];
+    const result = await run(activities({
+      [activityNames.checkAccess]: (access) => ({ ok: true, result: (access as { enterprise: string }).enterprise === "fabrikam" ? { ok: false, error } : { ok: true } }),
+      [activityNames.planUnits]: (plan) => {
+        planned.push((plan as { enterprise: { slug: string } }).enterprise.slug);
+        return { ok: true, result: { units: days.length, copilotFrom: days[0] } };
+      },
+    }), twoEnterprises);
+    expect(result.runtimeStatus).toBe("Completed");
+    expect(planned).toEqual(["contoso"]);
+    expect(finishRuns(result)).toHaveLength(1);
+    expect(result.output).toMatchObject({ status: "partial", unitsTotal: 8, unitsOk: 7, unitsFailed: 1, failures: [{ unit: "fabrikam access", ...error }] });
+  });
+
   it("fails the instance when planUnits fails every attempt, after recording the run as failed exactly once", async () => {
     const result = await run(activities({ [activityNames.planUnits]: () => crash("connect ECONNREFUSED 10.0.0.4:5432") }));
     expect(result.runtimeStatus).toBe("Failed");
-    expect(names(result)).toEqual(["startRun", "planUnits", "planUnits", "planUnits", "finishRun"]);
+    expect(names(result)).toEqual(["startRun", "checkAccess", "planUnits", "planUnits", "planUnits", "finishRun"]);
     // Retried after 5 s and 10 s, as the policy says; the extension waits 20 s more after the last attempt.
     const timers = result.history.filter((event) => event.EventType === 10).map((event) => (Date.parse(event.FireAt!) - Date.parse(event.Timestamp)) / 1000);
     expect(timers).toEqual([5, 10, 20]);
@@ -124,7 +143,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
       [activityNames.planUnits]: (_, attempt) => (attempt < 3 ? crash("worker recycled") : { ok: true, result: { units: 1, copilotFrom: days[0] } }),
     }));
     expect(result.runtimeStatus).toBe("Completed");
-    expect(names(result).slice(0, 5)).toEqual(["startRun", "planUnits", "planUnits", "planUnits", "ingestReport"]);
+    expect(names(result).slice(0, 6)).toEqual(["startRun", "checkAccess", "planUnits", "planUnits", "planUnits", "ingestReport"]);
     const timers = result.history.filter((event) => event.EventType === 10).map((event) => (Date.parse(event.FireAt!) - Date.parse(event.Timestamp)) / 1000);
     expect(timers).toEqual([5, 10]);
     expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 5, records: 10 + 3 + 2 + 5 + 4 });
@@ -133,7 +152,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
   it("schedules nothing for an empty plan and still publishes and records the run", async () => {
     const result = await run(activities({ [activityNames.planUnits]: () => ({ ok: true, result: { units: 0 } }) }), { ...input, enterprises: [{ slug: "contoso", orgs: [] }] });
     expect(result.runtimeStatus).toBe("Completed");
-    expect(names(result)).toEqual(["startRun", "planUnits", "collectPremiumUsage", "computeMetrics", "publishDataset", "finishRun"]);
+    expect(names(result)).toEqual(["startRun", "checkAccess", "planUnits", "collectPremiumUsage", "computeMetrics", "publishDataset", "finishRun"]);
     expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 1, unitsOk: 1 });
   });
 
