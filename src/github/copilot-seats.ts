@@ -1,14 +1,30 @@
 import type { GitHubClient } from "./client.js";
+import { explainForbidden } from "./endpoint-permissions.js";
 import { pageUrl, paginate } from "./paginate.js";
 import { rateBudget } from "./rate-budget.js";
 
 export class SeatListingError extends Error {
   override readonly name = "SeatListingError";
   constructor(
-    readonly organization: string,
+    readonly owner: string,
     readonly problem: string,
   ) {
-    super(`GitHub's Copilot seat listing of ${organization} is not what the seats API returns: ${problem}.`);
+    super(`GitHub's Copilot seat listing of ${owner} is not what the seats API returns: ${problem}.`);
+  }
+}
+
+async function* listSeats(client: GitHubClient, path: string, owner: string, floorPercent: number): AsyncGenerator<unknown> {
+  const firstUrl = pageUrl(path, { per_page: 100 });
+  try {
+    for await (const page of paginate(client, firstUrl, { budget: rateBudget(client, floorPercent) })) {
+      const data = page.data;
+      if (typeof data !== "object" || data === null || !("seats" in data) || !Array.isArray(data.seats)) {
+        throw new SeatListingError(owner, `page ${page.pageNumber} has no seats array`);
+      }
+      yield* data.seats as unknown[];
+    }
+  } catch (error) {
+    throw explainForbidden(error, "GET", path, owner);
   }
 }
 
@@ -16,13 +32,15 @@ export class SeatListingError extends Error {
  * Every Copilot seat of an organization (`GET /orgs/{org}/copilot/billing/seats`), page by page as
  * the `link` headers lead; the seats are yielded as GitHub sent them, unparsed.
  */
-export async function* listCopilotSeats(client: GitHubClient, organization: string, floorPercent: number): AsyncGenerator<unknown> {
-  const firstUrl = pageUrl(`/orgs/${encodeURIComponent(organization)}/copilot/billing/seats`, { per_page: 100 });
-  for await (const page of paginate(client, firstUrl, { budget: rateBudget(client, floorPercent) })) {
-    const data = page.data;
-    if (typeof data !== "object" || data === null || !("seats" in data) || !Array.isArray(data.seats)) {
-      throw new SeatListingError(organization, `page ${page.pageNumber} has no seats array`);
-    }
-    yield* data.seats as unknown[];
-  }
+export function listCopilotSeats(client: GitHubClient, organization: string, floorPercent: number): AsyncGenerator<unknown> {
+  return listSeats(client, `/orgs/${encodeURIComponent(organization)}/copilot/billing/seats`, organization, floorPercent);
+}
+
+/**
+ * Every Copilot seat of an enterprise (`GET /enterprises/{enterprise}/copilot/billing/seats`): one
+ * per organization or enterprise team granting a person a seat, so seats granted through enterprise
+ * teams, which no organization's listing has, are here too.
+ */
+export function listEnterpriseCopilotSeats(client: GitHubClient, enterprise: string, floorPercent: number): AsyncGenerator<unknown> {
+  return listSeats(client, `/enterprises/${encodeURIComponent(enterprise)}/copilot/billing/seats`, enterprise, floorPercent);
 }

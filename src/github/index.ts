@@ -12,6 +12,9 @@ export { graphqlPullRequests, pullRequestsQuery, pullRequestReviewsQuery, type G
 export type {
   RepositoryRecord, PullRequestItem, CommitRecord, ReviewRecord, DeploymentRecord, DeploymentStatusRecord, WorkflowRunRecord, IssueRecord,
 } from "./repository-records.js";
-export { premiumUsageDay, PremiumUsageForbiddenError, type PremiumUsageItem, type PremiumUsageScope } from "./premium-usage.js";
-export { listCopilotSeats } from "./copilot-seats.js";
+export {
+  premiumUsageDay, premiumUsageOfUser, billingUnitOf, aiCreditsFirstDay, type BillingUnit, type PremiumUsageItem, type PremiumUsageScope,
+} from "./premium-usage.js";
+export { listCopilotSeats, listEnterpriseCopilotSeats } from "./copilot-seats.js";
+export { endpointPermissions, permissionTable, permissionFor, explainForbidden, GitHubForbiddenError, type EndpointPermission } from "./endpoint-permissions.js";
 export { checkEnterpriseAccess, configurationFault, probe, type AccessContext, type AccessResult } from "./access-check.js";

@@ -1,9 +1,15 @@
-import { copyRows, inTransaction, type CopyValue, type Pool } from "../db/index.js";
+import { copyRows, inTransaction, sqlFile, type CopyValue, type Pool } from "../db/index.js";
 import { seatColumns } from "./seat-rows.js";
 
+const mergeEnterpriseSeatsSql = sqlFile(import.meta.url, "merge-enterprise-seats.sql");
+
 /**
- * Replaces an organization's seat snapshot of one day in one transaction: a re-run the same day
- * gives the same snapshot, and a listing cut halfway leaves the previous one. Returns the seats.
+ * Replaces a seat snapshot of one day in one transaction: a re-run the same day gives the same
+ * snapshot, and a listing cut halfway leaves the previous one. Returns the seats.
+ *
+ * An organization's listing has one seat per person. The enterprise's listing (organization '')
+ * has one seat per organization or enterprise team granting it: it goes through a staging table
+ * and keeps one row per person, so the enterprise's snapshot counts each seated person once.
  */
 export async function replaceSeatSnapshot(
   pool: Pool,
@@ -13,12 +19,20 @@ export async function replaceSeatSnapshot(
   return inTransaction(pool, async (client) => {
     await client.query("delete from copilot_seats where enterprise = $1 and organization = $2 and snapshot_day = $3", [key.enterprise, key.organization, key.day]);
     let seats = 0;
-    await copyRows(client, "copilot_seats", ["enterprise", "organization", "snapshot_day", ...seatColumns], (async function* () {
+    const keyed = (async function* () {
       for await (const row of rows) {
         seats++;
         yield [key.enterprise, key.organization, key.day, ...row];
       }
-    })());
-    return seats;
+    })();
+    const columns = ["enterprise", "organization", "snapshot_day", ...seatColumns];
+    if (key.organization !== "") {
+      await copyRows(client, "copilot_seats", columns, keyed);
+      return seats;
+    }
+    await client.query("create temporary table enterprise_seat_staging (like copilot_seats) on commit drop");
+    await copyRows(client, "enterprise_seat_staging", columns, keyed);
+    const merged = await client.query(mergeEnterpriseSeatsSql);
+    return merged.rowCount ?? 0;
   });
 }

@@ -38,6 +38,7 @@ export const copilotSeats: Dataset = {
     ...texts("last_activity_editor"),
     { name: "pending_cancellation_date", type: "date" },
     { name: "active_last_28_days", type: "boolean" },
+    { name: "last_authenticated_at", type: "timestamp" },
   ],
 };
 

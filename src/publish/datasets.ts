@@ -2,7 +2,7 @@ import { sqlFile } from "../db/index.js";
 import { featureFigureColumns } from "../ingest/usage-rows.js";
 import { copilotRepoMetrics, copilotSeats, copilotTeamMetrics } from "./adoption-datasets.js";
 import { booleans, decimals, integers, texts, type DatasetColumn } from "./dataset-columns.js";
-import { doraMetrics, premiumRequests, velocityMetrics } from "./metrics-datasets.js";
+import { doraMetrics, premiumRequests, premiumRequestsByUser, velocityMetrics } from "./metrics-datasets.js";
 
 export type { DatasetColumn } from "./dataset-columns.js";
 
@@ -124,7 +124,7 @@ export const collectionRuns: Dataset = {
 
 export const datasets: Dataset[] = [
   copilotMetrics, copilotBreakdown, copilotUserMetrics, collectionRuns, copilotTeamMetrics, copilotSeats, copilotRepoMetrics,
-  doraMetrics, velocityMetrics, premiumRequests,
+  doraMetrics, velocityMetrics, premiumRequests, premiumRequestsByUser,
 ];
 
 export function findDataset(name: string): Dataset {

@@ -1,8 +1,8 @@
 import { sqlFile } from "../db/index.js";
-import { decimals, integers, texts } from "./dataset-columns.js";
+import { booleans, decimals, integers, texts } from "./dataset-columns.js";
 import type { Dataset } from "./datasets.js";
 
-// The datasets computed from repository activity (DORA, velocity) and premium request usage.
+// The datasets computed from repository activity (DORA, velocity) and Copilot billing usage.
 
 
 export const doraMetrics: Dataset = {
@@ -49,17 +49,45 @@ export const velocityMetrics: Dataset = {
   ],
 };
 
+const billingAmounts = decimals(
+  "price_per_unit", "gross_quantity", "gross_amount", "discount_quantity", "discount_amount", "net_quantity", "net_amount",
+);
+
+/**
+ * Copilot billing usage of all users: premium requests before 2026-06-01, AI credits from then on
+ * (`unit`). The `user` column predates the split into two datasets and is always empty here: the
+ * per-person rows are premium_requests_by_user, so a plain SUM over either file is right.
+ */
 export const premiumRequests: Dataset = {
   name: "premium_requests",
   sql: sqlFile(import.meta.url, "premium-requests.sql"),
   partition: "none",
-  grain: ["enterprise", "organization", "day", "product", "sku", "model", "user"],
+  grain: ["enterprise", "organization", "day", "product", "sku", "model"],
   columns: [
     ...texts("enterprise", "organization"),
     { name: "day", type: "date" },
     ...texts("product", "sku", "model"),
     { name: "user", type: "user" },
     ...texts("unit_type"),
-    ...decimals("price_per_unit", "gross_quantity", "gross_amount", "discount_quantity", "discount_amount", "net_quantity", "net_amount"),
+    ...billingAmounts,
+    ...texts("unit"),
+  ],
+};
+
+/** Each person's Copilot billing usage of an enterprise per month; never the all-users figure. */
+export const premiumRequestsByUser: Dataset = {
+  name: "premium_requests_by_user",
+  sql: sqlFile(import.meta.url, "premium-requests-by-user.sql"),
+  partition: "none",
+  grain: ["enterprise", "month", "product", "sku", "model", "user"],
+  columns: [
+    ...texts("enterprise"),
+    { name: "month", type: "date" },
+    ...texts("product", "sku", "model"),
+    { name: "user", type: "user" },
+    ...texts("unit_type"),
+    ...billingAmounts,
+    ...texts("unit"),
+    ...booleans("user_resolved"),
   ],
 };

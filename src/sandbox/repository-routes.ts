@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { PremiumUsageItem } from "../github/index.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { answerGraphql } from "./repository-graphql.js";
 
 // GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
 // pagination, ETags with 304, the 1,000-result cap of `created` queries, 404 for a vanished
-// repository and 409 for an empty one, pull requests through GraphQL (repository-graphql.ts, with
-// its own point limit), and premium request usage.
+// repository and 409 for an empty one, and pull requests through GraphQL (repository-graphql.ts,
+// with its own point limit).
 
 export interface FakeUser {
   id: number;
@@ -109,8 +108,6 @@ export interface FakeRepository {
 
 export interface FakeRepositoryData {
   repositories: FakeRepository[];
-  /** Premium request usage of an enterprise or organization for a day; undefined answers 404. */
-  premiumUsage?: (scope: "enterprise" | "organization", owner: string, day: string) => PremiumUsageItem[] | undefined;
   /** GraphQL points an hour (GitHub's default for a user: 5,000). */
   graphqlPointLimit?: number;
 }
@@ -210,14 +207,6 @@ function answerFor(data: FakeRepositoryData, url: URL): Answer | undefined {
   if (org !== null) {
     const repos = data.repositories.filter((repo) => repo.owner === org[1] && repo.unlisted !== true).sort((a, b) => a.name.localeCompare(b.name));
     return { kind: "list", items: repos.map(repositoryJson) };
-  }
-  const premium = /^\/(enterprises|organizations)\/([^/]+)\/settings\/billing\/premium_request\/usage$/.exec(path);
-  if (premium !== null) {
-    const day = `${q.get("year")}-${String(q.get("month")).padStart(2, "0")}-${String(q.get("day")).padStart(2, "0")}`;
-    const scope = premium[1] === "enterprises" ? "enterprise" : "organization";
-    const items = data.premiumUsage?.(scope, premium[2]!, day);
-    if (items === undefined) return notFound();
-    return { kind: "single", body: { timePeriod: { year: Number(q.get("year")), month: Number(q.get("month")), day: Number(q.get("day")) }, [scope]: premium[2], usageItems: items } };
   }
   const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
   if (repoMatch === null) return undefined;

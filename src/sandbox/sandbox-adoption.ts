@@ -1,7 +1,7 @@
 import { addDays } from "../days.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { listPage } from "./repository-routes.js";
-import { chance, isActive, members, repositoryId, repositoryNames, userId } from "./sandbox-data.js";
+import { chance, isActive, members, repositoryId, repositoryNames, sandboxEnterprises, userId } from "./sandbox-data.js";
 
 // Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
 // of user-teams-1-day, so "tiny" and "toons" exist here but never appear in a report.
@@ -76,34 +76,92 @@ export function repositoryLines(orgs: readonly string[], day: string, ownerIds: 
 
 const seatsPerPage = 4;
 
-/** GET /orgs/{org}/copilot/billing/seats, paginated with `link` headers as GitHub does. */
+/**
+ * Seats granted through an enterprise team: in the enterprise's listing only. "mona" also holds an
+ * organization seat, so the enterprise's listing names her twice (once per grant).
+ */
+const enterpriseTeamSeats: Record<string, { team: { id: number; slug: string }; members: string[] }> = {
+  "octo-sandbox": { team: { id: 901, slug: "ent-contractors" }, members: ["contractor-cat", "mona"] },
+};
+
+/**
+ * GET /orgs/{org}/copilot/billing/seats and GET /enterprises/{enterprise}/copilot/billing/seats,
+ * paginated with `link` headers as GitHub does. The enterprise lists one seat per organization or
+ * enterprise team granting it, with the granting `organization` (null for an enterprise team).
+ */
 export function sandboxSeatRoute(today: string): ExtraRoute {
   return (request, response, url) => {
-    const match = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
-    if (match === null) return false;
-    const org = decodeURIComponent(match[1]!);
-    if (members[org] === undefined) return json(response, 404, { message: "Not Found" }), true;
-    const holders = [...(members[org] ?? []), ...(idleSeats[org] ?? [])];
-    const seats = holders.map((login) => seat(org, login, today));
-    const page = listPage({ items: seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: holders.length, seats: items }) }, url, request);
+    const org = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
+    const enterprise = /^\/enterprises\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
+    if (org === null && enterprise === null) return false;
+    let seats: unknown[];
+    let people: number;
+    if (org !== null) {
+      const name = decodeURIComponent(org[1]!);
+      if (members[name] === undefined) return json(response, 404, { message: "Not Found" }), true;
+      const holders = [...(members[name] ?? []), ...(idleSeats[name] ?? [])];
+      seats = holders.map((login) => seat(name, login, today, { organization: null, team: null }));
+      people = holders.length;
+    } else {
+      const slug = decodeURIComponent(enterprise![1]!);
+      const owner = sandboxEnterprises.find((candidate) => candidate.slug === slug);
+      if (owner === undefined) return json(response, 404, { message: "Not Found" }), true;
+      const fromOrganizations = owner.orgs.flatMap((name) =>
+        [...(members[name] ?? []), ...(idleSeats[name] ?? [])].map((login) => seat(name, login, today, { organization: name, team: null })),
+      );
+      const granted = enterpriseTeamSeats[slug];
+      const fromTeams = (granted?.members ?? []).map((login) => seat(owner.orgs[0]!, login, today, { organization: null, team: granted!.team }));
+      seats = [...fromOrganizations, ...fromTeams];
+      people = new Set([...owner.orgs.flatMap((name) => [...(members[name] ?? []), ...(idleSeats[name] ?? [])]), ...(granted?.members ?? [])]).size;
+    }
+    const page = listPage({ items: seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: people, seats: items }) }, url, request);
     json(response, 200, page.body, page.link === undefined ? {} : { link: page.link });
     return true;
   };
 }
 
-function seat(org: string, login: string, today: string) {
+/** A user as GitHub's `simple-user` schema has it. */
+function simpleUser(login: string) {
+  const api = `https://api.github.com/users/${login}`;
+  return {
+    login, id: userId(login), node_id: `U_sandbox${userId(login)}`, avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`,
+    gravatar_id: "", url: api, html_url: `https://github.com/${login}`, followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`, gists_url: `${api}/gists{/gist_id}`, starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`, organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`, type: "User", site_admin: false,
+  };
+}
+
+/** An organization as GitHub's `organization-simple` schema has it. */
+function simpleOrganization(login: string) {
+  const api = `https://api.github.com/orgs/${login}`;
+  return {
+    login, id: userId(login), node_id: `O_sandbox${userId(login)}`, url: api, repos_url: `${api}/repos`, events_url: `${api}/events`,
+    hooks_url: `${api}/hooks`, issues_url: `${api}/issues`, members_url: `${api}/members{/member}`,
+    public_members_url: `${api}/public_members{/member}`, avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`, description: null,
+  };
+}
+
+function seat(org: string, login: string, today: string, grant: { organization: string | null; team: { id: number; slug: string } | null }) {
   let lastActive: string | undefined;
   for (let back = 1; back <= 60 && lastActive === undefined && (members[org] ?? []).includes(login); back++) {
     if (isActive(login, addDays(today, -back))) lastActive = addDays(today, -back);
   }
+  const team = grant.team;
   return {
     created_at: "2025-09-01T10:00:00Z",
     updated_at: "2025-09-01T10:00:00Z",
     pending_cancellation_date: null,
     last_activity_at: lastActive === undefined ? null : `${lastActive}T15:30:00Z`,
     last_activity_editor: lastActive === undefined ? null : "vscode/1.104.0/copilot/1.372.0",
+    last_authenticated_at: lastActive === undefined ? null : `${lastActive}T08:05:00Z`,
     plan_type: "business",
-    assignee: { login, id: userId(login), type: "User" },
-    assigning_team: null,
+    assignee: simpleUser(login),
+    ...(grant.organization === null ? {} : { organization: simpleOrganization(grant.organization) }),
+    assigning_team: team === null ? null : {
+      id: team.id, url: `https://api.github.com/enterprises/teams/${team.id}`, members_url: `https://api.github.com/enterprises/teams/${team.id}/members`,
+      name: team.slug, html_url: `https://github.com/enterprises/teams/${team.slug}`, slug: team.slug,
+      created_at: "2025-09-01T10:00:00Z", updated_at: "2025-09-01T10:00:00Z", group_id: null,
+    },
   };
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { PremiumUsageItem } from "../github/index.js";
 import { addDays } from "../days.js";
 import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-data.js";
 import {
@@ -11,6 +10,7 @@ import {
   type FakeRepositoryData,
 } from "./repository-routes.js";
 import type { ExtraRoute } from "./github-server.js";
+import { sandboxBillingRoutes } from "./sandbox-billing.js";
 
 // Repository activity of the sandbox organizations over the last six weeks: merged pull requests
 // with reviews, a production deployment every few days (one of them failed), and an incident, so
@@ -65,30 +65,13 @@ function repository(org: string, name: string, today: string, id: number): FakeR
   };
 }
 
-/** Premium requests of a sandbox enterprise for a day: a weekday rhythm over two models. */
-function premiumUsage(scope: "enterprise" | "organization", owner: string, day: string): PremiumUsageItem[] | undefined {
-  if (scope !== "enterprise" || !sandboxEnterprises.some((enterprise) => enterprise.slug === owner)) return undefined;
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  const scale = weekday === 0 || weekday === 6 ? 0.2 : 1;
-  return ["GPT-5", "Claude Sonnet 4"].map((model) => {
-    const quantity = Math.round((40 + chance(`premium:${owner}:${day}:${model}`) * 160) * scale);
-    const discount = Math.min(quantity, 30);
-    return {
-      product: "Copilot", sku: "Copilot Premium Request", model, unitType: "requests", pricePerUnit: 0.04,
-      grossQuantity: quantity, grossAmount: quantity * 0.04, discountQuantity: discount, discountAmount: discount * 0.04,
-      netQuantity: quantity - discount, netAmount: (quantity - discount) * 0.04,
-    };
-  });
-}
-
-/** The repository and premium-usage endpoints of the sandbox organizations as of `today`. */
+/** The repository endpoints of the sandbox organizations as of `today`, and the billing endpoints (src/sandbox/sandbox-billing.ts). */
 export function sandboxRepositoryRoutes(today: string): ExtraRoute[] {
   let id = 1;
   const data: FakeRepositoryData = {
     repositories: sandboxEnterprises.flatMap((enterprise) =>
       enterprise.orgs.flatMap((org) => (repositoryNames[org] ?? []).map((name) => repository(org, name, today, id++))),
     ),
-    premiumUsage,
   };
-  return repositoryRoutes(data).routes;
+  return [...repositoryRoutes(data).routes, ...sandboxBillingRoutes()];
 }

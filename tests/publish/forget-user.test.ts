@@ -73,7 +73,7 @@ describe("metrics-collector forget-user", () => {
     // Before: she is in the user metrics, seats, premium requests and velocity files.
     const namedBefore = new Set(named(await everyCell()));
     expect([...namedBefore].some((file) => file.startsWith("copilot_user_metrics/"))).toBe(true);
-    expect([...namedBefore]).toEqual(expect.arrayContaining(["copilot_seats/copilot_seats_202611.csv", "premium_requests.csv", "velocity_metrics.csv"]));
+    expect([...namedBefore]).toEqual(expect.arrayContaining(["copilot_seats/copilot_seats_202611.csv", "premium_requests_by_user.csv", "velocity_metrics.csv"]));
     const activeBefore = await database.pool.query("select day, scope, count(distinct user_id)::int as users from copilot_user_daily group by 1, 2 order by 1, 2");
 
     const forgotten = await runCli(["forget-user", "ADA"]);
@@ -89,7 +89,7 @@ describe("metrics-collector forget-user", () => {
       "commits: 1 rows pseudonymised",
       "velocity_weekly: 1 rows pseudonymised",
     ]);
-    expect(forgotten.out).toContain("Archived snapshots of datasets with people in them deleted: 8.");
+    expect(forgotten.out).toContain("Archived snapshots of datasets with people in them deleted: 10.");
     for (const [table, rows] of await everyTable()) {
       expect({ table, login: loginToken.test(rows), id: idToken.test(rows) }).toEqual({ table, login: false, id: false });
     }

@@ -1,5 +1,5 @@
 import type { Pool } from "../../db/index.js";
-import { listCopilotSeats, type GitHubClient } from "../../github/index.js";
+import { listCopilotSeats, listEnterpriseCopilotSeats, type GitHubClient } from "../../github/index.js";
 import { replaceSeatSnapshot, seatRows } from "../../ingest/index.js";
 import { summarize } from "../error-summary.js";
 import { seatSnapshotInput, type SeatSnapshotResult } from "../units.js";
@@ -11,13 +11,21 @@ export interface SeatDependencies {
   rateLimitFloorPercent: number;
 }
 
-/** Snapshots an organization's Copilot seats for the run day; returns a result, never throws. */
+/**
+ * Snapshots the Copilot seats of an organization, or of the enterprise itself when `organization`
+ * is '' (its listing adds the seats granted through enterprise teams), for the run day; returns a
+ * result, never throws.
+ */
 export function snapshotSeats(deps: SeatDependencies) {
   return async (input: unknown): Promise<SeatSnapshotResult> => {
     try {
       const { enterprise, organization, day } = seatSnapshotInput.parse(input);
-      const seats = listCopilotSeats(deps.github(enterprise), organization, deps.rateLimitFloorPercent);
-      return { ok: true, seats: await replaceSeatSnapshot(deps.pool, { enterprise, organization, day }, seatRows(seats, organization)) };
+      const client = deps.github(enterprise);
+      const seats = organization === ""
+        ? listEnterpriseCopilotSeats(client, enterprise, deps.rateLimitFloorPercent)
+        : listCopilotSeats(client, organization, deps.rateLimitFloorPercent);
+      const rows = seatRows(seats, organization === "" ? enterprise : organization);
+      return { ok: true, seats: await replaceSeatSnapshot(deps.pool, { enterprise, organization, day }, rows) };
     } catch (error) {
       return { ok: false, error: summarize(error) };
     }
