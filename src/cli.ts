@@ -35,7 +35,13 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-const embeddedDataDir = ".data/postgres";
+/**
+ * Where the embedded PostgreSQL keeps its data. Without ENTERPRISES every command works on the
+ * sandbox, whose cluster is its own: a real run must never find (and publish) its synthetic rows.
+ */
+function embeddedDataDir(settings: Settings): string {
+  return settings.ENTERPRISES === undefined ? ".data/sandbox" : ".data/postgres";
+}
 
 /** Runs one command; returns the exit code. */
 export async function main(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
@@ -136,7 +142,7 @@ async function collect(settings: Settings, enterprises: EnterpriseConfig[], opti
   const started = Date.now();
   let records = 0;
   const runtime = await openRuntime(settings, enterprises, {
-    embeddedDataDir,
+    embeddedDataDir: embeddedDataDir(settings),
     ...(server === undefined ? {} : { githubApiUrl: server.url, githubToken: "sandbox-token" }),
     onRecords: (count) => void (records += count),
     log: io.err,
@@ -192,7 +198,7 @@ function printSummary(summary: RunSummary, io: CliIo): void {
 async function migrateOnly(args: string[], io: CliIo): Promise<number> {
   noArguments("migrate", args);
   const settings = loadSettings();
-  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  const runtime = await openRuntime(settings, [], { embeddedDataDir: embeddedDataDir(settings) });
   await runtime.close();
   io.out(`Migrations applied to ${runtime.database.description}.`);
   return 0;
@@ -201,7 +207,7 @@ async function migrateOnly(args: string[], io: CliIo): Promise<number> {
 async function publishOnly(args: string[], io: CliIo): Promise<number> {
   noArguments("publish", args);
   const settings = loadSettings();
-  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  const runtime = await openRuntime(settings, [], { embeddedDataDir: embeddedDataDir(settings) });
   io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
   try {
     const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name));
@@ -218,7 +224,7 @@ async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`"forget-user" takes one GitHub login, e.g. forget-user octocat.`);
   }
   const settings = loadSettings();
-  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  const runtime = await openRuntime(settings, [], { embeddedDataDir: embeddedDataDir(settings) });
   try {
     const erased = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets);
     const rows = erased.tables.reduce((total, table) => total + table.rows, 0);
@@ -250,7 +256,7 @@ async function reingestCommand(args: string[], io: CliIo): Promise<number> {
   if (settings.ARCHIVE_ACCOUNT_URL === undefined) {
     throw new SettingsError("ARCHIVE_ACCOUNT_URL", "is required by reingest, which reads the raw archive", "https://contosometrics.blob.core.windows.net");
   }
-  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  const runtime = await openRuntime(settings, [], { embeddedDataDir: embeddedDataDir(settings) });
   try {
     const archive = runtime.deps.archive!;
     io.out(`Rebuilding ${from}..${to} in ${runtime.database.description} from ${archive.description}.`);
@@ -266,7 +272,7 @@ async function reingestCommand(args: string[], io: CliIo): Promise<number> {
 async function status(args: string[], io: CliIo): Promise<number> {
   noArguments("status", args);
   const settings = loadSettings();
-  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  const runtime = await openRuntime(settings, [], { embeddedDataDir: embeddedDataDir(settings) });
   try {
     await printStatus(runtime.database.pool, dayOf(new Date()), io.out);
     return 0;
