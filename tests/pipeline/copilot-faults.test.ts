@@ -196,7 +196,44 @@ describe("faults during collection", () => {
     expect(summary.status).toBe("succeeded");
     const rows = await database.pool.query("select user_login, code_generation_activity_count, used_chat, source_report from copilot_user_daily");
     expect(rows.rows).toEqual([{ user_login: "user0", code_generation_activity_count: 7, used_chat: true, source_report: "users-1-day" }]);
+    expect(usersWarnings(summary.warnings)).toEqual([
+      `users-1-day for fabrikam lists a user more than once within one file with different figures, added together: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
+    ]);
   });
+
+  it("counts a user line that one file repeats word for word once, and names it in the run's warnings", async () => {
+    const line = userLine("user0", 100, day, { code_generation_activity_count: 2 });
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [ndjson([line, userLine("user1", 101, day), line])]);
+    const { database, github } = await setUp([], table);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(summary.status).toBe("succeeded");
+    const rows = await database.pool.query("select user_login, code_generation_activity_count from copilot_user_daily order by user_login");
+    expect(rows.rows).toEqual([
+      { user_login: "user0", code_generation_activity_count: 2 },
+      { user_login: "user1", code_generation_activity_count: 1 },
+    ]);
+    expect(usersWarnings(summary.warnings)).toEqual([
+      `users-1-day for fabrikam repeats a user's line word for word within one file, counted once: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
+    ]);
+  });
+
+  it("still adds up a user split across files when one of the files also repeats the user's line", async () => {
+    const line = userLine("user0", 100, day, { code_generation_activity_count: 2 });
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [ndjson([line, line]), ndjson([line])]);
+    const { database, github } = await setUp([], table);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    const rows = await database.pool.query("select user_login, code_generation_activity_count from copilot_user_daily");
+    // One copy from each file: the user is split across them, the repeat inside the first is dropped.
+    expect(rows.rows).toEqual([{ user_login: "user0", code_generation_activity_count: 4 }]);
+    expect(usersWarnings(summary.warnings)).toEqual([
+      `users-1-day for fabrikam repeats a user's line word for word within one file, counted once: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
+    ]);
+  });
+
+  /** The run's warnings about the users report (the fake has no repos or premium usage, which warn too). */
+  function usersWarnings(warnings: string[]): string[] {
+    return warnings.filter((warning) => warning.startsWith("users-1-day"));
+  }
 
   /** Ends every connection of the database's users that sits in a transaction, as a failover would. */
   async function terminateIngestConnections(database: TestDatabase): Promise<number> {

@@ -85,6 +85,7 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
     return { ok: true, status: "pending", records: 0, daysCollected: 0, covered: [] };
   }
   let records = 0;
+  const warnings: string[] = [];
   const archived = deps.archive === undefined ? undefined : archiveReportFiles(deps.archive, { ...unit, report: kind.report, firstDay: links.firstDay, lastDay: links.lastDay }, links.links.length);
   await replaceReportDays(
     deps.pool,
@@ -100,12 +101,13 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
         });
       }
     },
+    (warning) => warnings.push(warning),
   );
   deps.onRecords?.(records);
   const covered = unit.days.filter((day) => day >= links.firstDay && day <= links.lastDay);
   // A 28-day report may end before the newest due day: those days stay pending for the next run.
   const status = covered.length === unit.days.length ? "ok" : covered.length === 0 ? "pending" : "ok";
-  return { ok: true, status, records, daysCollected: covered.length, covered };
+  return { ok: true, status, records, daysCollected: covered.length, covered, ...(warnings.length === 0 ? {} : { warning: warnings.join(" ") }) };
 }
 
 async function seriesEverCollected(pool: Pool, unit: ReportUnit): Promise<boolean> {
