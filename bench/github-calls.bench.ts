@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { migrate, startEmbeddedPostgres, survivingIdleErrors } from "../src/db/index.js";
+import { migrate, startEmbeddedPostgres, survivingConnectionErrors } from "../src/db/index.js";
 import { createGitHubClient, rateBudget } from "../src/github/index.js";
 import { saveRepositories } from "../src/metrics/index.js";
 import { syncRepository, type RepositorySyncContext } from "../src/pipeline/repository-sync.js";
@@ -67,7 +67,7 @@ function history(days: number): FakeRepository {
 export default async function githubCallsBenchmark(_options: BenchOptions): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "bench-github-calls-"));
   const database = await startEmbeddedPostgres(path.join(work, "cluster"), { throwaway: true });
-  const pool = survivingIdleErrors(new pg.Pool({ connectionString: database.connectionString, max: 2 }));
+  const pool = survivingConnectionErrors(new pg.Pool({ connectionString: database.connectionString, max: 2 }));
   const data = { repositories: [history(firstDays)] };
   const routes = repositoryRoutes(data);
   const github = await startGitHubServer({ reports: () => ({ kind: "status", status: 404 }), routes: routes.routes, rateLimit: 1_000_000 });

@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { parseSettings } from "../src/config/index.js";
-import { migrate, startEmbeddedPostgres, survivingIdleErrors } from "../src/db/index.js";
+import { migrate, startEmbeddedPostgres, survivingConnectionErrors } from "../src/db/index.js";
 import { createGitHubClient } from "../src/github/index.js";
 import { createActivities } from "../src/pipeline/index.js";
 import { createFolderSink } from "../src/publish/index.js";
@@ -37,7 +37,7 @@ const heapSampler = setInterval(() => {
 try {
   const bytes = (await stat(reportFile)).size;
   const database = await startEmbeddedPostgres(path.join(work, "pg"), { throwaway: true });
-  const pool = survivingIdleErrors(new pg.Pool({ connectionString: database.connectionString, max: 4 }));
+  const pool = survivingConnectionErrors(new pg.Pool({ connectionString: database.connectionString, max: 4 }));
   await migrate(pool);
   const settings = parseSettings({ OUTPUT_DIR: path.join(work, "out") });
   const client = createGitHubClient({ baseUrl: githubUrl, apiVersion: settings.GITHUB_API_VERSION, token: { get: async () => "bench", refresh: async () => "bench" }, throttleId: "bench" });

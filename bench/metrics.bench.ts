@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { migrate, sqlFile, startEmbeddedPostgres, survivingIdleErrors } from "../src/db/index.js";
+import { migrate, sqlFile, startEmbeddedPostgres, survivingConnectionErrors } from "../src/db/index.js";
 import { computeWeeklyMetrics, metricDefinitions } from "../src/metrics/index.js";
 import { parseSettings } from "../src/config/index.js";
 import type { BenchOptions } from "./run.js";
@@ -41,7 +41,7 @@ export default async function metricsBenchmark(_options: BenchOptions): Promise<
   const work = await mkdtemp(path.join(tmpdir(), "bench-metrics-"));
   const database = await startEmbeddedPostgres(path.join(work, "cluster"), { throwaway: true });
   // The computation takes one connection to coordinate and two to compute week ranges at once.
-  const pool = survivingIdleErrors(new pg.Pool({ connectionString: database.connectionString, max: 4 }));
+  const pool = survivingConnectionErrors(new pg.Pool({ connectionString: database.connectionString, max: 4 }));
   try {
     await migrate(pool);
     const generateSeconds = await generate(pool);

@@ -120,7 +120,7 @@ function describe(result: AccessResult, context: AccessContext): string {
 
 async function checkDatabase(settings: Settings, credential: TokenCredential | undefined): Promise<string> {
   const database = await openDatabase(settings, {
-    embeddedDataDir,
+    embeddedDataDir: embeddedDataDir(settings),
     ...(credential !== undefined && settings.PG_AUTH === "entra" ? { entraPassword: entraPassword(credential) } : {}),
   });
   try {

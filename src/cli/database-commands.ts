@@ -15,7 +15,7 @@ import { printSummary } from "./summary.js";
  * pool is closed and the embedded PostgreSQL stopped before the process exits 130 or 143.
  */
 async function withRuntime(settings: Settings, interruption: Interruption, work: (runtime: Runtime) => Promise<number>): Promise<number> {
-  const runtime = await openRuntime(settings, [], { embeddedDataDir });
+  const runtime = await openRuntime(settings, [], { embeddedDataDir: embeddedDataDir(settings) });
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= runtime.close());
   interruption.onInterrupt(() => void close().finally(() => process.exit(interruption.exitCode())));

@@ -3,5 +3,11 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-/** Where the embedded PostgreSQL keeps its data when no DATABASE_URL is set. */
-export const embeddedDataDir = ".data/postgres";
+/**
+ * Where the embedded PostgreSQL keeps its data when no DATABASE_URL is set. Without ENTERPRISES
+ * every command works on the sandbox, whose cluster is its own: a real run must never find (and
+ * publish) its synthetic rows.
+ */
+export function embeddedDataDir(settings: { ENTERPRISES?: unknown }): string {
+  return settings.ENTERPRISES === undefined ? ".data/sandbox" : ".data/postgres";
+}

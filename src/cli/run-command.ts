@@ -52,7 +52,7 @@ async function collect(
   const started = Date.now();
   let records = 0;
   const runtime = await openRuntime(settings, enterprises, {
-    embeddedDataDir,
+    embeddedDataDir: embeddedDataDir(settings),
     ...(server === undefined ? {} : { githubApiUrl: server.url, githubToken: "sandbox-token" }),
     onRecords: (count) => void (records += count),
     log: io.err,

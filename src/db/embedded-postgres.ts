@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { claimDataDir, releaseDataDir, stopOrphanedPostmaster } from "./orphaned-postmaster.js";
 
 export interface EmbeddedDatabase {
   readonly connectionString: string;
@@ -19,7 +20,10 @@ const database = "metrics";
  * (initialised on first use, kept afterwards) and makes sure the `metrics` database exists.
  * `throwaway` turns off crash safety for the test suite's cluster.
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { throwaway?: boolean } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { throwaway?: boolean; notice?: (message: string) => void } = {},
+): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir);
   const port = await freePort();
   const recentLog: string[] = [];
@@ -54,7 +58,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: { throwawa
       await chmod(path.dirname(databaseDir), 0o755);
       await cluster.initialise();
     }
+    await stopOrphanedPostmaster(databaseDir, options.notice ?? ((message) => process.stderr.write(`${message}\n`)));
     await cluster.start();
+    await claimDataDir(databaseDir);
   } catch (error) {
     throw new Error(
       `Could not start the embedded PostgreSQL in ${databaseDir}: ${error instanceof Error ? error.message : "the server exited"}. ` +
@@ -74,7 +80,10 @@ export async function startEmbeddedPostgres(dataDir: string, options: { throwawa
   }
   return {
     connectionString: `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
-    stop: () => cluster.stop(),
+    stop: async () => {
+      await cluster.stop();
+      await releaseDataDir(databaseDir);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-export { openDatabase, survivingIdleErrors, type Database } from "./pool.js";
+export { openDatabase, survivingConnectionErrors, type Database } from "./pool.js";
 export { migrate, MigrationError } from "./migrate.js";
 export { copyQueryOut, copyRows, copyText } from "./copy-rows.js";
 export { copyLine, type CopyValue } from "./copy-text.js";

@@ -26,7 +26,7 @@ export async function openDatabase(
   options: { embeddedDataDir: string; entraPassword?: () => Promise<string> },
 ): Promise<Database> {
   if (settings.DATABASE_URL !== undefined) {
-    const pool = survivingIdleErrors(new pg.Pool({ connectionString: settings.DATABASE_URL, max: maxConnections }));
+    const pool = survivingConnectionErrors(new pg.Pool({ connectionString: settings.DATABASE_URL, max: maxConnections }));
     return { pool, description: `PostgreSQL at ${describeUrl(settings.DATABASE_URL)}`, close: () => pool.end() };
   }
   if (settings.PGHOST !== undefined) {
@@ -34,7 +34,7 @@ export async function openDatabase(
     if (entra && options.entraPassword === undefined) {
       throw new Error("PG_AUTH=entra needs a managed-identity token source; none was given to openDatabase.");
     }
-    const pool = survivingIdleErrors(new pg.Pool({
+    const pool = survivingConnectionErrors(new pg.Pool({
       host: settings.PGHOST,
       port: settings.PGPORT,
       database: settings.PGDATABASE,
@@ -46,7 +46,7 @@ export async function openDatabase(
     return { pool, description: `PostgreSQL at ${settings.PGHOST}`, close: () => pool.end() };
   }
   const embedded = await startEmbeddedPostgres(options.embeddedDataDir);
-  const pool = survivingIdleErrors(new pg.Pool({ connectionString: embedded.connectionString, max: maxConnections }));
+  const pool = survivingConnectionErrors(new pg.Pool({ connectionString: embedded.connectionString, max: maxConnections }));
   return {
     pool,
     description: `embedded PostgreSQL in ${options.embeddedDataDir}`,
@@ -67,11 +67,14 @@ function describeUrl(url: string): string {
 }
 
 /**
- * An idle pooled connection that the server closes (a restart, a failover, Azure maintenance)
- * makes the pool emit 'error'; unhandled, that would end the process. The pool drops the client
- * and opens a new one on the next query, so there is nothing more to do.
+ * A connection that the server closes (a restart, a failover, Azure maintenance,
+ * `pg_terminate_backend`) makes its client emit 'error'; unhandled, that ends the process with
+ * `Unhandled 'error' event ... ECONNRESET` and leaves the run open. The pool listens only while a
+ * client is idle; a client in use also fails its query, so the one holding it learns of the loss
+ * there (its transaction rolls back and the unit is retried), and the pool drops it on release.
  */
-export function survivingIdleErrors(pool: pg.Pool): pg.Pool {
+export function survivingConnectionErrors(pool: pg.Pool): pg.Pool {
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }

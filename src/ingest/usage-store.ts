@@ -3,6 +3,8 @@ import { reportCopyText, type ReportFile } from "./report-rows.js";
 import { dailyColumns, repositoryColumns, teamColumns, userColumns } from "./usage-rows.js";
 
 const stagingSql = sqlFile(import.meta.url, "usage-staging.sql");
+const repeatedUsersSql = sqlFile(import.meta.url, "repeated-users.sql");
+const dropVerbatimRepeatsSql = sqlFile(import.meta.url, "drop-verbatim-repeats.sql");
 
 /** Per level: its staging table and columns, the tables it replaces, and the merge that fills them. */
 const levels = {
@@ -51,22 +53,32 @@ const inScopeAndDays = "where enterprise = $1 and scope = $2 and organization = 
  * malformed line) the transaction rolls back and the old rows stay.
  * Returns the number of rows written to the main table of the level.
  */
-export async function replaceReportDays(pool: Pool, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
+export async function replaceReportDays(
+  pool: Pool,
+  target: ReplacementTarget,
+  stageFiles: (stage: StageFile) => Promise<void>,
+  onWarning: (message: string) => void = () => undefined,
+): Promise<number> {
   try {
     return await inTransaction(pool, (client) =>
       target.level === "users" && target.fileCount === 1 && target.forceStaging !== true
         ? copyUsersDirectly(client, target, stageFiles)
-        : stageAndMerge(client, target, stageFiles),
+        : stageAndMerge(client, target, stageFiles, onWarning),
     );
   } catch (error) {
     throw (error as { code?: unknown }).code === "23505" ? new RepeatedUserError(error) : error;
   }
 }
 
-async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
+async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>, onWarning: (message: string) => void): Promise<number> {
   const level = levels[target.level];
   await client.query(stagingSql);
-  await stageFiles((file) => copyText(client, level.staging, level.columns, reportCopyText(file, { constant: [] })));
+  const fileNames = new Map<number, string>();
+  await stageFiles((file) => {
+    fileNames.set(file.context.fileIndex, file.context.file);
+    return copyText(client, level.staging, level.columns, reportCopyText(file, { constant: [] }));
+  });
+  if (target.level === "users") await settleRepeatedUsers(client, target, fileNames, onWarning);
   const scopeKey = [target.enterprise, target.scope, target.organization];
   for (const table of level.tables) {
     await client.query(`delete from ${table} ${inScopeAndDays}`, [...scopeKey, target.firstDay, target.lastDay]);
@@ -91,4 +103,38 @@ async function copyUsersDirectly(client: PoolClient, target: ReplacementTarget, 
     )),
   );
   return written;
+}
+
+interface RepeatedUser {
+  file_index: number;
+  day: string;
+  user_id: number;
+  user_login: string;
+  copies: number;
+  versions: number;
+}
+
+/**
+ * A user that GitHub splits over several files is one person whose lines add up; a user that one
+ * file lists twice is not. A verbatim repeat is counted once; lines that differ are combined like
+ * a split user, since nothing tells which one is right and dropping either would lose activity.
+ * Both are named in the run's warnings.
+ */
+async function settleRepeatedUsers(client: PoolClient, target: ReplacementTarget, fileNames: Map<number, string>, onWarning: (message: string) => void): Promise<void> {
+  const repeated = (await client.query<RepeatedUser>(repeatedUsersSql)).rows;
+  if (repeated.length === 0) return;
+  const verbatim = repeated.filter((user) => user.versions === 1);
+  const differing = repeated.filter((user) => user.versions > 1);
+  if (verbatim.length > 0) await client.query(dropVerbatimRepeatsSql);
+  const owner = target.scope === "enterprise" ? target.enterprise : `${target.enterprise}/${target.organization}`;
+  const describe = (users: RepeatedUser[]) => {
+    const named = users.slice(0, 3).map((user) => `${user.user_login} (id ${user.user_id}) on ${user.day}, ${user.copies} lines in ${fileNames.get(user.file_index) ?? `file ${user.file_index + 1}`}`);
+    return users.length > 3 ? `${named.join("; ")} and ${users.length - 3} more` : named.join("; ");
+  };
+  if (verbatim.length > 0) {
+    onWarning(`${target.sourceReport} for ${owner} repeats ${verbatim.length === 1 ? "a user's line" : `the lines of ${verbatim.length} users`} word for word within one file, counted once: ${describe(verbatim)}.`);
+  }
+  if (differing.length > 0) {
+    onWarning(`${target.sourceReport} for ${owner} lists ${differing.length === 1 ? "a user" : `${differing.length} users`} more than once within one file with different figures, added together: ${describe(differing)}.`);
+  }
 }

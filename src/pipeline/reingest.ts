@@ -31,6 +31,7 @@ export async function reingest(pool: Pool, archive: ReportArchive, request: Rein
   await startRun(pool)({ runId: request.runId, trigger: "reingest", from: request.from, to: request.to, startedAt: request.startedAt });
   const { sets, problems } = await findArchivedSets(archive, request);
   const failures: FinishRunInput["failures"] = [...problems];
+  const warnings: string[] = [];
   let records = 0;
   let setsOk = 0;
   for (const archived of sets) {
@@ -39,11 +40,11 @@ export async function reingest(pool: Pool, archive: ReportArchive, request: Rein
     try {
       let setRecords: number;
       try {
-        setRecords = await replaceFromArchive(pool, archive, archived, firstDay, lastDay, false);
+        setRecords = await replaceFromArchive(pool, archive, archived, firstDay, lastDay, false, warnings);
       } catch (error) {
         // As the ingest does: a file naming a user twice is staged and combined instead.
         if (!(error instanceof RepeatedUserError)) throw error;
-        setRecords = await replaceFromArchive(pool, archive, archived, firstDay, lastDay, true);
+        setRecords = await replaceFromArchive(pool, archive, archived, firstDay, lastDay, true, warnings);
       }
       records += setRecords;
       setsOk++;
@@ -62,12 +63,20 @@ export async function reingest(pool: Pool, archive: ReportArchive, request: Rein
     unitsFailed: failures.length,
     records,
     failures,
-    warnings: [],
+    warnings,
     publish: [],
   } satisfies FinishRunInput);
 }
 
-async function replaceFromArchive(pool: Pool, archive: ReportArchive, archived: ArchivedSet, firstDay: string, lastDay: string, forceStaging: boolean): Promise<number> {
+async function replaceFromArchive(
+  pool: Pool,
+  archive: ReportArchive,
+  archived: ArchivedSet,
+  firstDay: string,
+  lastDay: string,
+  forceStaging: boolean,
+  warnings: string[],
+): Promise<number> {
   let records = 0;
   const { set, kind, files } = archived;
   const target = { ...set, level: kind.level, sourceReport: kind.report, firstDay, lastDay, fileCount: files.length, forceStaging };
@@ -80,7 +89,7 @@ async function replaceFromArchive(pool: Pool, archive: ReportArchive, archived: 
         onRecords: (count) => void (records += count),
       });
     }
-  });
+  }, (warning) => warnings.push(warning));
   return records;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, link, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { PublishError } from "./publish-error.js";
 import type { PublishSink } from "./sink.js";
 
 /**
@@ -15,7 +16,7 @@ export function createFolderSink(folder: string): PublishSink {
     description: `folder ${root}`,
     async put(relativePath, localFile) {
       const target = resolve(relativePath);
-      await mkdir(path.dirname(target), { recursive: true });
+      await makeFolder(path.dirname(target), root, relativePath);
       const temporary = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.partial`;
       try {
         // A hard link costs nothing when the work file is on the same file system; else a copy.
@@ -49,4 +50,33 @@ export function createFolderSink(folder: string): PublishSink {
       return found.sort();
     },
   };
+}
+
+/**
+ * `mkdir -p`, with a message that names the file standing where a folder must be: Node says only
+ * `EEXIST` or `ENOTDIR` and the folder it wanted, which hides an OUTPUT_DIR that is a file.
+ */
+async function makeFolder(folder: string, root: string, relativePath: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== "EEXIST" && code !== "ENOTDIR") throw error;
+    const blocker = await firstNonFolder(folder);
+    if (blocker === undefined) throw error;
+    const setting = blocker === root || root.startsWith(blocker + path.sep) ? " Set OUTPUT_DIR to a folder, or move the file away." : " Move the file away.";
+    throw new PublishError(`Cannot publish ${relativePath}: ${blocker} is a file, not a folder.${setting}`, { operation: "put", path: relativePath, cause: error });
+  }
+}
+
+/** The outermost path on the way to `folder` that exists and is not a folder. */
+async function firstNonFolder(folder: string): Promise<string | undefined> {
+  const parts = path.resolve(folder).split(path.sep);
+  for (let length = 2; length <= parts.length; length++) {
+    const candidate = parts.slice(0, length).join(path.sep) || path.sep;
+    const found = await stat(candidate).catch(() => undefined);
+    if (found === undefined) return undefined;
+    if (!found.isDirectory()) return candidate;
+  }
+  return undefined;
 }

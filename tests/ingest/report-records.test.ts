@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MalformedReportError, readReportRecordBatches, type ReportRecord } from "../../src/ingest/index.js";
+import { maxRecordBytes } from "../../src/ingest/report-records.js";
 
 async function records(chunks: Array<string | Buffer>): Promise<ReportRecord[]> {
   const found: ReportRecord[] = [];
@@ -81,5 +82,75 @@ describe("reading report files of every shape", () => {
   it("fails on a truncated pretty-printed object instead of returning part of it", async () => {
     const error = await records(['{\n  "day": "2026-11-01",\n  "daily_active_users": ']).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MalformedReportError);
+  });
+});
+
+describe("hostile report files", () => {
+  async function failure(chunks: Array<string | Buffer>): Promise<unknown> {
+    return records(chunks).catch((caught: unknown) => caught);
+  }
+
+  it("reads a line of several MB that arrives in many small chunks as one record", async () => {
+    const days = Array.from({ length: 2000 }, (_, i) => ({ day: "2026-11-01", padding: `${i}-${"é".repeat(1000)}` }));
+    const text = '{"user_id":1,"day":"2026-11-01"}\n' + JSON.stringify({ day_totals: days }) + '\n{"user_id":2,"day":"2026-11-01"}\n';
+    const found = await records(chunked(text, 1000));
+    expect(found).toHaveLength(2002);
+    expect(found[1]).toEqual({ value: days[0], line: 2 });
+    expect(found[2000]).toEqual({ value: days[1999], line: 2 });
+    expect(found[2001]).toEqual({ value: { user_id: 2, day: "2026-11-01" }, line: 3 });
+  });
+
+  it("refuses a line longer than the cap, naming the file and the line, before holding all of it", async () => {
+    let served = 0;
+    const source = (async function* () {
+      yield '{"user_id":1,"day":"2026-11-01"}\n{"user_id":2,"day":"';
+      // An endless line: the reader must stop at the cap, not wait for the end.
+      for (;;) {
+        served += 1024 * 1024;
+        yield Buffer.alloc(1024 * 1024, 0x61);
+      }
+    })();
+    const error = await (async () => {
+      for await (const _ of readReportRecordBatches(source, "https://files.example/report.ndjson", (record) => record));
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MalformedReportError);
+    expect(error).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
+    expect((error as Error).message).toBe("Report file https://files.example/report.ndjson is malformed at line 2: a line longer than 64 MiB, more than any report record needs.");
+    expect(served).toBe(maxRecordBytes);
+  });
+
+  it("refuses bytes that are not UTF-8 with the file and line instead of replacing them", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"user_login":"jörg","day":"2026-11-01"}\n{"user_login":"ok","day":"2026-11-01"}\n{"user_login":"bad'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('(utf8","day":"2026-11-01"}\n{"user_login":"after","day":"2026-11-01"}\n'),
+    ]);
+    for (const chunks of [[bytes], chunked(bytes.toString("latin1"), 3).map((chunk) => Buffer.from(chunk.toString(), "latin1"))]) {
+      const error = await failure(chunks);
+      expect(error).toBeInstanceOf(MalformedReportError);
+      expect(error).toMatchObject({ file: "https://files.example/report.ndjson", line: 3 });
+      expect((error as Error).message).toContain("bytes that are not UTF-8");
+    }
+  });
+
+  it("refuses a UTF-8 sequence cut short by the end of its line", async () => {
+    const bytes = Buffer.concat([Buffer.from('{"user_login":"a","day":"2026-11-01"}\n{"x":"'), Buffer.from([0xe5, 0x90]), Buffer.from('"}\n')]);
+    expect(await failure([bytes])).toMatchObject({ line: 2 });
+  });
+
+  it("names the file and line of a record nested 10,000 levels deep instead of overflowing the stack", async () => {
+    const deepObject = '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000);
+    const deepArray = "[".repeat(10_000) + "]".repeat(10_000);
+    const first = '{"user_id":1,"day":"2026-11-01"}\n';
+    // Parsing copes with the depth; storing the record (its raw JSON) is where the stack runs out.
+    const stored = await (async () => {
+      const source = (async function* () { yield first + deepObject + "\n"; })();
+      for await (const _ of readReportRecordBatches(source, "https://files.example/report.ndjson", ({ value }) => JSON.stringify(value)));
+    })().catch((caught: unknown) => caught);
+    expect(stored).toBeInstanceOf(MalformedReportError);
+    expect(stored).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
+    expect((stored as Error).message).toBe("Report file https://files.example/report.ndjson is malformed at line 2: a record nested too deeply to read (no report record nests more than a few levels).");
+    // An array stands for its records, and unwrapping 10,000 levels of them overflows too.
+    expect(await failure([first + deepArray + "\n"])).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
   });
 });

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { survivingConnectionErrors, type Pool } from "../../src/db/index.js";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Fault } from "../../src/sandbox/github-server.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
@@ -206,5 +208,118 @@ describe("faults during collection", () => {
     expect(summary.status).toBe("succeeded");
     const rows = await database.pool.query("select user_login, code_generation_activity_count, used_chat, source_report from copilot_user_daily");
     expect(rows.rows).toEqual([{ user_login: "user0", code_generation_activity_count: 7, used_chat: true, source_report: "users-1-day" }]);
+    expect(usersWarnings(summary.warnings)).toEqual([
+      `users-1-day for fabrikam lists a user more than once within one file with different figures, added together: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
+    ]);
   });
+
+  it("counts a user line that one file repeats word for word once, and names it in the run's warnings", async () => {
+    const line = userLine("user0", 100, day, { code_generation_activity_count: 2 });
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [ndjson([line, userLine("user1", 101, day), line])]);
+    const { database, github } = await setUp([], table);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(summary.status).toBe("succeeded");
+    const rows = await database.pool.query("select user_login, code_generation_activity_count from copilot_user_daily order by user_login");
+    expect(rows.rows).toEqual([
+      { user_login: "user0", code_generation_activity_count: 2 },
+      { user_login: "user1", code_generation_activity_count: 1 },
+    ]);
+    expect(usersWarnings(summary.warnings)).toEqual([
+      `users-1-day for fabrikam repeats a user's line word for word within one file, counted once: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
+    ]);
+  });
+
+  it("still adds up a user split across files when one of the files also repeats the user's line", async () => {
+    const line = userLine("user0", 100, day, { code_generation_activity_count: 2 });
+    const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [ndjson([line, line]), ndjson([line])]);
+    const { database, github } = await setUp([], table);
+    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    const rows = await database.pool.query("select user_login, code_generation_activity_count from copilot_user_daily");
+    // One copy from each file: the user is split across them, the repeat inside the first is dropped.
+    expect(rows.rows).toEqual([{ user_login: "user0", code_generation_activity_count: 4 }]);
+    expect(usersWarnings(summary.warnings)).toEqual([
+      `users-1-day for fabrikam repeats a user's line word for word within one file, counted once: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
+    ]);
+  });
+
+  /** The run's warnings about the users report (the fake has no repos or premium usage, which warn too). */
+  function usersWarnings(warnings: string[]): string[] {
+    return warnings.filter((warning) => warning.startsWith("users-1-day"));
+  }
+
+  /** Ends every connection of the database's users that sits in a transaction, as a failover would. */
+  async function terminateIngestConnections(database: TestDatabase): Promise<number> {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const ended = await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null",
+      );
+      return ended.rowCount ?? 0;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /** A pool guarded as the CLI's and the Function App's are, on the test's database. */
+  function productionPool(database: TestDatabase): Pool {
+    const pool = survivingConnectionErrors(new pg.Pool({ connectionString: database.url, max: 6 }));
+    opened.push({ close: () => pool.end() });
+    return pool;
+  }
+
+  async function whenRequested(github: GitHubServer, path: string): Promise<void> {
+    for (let waited = 0; !github.requests.some((request) => request.path === path); waited += 20) {
+      if (waited > 60_000) throw new Error(`${path} was never requested`);
+      await sleep(20);
+    }
+  }
+
+  it("redoes a unit whose database connection the server ended mid-ingest, and ends with a clean run's tables", async () => {
+    const cutFile = `${usersPath}/${day}/1.ndjson`;
+    // The second file is cut after 500 bytes, while the unit's transaction holds the first file's rows.
+    const { database, github } = await setUp([{ target: "download", pathIncludes: cutFile, times: 1, stallAfterBytes: 500 }]);
+    const pool = productionPool(database);
+    const run = runCollection({ pool, githubUrl: github.url, enterprises, from: day, to: day, now, dependencies: { download: { attempts: 3, backoffMs: 5, idleTimeoutMs: 60_000 } } });
+    await whenRequested(github, cutFile);
+    await sleep(200);
+    expect(await terminateIngestConnections(database)).toBe(1);
+    const summary = await run;
+    expect(summary.failures).toEqual([]);
+    expect(summary.status).toBe("succeeded");
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
+  }, 120_000);
+
+  it("fails the unit with its reason when the connection is ended on every attempt, and the run still ends with its summary", async () => {
+    const cutFile = `${usersPath}/${day}/1.ndjson`;
+    const { database, github } = await setUp([{ target: "download", pathIncludes: cutFile, times: 3, stallAfterBytes: 500 }]);
+    const pool = productionPool(database);
+    const run = runCollection({ pool, githubUrl: github.url, enterprises, from: day, to: day, now, dependencies: { download: { attempts: 3, backoffMs: 5, idleTimeoutMs: 60_000 } } });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await whenRequested(github, cutFile);
+      github.requests.splice(0);
+      await sleep(200);
+      expect(await terminateIngestConnections(database)).toBe(1);
+    }
+    const summary = await run;
+    expect(summary.status).toBe("partial");
+    expect(summary.failures).toEqual([
+      {
+        unit: `fabrikam users-1-day ${day}`,
+        errorClass: "DatabaseConnectionLostError",
+        message:
+          "PostgreSQL closed the connection during the unit's transaction on all 3 attempts (last: terminating connection due to administrator command); " +
+          "none of its rows were kept, and the next run collects it again. Check that the database server is up and not restarting. " +
+          "(cause: terminating connection due to administrator command)",
+      },
+    ]);
+    const users = await database.pool.query("select count(*) as n from copilot_user_daily");
+    expect(users.rows).toEqual([{ n: 0 }]);
+    const recorded = await database.pool.query("select status, units_failed from collection_runs");
+    expect(recorded.rows).toEqual([{ status: "partial", units_failed: 1 }]);
+
+    const next = await runCollection({ pool, githubUrl: github.url, enterprises, from: day, to: day, now });
+    expect(next.status).toBe("succeeded");
+    expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { archiveReportFiles, type ReportArchive } from "../../archive/index.js";
 import type { Pool } from "../../db/index.js";
 import {
@@ -18,8 +19,10 @@ export interface IngestDependencies {
   pool: Pool;
   github: (enterprise: string) => GitHubClient;
   download?: DownloadOptions;
-  /** Attempts for one unit when a link expires or a download is cut (fresh links each time). */
+  /** Attempts for one unit when a link expires, a download is cut or the database drops the connection. */
   attempts?: number;
+  /** Wait before redoing a unit whose database connection dropped, times the attempt squared: a restarting server needs seconds. */
+  databaseRetryDelayMs?: number;
   onRecords?: (count: number) => void;
   /** Every downloaded file is also stored here, from the same download; a failed upload fails the unit. */
   archive?: ReportArchive;
@@ -58,8 +61,11 @@ async function ingestWithRetries(deps: IngestDependencies, unit: ReportUnit): Pr
         forceStaging = true;
         continue;
       }
-      // A malformed file stays malformed: retrying would only hide it. Transient faults get fresh links.
-      if (error instanceof MalformedReportError || !isTransient(error) || attempt >= attempts) throw error;
+      // A malformed file stays malformed: retrying would only hide it. Transient faults get fresh
+      // links; a dropped database connection rolled the transaction back, so the unit is redone whole.
+      if (error instanceof MalformedReportError || !isTransient(error)) throw error;
+      if (attempt >= attempts) throw error instanceof Error && isDatabaseConnectionLoss(error) ? new DatabaseConnectionLostError(attempt, error) : error;
+      if (error instanceof Error && isDatabaseConnectionLoss(error)) await sleep((deps.databaseRetryDelayMs ?? 1000) * attempt ** 2);
     }
   }
 }
@@ -79,6 +85,7 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
     return { ok: true, status: "pending", records: 0, daysCollected: 0, covered: [] };
   }
   let records = 0;
+  const warnings: string[] = [];
   const archived = deps.archive === undefined ? undefined : archiveReportFiles(deps.archive, { ...unit, report: kind.report, firstDay: links.firstDay, lastDay: links.lastDay }, links.links.length);
   await replaceReportDays(
     deps.pool,
@@ -94,12 +101,13 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
         });
       }
     },
+    (warning) => warnings.push(warning),
   );
   deps.onRecords?.(records);
   const covered = unit.days.filter((day) => day >= links.firstDay && day <= links.lastDay);
   // A 28-day report may end before the newest due day: those days stay pending for the next run.
   const status = covered.length === unit.days.length ? "ok" : covered.length === 0 ? "pending" : "ok";
-  return { ok: true, status, records, daysCollected: covered.length, covered };
+  return { ok: true, status, records, daysCollected: covered.length, covered, ...(warnings.length === 0 ? {} : { warning: warnings.join(" ") }) };
 }
 
 async function seriesEverCollected(pool: Pool, unit: ReportUnit): Promise<boolean> {
@@ -114,9 +122,35 @@ function isTransient(error: unknown): boolean {
   if (error instanceof ReportDownloadError) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  // Socket cuts and refused connections (undici/Node), and PostgreSQL connection failures (class 08).
+  // Socket cuts and refused connections (undici/Node), and PostgreSQL connection failures.
   return (
     /terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|premature close/i.test(error.message) ||
-    (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code.startsWith("08") || code === "UND_ERR_SOCKET"))
+    (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code === "UND_ERR_SOCKET")) ||
+    isDatabaseConnectionLoss(error)
+  );
+}
+
+/** The unit's transaction lost its connection on every attempt; it rolled back each time. */
+class DatabaseConnectionLostError extends Error {
+  override readonly name = "DatabaseConnectionLostError";
+  constructor(attempts: number, cause: Error) {
+    super(
+      `PostgreSQL closed the connection during the unit's transaction on all ${attempts} attempts (last: ${cause.message}); ` +
+        "none of its rows were kept, and the next run collects it again. Check that the database server is up and not restarting.",
+      { cause },
+    );
+  }
+}
+
+/**
+ * PostgreSQL closed the connection or cannot take one yet: class 08 (connection exception) and
+ * 57P01-57P03 (terminated by an administrator, a crash, or the server is starting), and pg's own
+ * messages for a socket that ended under a client.
+ */
+function isDatabaseConnectionLoss(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03")) ||
+    /^Connection terminated|not queryable/.test(error.message)
   );
 }
