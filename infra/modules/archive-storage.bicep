@@ -1,4 +1,4 @@
-// The raw report archive (DESIGN §4: user-level raw records live only here; `reingest` rebuilds from
+// The raw report archive (user-level raw records live only here; `reingest` rebuilds from
 // it). The identity may write blobs in this one container and nowhere else in the account.
 
 @description('Storage account name: 3-24 lowercase letters and digits, globally unique.')

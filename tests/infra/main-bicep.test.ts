@@ -261,7 +261,7 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       );
     });
 
-    it("gets every app setting of DESIGN §7, with the identity-based host storage", () => {
+    it("gets every app setting the app reads, with the identity-based host storage", () => {
       const settings = appSettings();
       const expected = [
         "AZURE_CLIENT_ID", "KEY_VAULT_URL", "PG_AUTH", "PGHOST", "PGDATABASE", "PGUSER", "ARCHIVE_ACCOUNT_URL",
