@@ -8,3 +8,4 @@ import "./collect-timer.js";
 import "./collect-start.js";
 import "./collect-status.js";
 import "./health.js";
+import "./live.js";

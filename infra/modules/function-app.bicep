@@ -13,7 +13,7 @@ param identityId string
 @description('URL of the blob container the deployment package goes to (on the host storage account).')
 param deploymentContainerUrl string
 
-@description('Upper bound of instances. Each instance holds its own PostgreSQL pool, so instances × pool size must stay below the server\'s user connections (35 on B1ms).')
+@description('Upper bound of on-demand instances, per function group (the platform counts "durable" and "http" separately).')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int
@@ -25,8 +25,17 @@ param instanceMemoryMB int
 @minValue(0)
 param durableAlwaysReadyInstances int
 
-@description('App settings (DESIGN §7). No secret values: secrets are read from Key Vault at run time.')
+@description('The settings this template derives (identity, endpoints, names). No secret values: secrets are read from Key Vault at run time.')
 param appSettings { *: string }
+
+@description('Further settings (BACKFILL_DAYS, DORA definitions, …). The template replaces the whole set on every deployment, so a setting added by hand in the portal survives only when it is passed here.')
+param extraAppSettings { *: string }
+
+@description('Subnet the app joins (Flex Consumption VNet integration); empty for none.')
+param subnetId string
+
+@description('Name azd looks the app up by (tag azd-service-name), as in azure.yaml.')
+param serviceName string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -45,7 +54,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
-  tags: tags
+  tags: union(tags, { 'azd-service-name': serviceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -54,6 +63,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -83,9 +93,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
 
+  // The template's own settings win over an extra one of the same name, so a stray entry cannot
+  // point the app at another database or identity.
   resource settings 'config' = {
     name: 'appsettings'
-    properties: appSettings
+    properties: union(extraAppSettings, appSettings)
   }
 
   // Deployments authenticate with Entra (az functionapp deploy, func publish); the FTP and SCM
@@ -102,4 +114,5 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output name string = site.name
+output id string = site.id
 output defaultHostName string = site.properties.defaultHostName

@@ -14,6 +14,12 @@ param deploymentContainerName string
 @description('Principal (object) id of the Function App\'s user-assigned identity.')
 param principalId string
 
+@description('Reach the account only through its private endpoints: public network access off.')
+param privateOnly bool
+
+@description('Log Analytics workspace that receives the blob service\'s log.')
+param workspaceId string
+
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 // Durable Functions on the Azure Storage provider needs all three data planes of its host account;
 // Contributor, not Owner: the host never manages access on the account.
@@ -36,10 +42,10 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      bypass: privateOnly ? 'None' : 'AzureServices'
+      defaultAction: privateOnly ? 'Deny' : 'Allow'
     }
   }
 
@@ -65,6 +71,18 @@ resource hostRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+// Writes and deletes only: the Durable task hub polls its queues and leases every few seconds, and
+// logging those reads would cost more than the app.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account::blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ category: 'StorageWrite', enabled: true }, { category: 'StorageDelete', enabled: true }]
+  }
+}
+
+output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue

@@ -1,5 +1,7 @@
 // PostgreSQL Flexible Server with Microsoft Entra authentication. The Function App's identity signs
 // in with a token (PG_AUTH=entra), never a password; password authentication is off unless asked for.
+// By default the identity is not an administrator: scripts/postprovision.ts creates its role, bound
+// to its object id, with rights on the collector's database only.
 
 param name string
 param location string
@@ -14,7 +16,7 @@ param databaseName string
 param identityName string
 param identityPrincipalId string
 
-@description('Make the identity a Microsoft Entra administrator. When false, an administrator creates its role after deployment (infra/README.md).')
+@description('Make the identity a Microsoft Entra administrator (not the default). When false, scripts/postprovision.ts creates its narrower role.')
 param identityIsAdministrator bool
 
 @description('Further Microsoft Entra administrators: people or groups who operate the database.')
@@ -29,6 +31,12 @@ param administratorLogin string
 @secure()
 @description('Password of administratorLogin, only used when passwordAuth is true. Pass it on the command line or from a vault, never in a parameters file.')
 param administratorLoginPassword string
+
+@description('Reach the server only through its private endpoint: public network access off and no firewall rule.')
+param privateOnly bool
+
+@description('Log Analytics workspace that receives the server log (connection failures, errors).')
+param workspaceId string
 
 @export()
 type entraAdministrator = {
@@ -69,7 +77,7 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
       geoRedundantBackup: 'Disabled'
     }
     highAvailability: { mode: 'Disabled' }
-    network: { publicNetworkAccess: 'Enabled' }
+    network: { publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled' }
   }
 }
 
@@ -82,10 +90,12 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   }
 }
 
-// The special 0.0.0.0 rule admits connections from Azure services (the Function App has no fixed
-// outbound address on Flex Consumption); nothing from the internet at large. The server allows one
-// change at a time, hence the chain of dependsOn.
-resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
+// Without the private network, the special 0.0.0.0 rule admits connections from Azure services
+// (the Function App has no fixed outbound address on Flex Consumption): every Azure tenant's
+// addresses, not the internet at large, and still only with an Entra token of a known role. With
+// the private network the rule is gone. The server allows one change at a time, hence the chain of
+// dependsOn.
+resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = if (!privateOnly) {
   parent: server
   name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
   properties: {
@@ -105,10 +115,22 @@ resource administrators 'Microsoft.DBforPostgreSQL/flexibleServers/administrator
       principalType: admin.principalType
       tenantId: tenant().tenantId
     }
-    dependsOn: [allowAzureServices]
+    dependsOn: [allowAzureServices, database]
   }
 ]
 
+// The server log carries failed sign-ins and connection errors; the session and query-store
+// categories would bill every statement, so they stay off.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: server
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ category: 'PostgreSQLLogs', enabled: true }]
+  }
+}
+
+output id string = server.id
 output name string = server.name
 output host string = server.properties.fullyQualifiedDomainName
 output databaseName string = database.name

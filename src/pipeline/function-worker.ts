@@ -36,7 +36,12 @@ export function createFunctionWorker(
         // Not used: functionAppSettings insists on a configured database.
         embeddedDataDir: ".data/postgres",
         // Console lines become the host's traces when no connection string is set.
-        telemetry: createTelemetry({ connectionString: current.APPLICATIONINSIGHTS_CONNECTION_STRING ?? "", log: (line) => console.log(line) }),
+        telemetry: createTelemetry({
+          connectionString: current.APPLICATIONINSIGHTS_CONNECTION_STRING ?? "",
+          // The host's own setting: the SDK signs in the same way the host does (Entra-only ingestion).
+          authenticationString: env["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"],
+          log: (line) => console.log(line),
+        }),
         log: (message) => console.warn(redact(message)),
         ...options,
       });

@@ -33,6 +33,16 @@ export interface Health {
 }
 
 /**
+ * GET /api/live, anonymous, for Azure's probes and the availability test: 200 as soon as the worker
+ * has started and registered its functions (a bad setting stops that), and nothing else. It reads
+ * neither the database nor a setting, so it tells a caller without the function key nothing about
+ * the data, the enterprises or the configuration; /api/health says all that, behind the key.
+ */
+export function liveness(): { status: 200; body: string; headers: Record<string, string> } {
+  return { status: 200, body: "ok", headers: { "content-type": "text/plain", "cache-control": "no-store" } };
+}
+
+/**
  * GET /api/health: the database answers, and every configured source (enterprise or organization ×
  * report series) was polled successfully within the last 26 hours. Anything else is a 503, so a
  * probe sees a timer that stopped firing, a source that keeps failing, and a database that is down.

@@ -7,7 +7,7 @@ import { createGitHubClient, type DownloadOptions, type GitHubClient } from "../
 import { createFolderSink, type PublishSink } from "../publish/index.js";
 import { createSharePointSink } from "../publish/sharepoint-sink.js";
 import { createSecretSource, type SecretSource } from "../secrets/index.js";
-import { createTelemetry, type Telemetry } from "../telemetry/index.js";
+import { createTelemetry, rateLimitWindow, type Telemetry } from "../telemetry/index.js";
 import type { PipelineDependencies } from "./activities/index.js";
 
 export interface RuntimeOptions {
@@ -67,8 +67,13 @@ export async function openRuntime(settings: Settings, enterprises: EnterpriseCon
       ...(options.retryTimeScaleMs === undefined ? {} : { retryTimeScaleMs: options.retryTimeScaleMs }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    clients.set(slug, client);
-    return client;
+    // The client's own peak covers the worker's whole life; the metric and the run's audit row take
+    // the peak of the current rate-limit window, so one breach is reported in the run it happened in.
+    const window = rateLimitWindow();
+    client.octokit.hook.after("request", (response) => window.observe(response.headers));
+    const observed: GitHubClient = { ...client, peakRateLimitUsedPercent: () => window.peakPercent(Date.now()) };
+    clients.set(slug, observed);
+    return observed;
   };
   const sink: PublishSink =
     settings.SHAREPOINT_DRIVE_ID === undefined

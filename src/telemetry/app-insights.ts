@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import appInsights from "applicationinsights";
 import type { TelemetryItem } from "./telemetry-item.js";
 
@@ -65,13 +66,40 @@ export function appInsightsCall(item: TelemetryItem): AppInsightsCall {
   }
 }
 
+/**
+ * The credential the SDK signs its exports with, from the Functions host's own setting
+ * APPLICATIONINSIGHTS_AUTHENTICATION_STRING (`Authorization=AAD;ClientId=<client id>`). With local
+ * authentication disabled on the component, ingestion takes only Entra tokens of a principal holding
+ * Monitoring Metrics Publisher, so a leaked connection string cannot forge a "succeeded" run.
+ * No string (or an empty one) means the connection string alone, as locally.
+ */
+export function ingestionCredential(authenticationString: string | undefined): TokenCredential | undefined {
+  if (authenticationString === undefined || authenticationString.trim() === "") return undefined;
+  const fields = new Map(
+    authenticationString
+      .split(";")
+      .filter((part) => part.trim() !== "")
+      .map((part) => {
+        const [key = "", ...value] = part.split("=");
+        return [key.trim().toLowerCase(), value.join("=").trim()] as const;
+      }),
+  );
+  if (fields.get("authorization")?.toLowerCase() !== "aad") {
+    throw new Error(
+      "Setting APPLICATIONINSIGHTS_AUTHENTICATION_STRING must say Authorization=AAD (example: Authorization=AAD;ClientId=00000000-0000-0000-0000-000000000000); " +
+        "leave it unset to send with the connection string alone.",
+    );
+  }
+  const clientId = fields.get("clientid");
+  // No ClientId: the system-assigned identity, as the host reads the same string.
+  return clientId === undefined || clientId === "" ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId });
+}
+
 // The v3 client installs process-wide OpenTelemetry providers, so one client per connection string.
 const clients = new Map<string, Client>();
 
-function clientFor(connectionString: string): Client {
-  const existing = clients.get(connectionString);
-  if (existing !== undefined) return existing;
-  const client = new appInsights.TelemetryClient(connectionString);
+/** The settings applied to a client before it starts; exported for tests, which cannot see an export's token. */
+export function configureClient(client: Client, credential: TokenCredential | undefined): void {
   // HTTP auto-collection would record every request URL as a dependency, and a signed download
   // link carries its credential in the query string. The Functions host records requests already.
   client.config.enableAutoCollectDependencies = false;
@@ -80,13 +108,22 @@ function clientFor(connectionString: string): Client {
   // An uncaught-exception hook would change process behaviour; failures are reported explicitly.
   client.config.enableAutoCollectExceptions = false;
   client.config.enableSendLiveMetrics = false;
+  // Read at initialize(): the exporter takes it as its credential and sends a bearer token.
+  if (credential !== undefined) client.config.aadTokenCredential = credential;
+}
+
+function clientFor(connectionString: string, credential: TokenCredential | undefined): Client {
+  const existing = clients.get(connectionString);
+  if (existing !== undefined) return existing;
+  const client = new appInsights.TelemetryClient(connectionString);
+  configureClient(client, credential);
   client.initialize();
   clients.set(connectionString, client);
   return client;
 }
 
-export function appInsightsSink(connectionString: string) {
-  const client = clientFor(connectionString);
+export function appInsightsSink(connectionString: string, credential?: TokenCredential) {
+  const client = clientFor(connectionString, credential);
   return {
     send(item: TelemetryItem): void {
       const call = appInsightsCall(item);

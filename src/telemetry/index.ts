@@ -1,4 +1,4 @@
-import { appInsightsSink } from "./app-insights.js";
+import { appInsightsSink, ingestionCredential } from "./app-insights.js";
 import {
   eventItem,
   exceptionItem,
@@ -9,8 +9,9 @@ import {
   type TelemetryMetricName,
 } from "./telemetry-item.js";
 
-export { telemetryEvents, telemetryMetrics } from "./names.js";
+export { runStatuses, telemetryDimensions, telemetryEvents, telemetryMetrics } from "./names.js";
 export { redact, registerSecret } from "./redact.js";
+export { rateLimitWindow, type RateLimitWindow } from "./rate-limit-window.js";
 export type { TelemetryEventName, TelemetryMetricName } from "./telemetry-item.js";
 
 export interface Telemetry {
@@ -51,13 +52,15 @@ function telemetryOn(sink: Sink, operationId: string | undefined): Telemetry {
 
 /**
  * App Insights when a connection string is given (APPLICATIONINSIGHTS_CONNECTION_STRING), else one
- * JSON line per call. Every string property and exception message is redacted first.
+ * JSON line per call. Every string property and exception message is redacted first. With an
+ * authentication string (APPLICATIONINSIGHTS_AUTHENTICATION_STRING, as in Azure) the exports carry
+ * the managed identity's Entra token, which a component with local authentication disabled requires.
  */
-export function createTelemetry(options: { connectionString?: string; log?: (line: string) => void }): Telemetry {
+export function createTelemetry(options: { connectionString?: string; authenticationString?: string; log?: (line: string) => void }): Telemetry {
   // An empty setting means none, as an unset app setting often arrives as "".
   const sink =
     options.connectionString === undefined || options.connectionString === ""
       ? consoleSink(options.log ?? ((line) => console.log(line)))
-      : appInsightsSink(options.connectionString);
+      : appInsightsSink(options.connectionString, ingestionCredential(options.authenticationString));
   return telemetryOn(sink, undefined);
 }

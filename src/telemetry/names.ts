@@ -1,13 +1,10 @@
-// The names of the custom events and metrics this product emits. The alert rules in infra/ query
-// these exact strings (a test checks it), so rename only together with the Bicep.
-export const telemetryEvents = {
-  collectionRunCompleted: "CollectionRunCompleted",
-  unitFailed: "UnitFailed",
-  publishCompleted: "PublishCompleted",
-} as const;
+// The names of the custom events, metrics and dimensions this product emits. They live in
+// telemetry-names.json because the alert rules in infra/ read the same file (Bicep's
+// loadJsonContent): an event renamed here is renamed in every alert query by the next deployment.
+import names from "./telemetry-names.json" with { type: "json" };
 
-export const telemetryMetrics = {
-  rateLimitUsedPercent: "github.ratelimit.used_percent",
-  recordsIngested: "records.ingested",
-  runDurationSeconds: "run.duration_seconds",
-} as const;
+export const telemetryEvents = names.events;
+export const telemetryMetrics = names.metrics;
+/** customDimensions keys; `runId` is the key the run's id travels under (its operation id). */
+export const telemetryDimensions = names.dimensions;
+export const runStatuses = names.runStatuses;

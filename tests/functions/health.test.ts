@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reportKinds } from "../../src/github/index.js";
-import { checkHealth } from "../../src/pipeline/health.js";
+import { checkHealth, liveness } from "../../src/pipeline/health.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 const now = new Date("2026-11-25T12:00:00Z");
@@ -98,5 +98,12 @@ describe("GET /api/health", () => {
         error: "connect ECONNREFUSED for postgres://***@db.example:5432/metrics",
       },
     });
+  });
+});
+
+describe("GET /api/live", () => {
+  it("answers 200 ok without reading the database or any setting", () => {
+    // No pool, no settings in reach: the answer cannot depend on them or reveal them.
+    expect(liveness()).toEqual({ status: 200, body: "ok", headers: { "content-type": "text/plain", "cache-control": "no-store" } });
   });
 });

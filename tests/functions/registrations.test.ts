@@ -62,7 +62,7 @@ afterEach(() => {
 });
 
 describe("functions/index.ts, the Function App's entry point", () => {
-  it("registers the timer, the three HTTP functions, the orchestration and every activity", async () => {
+  it("registers the timer, the four HTTP functions, the orchestration and every activity", async () => {
     const registrations = await captureRegistrations(appSettings);
     expect(registrations.filter((r) => r.kind !== "activity").map(summary)).toEqual([
       { kind: "orchestration", name: "collectOrchestrator", handler: "function" },
@@ -70,6 +70,7 @@ describe("functions/index.ts, the Function App's entry point", () => {
       { kind: "http", name: "collectStart", route: "collect", methods: ["POST"], authLevel: "function", handler: "function", extraInputs: ["durableClient"] },
       { kind: "http", name: "collectStatus", route: "collect/{instanceId}", methods: ["GET"], authLevel: "function", handler: "function", extraInputs: ["durableClient"] },
       { kind: "http", name: "health", route: "health", methods: ["GET"], authLevel: "function", handler: "function" },
+      { kind: "http", name: "live", route: "live", methods: ["GET"], authLevel: "anonymous", handler: "function" },
     ]);
     expect(registrations.filter((r) => r.kind === "activity").map(summary)).toEqual(
       Object.values(activityNames).map((name) => ({ kind: "activity", name, handler: "function" })),
@@ -89,6 +90,15 @@ describe("functions/index.ts, the Function App's entry point", () => {
       secrets: createSecretSource({ env: {} }),
     });
     expect(registrations.filter((r) => r.kind === "activity").map((r) => r.name).sort()).toEqual(Object.keys(built).sort());
+  });
+
+  it("leaves only the liveness probe open without a function key, and it answers ok and nothing more", async () => {
+    const registrations = await captureRegistrations(appSettings);
+    const http = registrations.filter((r) => r.kind === "http");
+    expect(http.filter((r) => r.options["authLevel"] !== "function").map((r) => r.name)).toEqual(["live"]);
+    const handler = http.find((r) => r.name === "live")?.options["handler"];
+    if (typeof handler !== "function") throw new Error("live has no handler");
+    expect(await handler()).toEqual({ status: 200, body: "ok", headers: { "content-type": "text/plain", "cache-control": "no-store" } });
   });
 
   it("takes the timer's schedule from COLLECT_SCHEDULE", async () => {

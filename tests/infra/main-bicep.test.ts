@@ -1,11 +1,14 @@
 // infra/main.bicep compiled and linted by the pinned Bicep CLI, and contract tests on the ARM JSON
-// it compiles to: least-privilege roles, no secrets, the app settings of DESIGN §7 and the alerts
-// of DESIGN §9 on the telemetry names the code emits.
+// it compiles to, evaluated for given parameters (tests/infra/arm-expression.ts): least-privilege
+// roles, no secrets, the app settings, the private network, diagnostics, and the alerts on the
+// telemetry names the code emits.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import telemetryNames from "../../src/telemetry/telemetry-names.json" with { type: "json" };
 import { telemetryEvents, telemetryMetrics } from "../../src/telemetry/names.js";
+import { evaluate, moduleScope, type Scope } from "./arm-expression.js";
 import {
   allResources,
   at,
@@ -14,7 +17,7 @@ import {
   moduleNamed,
   parseTemplate,
   repoRoot,
-  runBicep,
+  runBicepAsync,
   type ArmTemplate,
   type BicepRun,
   type PlacedResource,
@@ -30,6 +33,15 @@ const role = {
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   storageQueueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
   storageTableDataContributor: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+  monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
+};
+
+// What infra/main.bicepparam reads from the environment (azd's, or the shell's).
+const deployEnv = {
+  ENTERPRISES: '[{"slug":"contoso","orgs":["contoso-web"],"tokenSecret":"github-token-contoso"}]',
+  SHAREPOINT_SITE_ID: "contoso.sharepoint.com,11111111-1111-1111-1111-111111111111,22222222-2222-2222-2222-222222222222",
+  SHAREPOINT_DRIVE_ID: "b!drive",
+  ALERT_EMAILS: "ops@contoso.com,lead@contoso.com",
 };
 
 // Roles that would grant more than the app needs; none may appear anywhere in the template.
@@ -99,18 +111,56 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
   let resources: PlacedResource[];
   let compiledText: string;
 
-  beforeAll(() => {
+  // The parameters file compiled and linted with the private network on and off.
+  let paramRuns: Record<"on" | "off", { build: BicepRun; lint: BicepRun }>;
+
+  // Six compilations in parallel; on a loaded machine one takes up to a minute.
+  beforeAll(async () => {
     if (!bicep.found) return;
-    build = runBicep(bicep.path, ["build", "infra/main.bicep", "--stdout"]);
-    lint = runBicep(bicep.path, ["lint", "infra/main.bicep"]);
+    const env = (vnet: "on" | "off") => ({ ...deployEnv, VNET_ENABLED: vnet === "on" ? "true" : "false" });
+    const [built, linted, onBuild, onLint, offBuild, offLint] = await Promise.all([
+      runBicepAsync(bicep.path, ["build", "infra/main.bicep", "--stdout"]),
+      runBicepAsync(bicep.path, ["lint", "infra/main.bicep"]),
+      runBicepAsync(bicep.path, ["build-params", "infra/main.bicepparam", "--stdout"], env("on")),
+      runBicepAsync(bicep.path, ["lint", "infra/main.bicepparam"], env("on")),
+      runBicepAsync(bicep.path, ["build-params", "infra/main.bicepparam", "--stdout"], env("off")),
+      runBicepAsync(bicep.path, ["lint", "infra/main.bicepparam"], env("off")),
+    ]);
+    build = built;
+    lint = linted;
+    paramRuns = { on: { build: onBuild, lint: onLint }, off: { build: offBuild, lint: offLint } };
     // A failed build fails its own test below; the contract tests then fail on the empty template
     // rather than the whole file erroring out here.
     compiledText = build.stdout;
     main = parseTemplate(build.status === 0 ? JSON.parse(build.stdout) : { resources: [] });
     resources = allResources(main);
-  });
+  }, 600_000);
 
   const ofType = (type: string) => resources.filter((placed) => placed.resource.type === type);
+  /** The parameter values infra/main.bicepparam gives for deployEnv. */
+  const deployParameters = (vnet: "on" | "off"): Record<string, unknown> => {
+    const compiled = z.object({ parametersJson: z.string() }).parse(JSON.parse(paramRuns[vnet].build.stdout));
+    const file = z.object({ parameters: z.record(z.string(), z.object({ value: z.unknown() })) }).parse(JSON.parse(compiled.parametersJson));
+    return Object.fromEntries(Object.entries(file.parameters).map(([name, { value }]) => [name, value]));
+  };
+  const mainScope = (vnet: "on" | "off"): Scope => ({ template: main, parameters: deployParameters(vnet) });
+  const moduleOf = (vnet: "on" | "off", symbol: string): Scope => moduleScope(moduleNamed(main, symbol).deployment, mainScope(vnet));
+  /** A resource of a module as deployed: its properties and condition evaluated. */
+  const deployed = (vnet: "on" | "off", module: string, type: string) => {
+    const scope = moduleOf(vnet, module);
+    const found = allResources(scope.template).filter(({ resource, module: nested }) => nested === "" && resource.type === type);
+    // A resource loop deploys one copy per index.
+    return found.flatMap(({ resource }) => {
+      const count = "copy" in resource ? Number(evaluate(at(resource, "copy", "count"), scope)) : undefined;
+      return (count === undefined ? [undefined] : Array.from({ length: count }, (_, i) => i)).map((copyIndex) => {
+        const at_ = copyIndex === undefined ? scope : { ...scope, copyIndex };
+        return {
+          deployed: !("condition" in resource) || evaluate(resource["condition"], at_) === true,
+          properties: evaluate(resource.properties, at_),
+        };
+      });
+    });
+  };
   const appSettings = () => z.record(z.string(), z.unknown()).parse(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "appSettings", "value"));
 
   it("builds with no error and no warning", () => {
@@ -119,6 +169,15 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
 
   it("lints with no error and no warning", () => {
     expect({ status: lint.status, stdout: lint.stdout.trim(), stderr: lint.stderr.trim() }).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+
+  it("builds and lints the parameters file with no warning, the private network on and off", () => {
+    for (const vnet of ["on", "off"] as const) {
+      const { build: params, lint: paramsLint } = paramRuns[vnet];
+      expect({ vnet, status: params.status, diagnostics: diagnostics(params.stderr) }).toEqual({ vnet, status: 0, diagnostics: [] });
+      expect({ vnet, status: paramsLint.status, out: `${paramsLint.stdout}${paramsLint.stderr}`.trim() }).toEqual({ vnet, status: 0, out: "" });
+      expect(deployParameters(vnet)["vnetEnabled"]).toBe(vnet === "on");
+    }
   });
 
   describe("role assignments", () => {
@@ -131,12 +190,13 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
           { module: "hostStorage", scope: "Microsoft.Storage/storageAccounts", roleId: role.storageQueueDataContributor },
           { module: "hostStorage", scope: "Microsoft.Storage/storageAccounts", roleId: role.storageTableDataContributor },
           { module: "keyVault", scope: "Microsoft.KeyVault/vaults", roleId: role.keyVaultSecretsUser },
+          { module: "monitoring", scope: "Microsoft.Insights/components", roleId: role.monitoringMetricsPublisher },
         ].sort(byJson),
       );
     });
 
     it("are given to the Function App's user-assigned identity", () => {
-      for (const module of ["archive", "hostStorage", "keyVault"]) {
+      for (const module of ["archive", "hostStorage", "keyVault", "monitoring"]) {
         expect(at(moduleNamed(main, module).deployment, "properties", "parameters", "principalId", "value")).toBe("[reference('identity').principalId]");
       }
       expect(at(main.resources, "identity", "type")).toBe("Microsoft.ManagedIdentity/userAssignedIdentities");
@@ -174,17 +234,14 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
     });
 
     it("the parameters file sets no secure parameter and names only declared ones, and every required one", () => {
-      const file = z
-        .object({ parameters: z.record(z.string(), z.object({ value: z.unknown() })) })
-        .parse(JSON.parse(readFileSync(join(infraDir, "main.parameters.json"), "utf8")));
-      const given = Object.keys(file.parameters).sort();
+      const given = Object.keys(deployParameters("off")).sort();
       const declared = Object.keys(main.parameters);
       const secure = Object.entries(main.parameters).filter(([, p]) => /^secure/i.test(p.type)).map(([name]) => name);
       const required = Object.entries(main.parameters).filter(([, p]) => !("defaultValue" in p)).map(([name]) => name);
       expect(secure).toEqual(["postgresAdministratorPassword"]);
       expect(given.filter((name) => !declared.includes(name) || secure.includes(name))).toEqual([]);
       expect(required.filter((name) => !given.includes(name))).toEqual([]);
-      expect(JSON.stringify(file)).not.toMatch(/AccountKey=|password|InstrumentationKey=/i);
+      expect(readFileSync(join(infraDir, "main.bicepparam"), "utf8")).not.toMatch(/AccountKey=|password|InstrumentationKey=/i);
     });
   });
 
@@ -204,12 +261,12 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       );
     });
 
-    it("gets every app setting of DESIGN §7, with the identity-based host storage", () => {
+    it("gets every app setting the app reads, with the identity-based host storage", () => {
       const settings = appSettings();
       const expected = [
         "AZURE_CLIENT_ID", "KEY_VAULT_URL", "PG_AUTH", "PGHOST", "PGDATABASE", "PGUSER", "ARCHIVE_ACCOUNT_URL",
         "ARCHIVE_CONTAINER", "SHAREPOINT_SITE_ID", "SHAREPOINT_DRIVE_ID", "SHAREPOINT_FOLDER", "COLLECT_SCHEDULE",
-        "ENTERPRISES", "USER_IDENTITY", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AzureWebJobsStorage__credential",
+        "ENTERPRISES", "USER_IDENTITY", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AzureWebJobsStorage__credential",
         "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__queueServiceUri",
         "AzureWebJobsStorage__tableServiceUri",
       ];
@@ -224,13 +281,37 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
         KEY_VAULT_URL: "[reference('keyVault').outputs.uri.value]",
         ARCHIVE_ACCOUNT_URL: "[reference('archive').outputs.blobEndpoint.value]",
         APPLICATIONINSIGHTS_CONNECTION_STRING: "[reference('monitoring').outputs.connectionString.value]",
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "[format('ClientId={0};Authorization=AAD', reference('identity').clientId)]",
         ENTERPRISES: "[string(parameters('enterprises'))]",
       });
       const [config] = ofType("Microsoft.Web/sites/config");
       expect({ name: config?.resource.name, properties: at(config?.resource, "properties") }).toEqual({
         name: "[format('{0}/{1}', parameters('name'), 'appsettings')]",
-        properties: "[parameters('appSettings')]",
+        properties: "[union(parameters('extraAppSettings'), parameters('appSettings'))]",
       });
+    });
+
+    it("keeps the extra app settings passed to it beside its own, its own winning a clash", () => {
+      const scope = moduleOf("off", "functionApp");
+      const own = z.record(z.string(), z.string()).parse(scope.parameters["appSettings"]);
+      const extra = { BACKFILL_DAYS: "60", DORA_ENVIRONMENTS: "production,prod", PGHOST: "elsewhere.example" };
+      const [config] = allResources(scope.template).filter(({ resource }) => resource.type === "Microsoft.Web/sites/config");
+      const merged = evaluate(at(config?.resource, "properties"), { ...scope, parameters: { ...scope.parameters, extraAppSettings: extra } });
+      expect(merged).toEqual({ ...own, BACKFILL_DAYS: "60", DORA_ENVIRONMENTS: "production,prod" });
+      expect(at(merged, "PGHOST")).toBe("reference(postgres).outputs.host.value");
+      // The parameters file passes EXTRA_APP_SETTINGS through.
+      expect(at(main.parameters, "extraAppSettings", "defaultValue")).toEqual({});
+      expect(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "extraAppSettings", "value")).toBe("[parameters('extraAppSettings')]");
+    });
+
+    it("is tagged with the service name azure.yaml deploys to, and may scale to 40 instances, which every region accepts", () => {
+      const yaml = readFileSync(join(repoRoot, "azure.yaml"), "utf8");
+      const service = /^ {2}(\w+):\n {4}project: \.$/m.exec(yaml)?.[1];
+      expect(service).toBe(at(main.variables, "serviceName"));
+      const [site] = deployed("off", "functionApp", "Microsoft.Web/sites");
+      expect(at(site?.properties, "functionAppConfig", "scaleAndConcurrency", "maximumInstanceCount")).toBe(40);
+      const tags = evaluate(at(allResources(moduleOf("off", "functionApp").template).find(({ resource }) => resource.type === "Microsoft.Web/sites")?.resource, "tags"), moduleOf("off", "functionApp"));
+      expect(at(tags, "azd-service-name")).toBe("collector");
     });
 
     it("sets no host-storage connection string and none of the settings Flex Consumption retired", () => {
@@ -259,20 +340,100 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       expect(at(moduleNamed(main, "postgres").deployment, "properties", "parameters", "passwordAuth", "value")).toBe("[parameters('postgresPasswordAuth')]");
     });
 
-    it("the Function App's identity is an Entra administrator of the server by default", () => {
-      const postgres = moduleNamed(main, "postgres");
-      expect(at(main.parameters, "postgresIdentityIsAdministrator", "defaultValue")).toBe(true);
-      expect(at(postgres.template.variables, "identityAdministrator")).toBe(
-        "[if(parameters('identityIsAdministrator'), createArray(createObject('objectId', parameters('identityPrincipalId'), 'principalName', parameters('identityName'), 'principalType', 'ServicePrincipal')), createArray())]",
-      );
-      expect(at(postgres.deployment, "properties", "parameters", "identityPrincipalId", "value")).toBe("[reference('identity').principalId]");
-      const [admins] = ofType("Microsoft.DBforPostgreSQL/flexibleServers/administrators");
-      expect(at(admins?.resource, "copy", "count")).toBe("[length(concat(variables('identityAdministrator'), parameters('entraAdministrators')))]");
+    it("the Function App's identity is not an administrator by default; whoever deploys is", () => {
+      const admins = deployed("off", "postgres", "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
+      expect(at(main.parameters, "postgresIdentityIsAdministrator", "defaultValue")).toBe(false);
+      expect(admins.map(({ properties }) => at(properties, "principalName"))).toEqual(["deployer().userPrincipalName"]);
+      const scope = moduleOf("off", "postgres");
+      expect(evaluate("[concat(variables('identityAdministrator'), parameters('entraAdministrators'))]", scope)).toEqual([
+        { objectId: "deployer().objectId", principalName: "deployer().userPrincipalName", principalType: "User" },
+      ]);
     });
 
-    it("the firewall admits Azure services only", () => {
-      const rules = ofType("Microsoft.DBforPostgreSQL/flexibleServers/firewallRules").map(({ resource }) => at(resource, "properties"));
-      expect(rules).toEqual([{ startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" }]);
+    it("the firewall admits Azure services only, and only without the private network", () => {
+      const rules = (vnet: "on" | "off") => deployed(vnet, "postgres", "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules");
+      expect(rules("off")).toEqual([{ deployed: true, properties: { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" } }]);
+      expect(rules("on").map((rule) => rule.deployed)).toEqual([false]);
+    });
+  });
+
+  describe("the private network", () => {
+    const services = [
+      { module: "postgres", type: "Microsoft.DBforPostgreSQL/flexibleServers", path: ["network", "publicNetworkAccess"] },
+      { module: "keyVault", type: "Microsoft.KeyVault/vaults", path: ["publicNetworkAccess"] },
+      { module: "hostStorage", type: "Microsoft.Storage/storageAccounts", path: ["publicNetworkAccess"] },
+      { module: "archive", type: "Microsoft.Storage/storageAccounts", path: ["publicNetworkAccess"] },
+    ];
+
+    it("turns public network access off on PostgreSQL, Key Vault and both storage accounts when enabled", () => {
+      const access = (vnet: "on" | "off") => services.map(({ module, type, path }) => ({ module, access: at(deployed(vnet, module, type)[0]?.properties, ...path) }));
+      expect(access("on")).toEqual(services.map(({ module }) => ({ module, access: "Disabled" })));
+      expect(access("off")).toEqual(services.map(({ module }) => ({ module, access: "Enabled" })));
+    });
+
+    it("gives every service a private endpoint in the network, registered in its private DNS zone", () => {
+      const endpoints = (vnet: "on" | "off") =>
+        z.array(z.object({ serviceId: z.string(), groupId: z.string(), zone: z.string() })).parse(evaluate(main.variables["privateEndpoints"], mainScope(vnet)));
+      expect(endpoints("off")).toEqual([]);
+      const resourceIdOf = (type: string, name: string) => `resourceId(${type}, ${evaluate(`[variables('${name}')]`, mainScope("on"))})`;
+      expect(endpoints("on").map(({ serviceId, groupId, zone }) => ({ serviceId, groupId, zone }))).toEqual([
+        { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "blob", zone: "blob" },
+        { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "queue", zone: "queue" },
+        { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "table", zone: "table" },
+        { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "archiveStorageName"), groupId: "blob", zone: "blob" },
+        { serviceId: resourceIdOf("Microsoft.KeyVault/vaults", "keyVaultName"), groupId: "vault", zone: "vault" },
+        { serviceId: resourceIdOf("Microsoft.DBforPostgreSQL/flexibleServers", "postgresName"), groupId: "postgresqlServer", zone: "postgres" },
+      ]);
+      // Each is the module that creates the endpoint and its DNS zone group, in the network's subnet.
+      const [endpoint] = ofType("Microsoft.Network/privateEndpoints");
+      expect(at(endpoint?.resource, "properties", "privateLinkServiceConnections", 0, "properties")).toEqual({
+        privateLinkServiceId: "[parameters('serviceId')]",
+        groupIds: ["[parameters('groupId')]"],
+      });
+      expect(at(moduleNamed(main, "endpoints").deployment, "properties", "parameters", "dnsZoneId", "value")).toBe(
+        "[reference('network').outputs.zoneIds.value[variables('privateEndpoints')[copyIndex()].zone]]",
+      );
+      const zones = evaluate(at(moduleNamed(main, "network").template.variables, "zoneNames"), moduleOf("on", "network"));
+      expect(Object.keys(z.record(z.string(), z.string()).parse(zones)).sort()).toEqual(["blob", "postgres", "queue", "table", "vault"]);
+    });
+
+    it("joins the Function App to the network's delegated subnet only when enabled", () => {
+      const subnet = (vnet: "on" | "off") => at(deployed(vnet, "functionApp", "Microsoft.Web/sites")[0]?.properties, "virtualNetworkSubnetId");
+      expect([subnet("on"), subnet("off")]).toEqual(["reference(network).outputs.appSubnetId.value", null]);
+      expect(at(main.resources, "network", "condition")).toBe("[parameters('vnetEnabled')]");
+      const [network] = ofType("Microsoft.Network/virtualNetworks");
+      expect(at(network?.resource, "properties", "subnets", 0, "properties", "delegations", 0, "properties", "serviceName")).toBe("Microsoft.App/environments");
+    });
+  });
+
+  describe("monitoring", () => {
+    it("Application Insights accepts no telemetry without an Entra token", () => {
+      const [component] = deployed("off", "monitoring", "Microsoft.Insights/components");
+      expect(at(component?.properties, "DisableLocalAuth")).toBe(true);
+    });
+
+    it("the workspace has a daily cap, 1 GB unless set", () => {
+      const [workspace] = deployed("off", "monitoring", "Microsoft.OperationalInsights/workspaces");
+      expect(at(workspace?.properties, "workspaceCapping")).toEqual({ dailyQuotaGb: 1 });
+    });
+
+    it("Key Vault, PostgreSQL and both storage accounts send their logs to the workspace", () => {
+      const settings = ofType("Microsoft.Insights/diagnosticSettings").map(({ module, resource }) => ({
+        module,
+        workspaceId: at(resource, "properties", "workspaceId"),
+        logs: at(resource, "properties", "logs"),
+      }));
+      expect(settings.sort(byJson)).toEqual(
+        [
+          { module: "hostStorage", workspaceId: "[parameters('workspaceId')]", logs: [{ category: "StorageWrite", enabled: true }, { category: "StorageDelete", enabled: true }] },
+          { module: "archive", workspaceId: "[parameters('workspaceId')]", logs: [{ categoryGroup: "allLogs", enabled: true }] },
+          { module: "keyVault", workspaceId: "[parameters('workspaceId')]", logs: [{ categoryGroup: "audit", enabled: true }] },
+          { module: "postgres", workspaceId: "[parameters('workspaceId')]", logs: [{ category: "PostgreSQLLogs", enabled: true }] },
+        ].sort(byJson),
+      );
+      for (const module of ["hostStorage", "archive", "keyVault", "postgres"]) {
+        expect(at(moduleNamed(main, module).deployment, "properties", "parameters", "workspaceId", "value")).toBe("[reference('monitoring').outputs.workspaceId.value]");
+      }
     });
   });
 
@@ -285,17 +446,23 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       query: z.string(),
       measure: z.string().nullable(),
       threshold: z.number(),
+      dimensions: z.array(z.string()),
     });
-    const rules = () => z.array(alertRule).parse(at(moduleNamed(main, "alerts").template.variables, "rules"));
+    // The rule table as deployed: Bicep's string interpolation compiles to format(), evaluated here.
+    const rules = () => z.array(alertRule).parse(evaluate(moduleNamed(main, "alerts").template.variables["rules"], moduleOf("off", "alerts")));
     const rule = (name: string) => {
       const found = rules().find((candidate) => candidate.name === name);
       if (found === undefined) throw new Error(`no alert rule named ${name}`);
       return found;
     };
+    const dim = telemetryNames.dimensions;
 
-    it("are five log alert rules on Application Insights, wired to the rule table and the action group", () => {
+    it("are log alert rules on Application Insights for every failure, wired to the rule table and the action group", () => {
       expect(rules().map((r) => r.name)).toEqual([
         "run-failed",
+        "run-partial",
+        "unit-failed",
+        "activity-crashed",
         "run-over-2-hours",
         "rate-limit-over-80-percent",
         "publish-failed",
@@ -314,6 +481,11 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
         operator: "GreaterThan",
         threshold: "[variables('rules')[copyIndex()].threshold]",
       });
+      expect(at(criterion, "copy", 0, "input")).toEqual({
+        name: "[variables('rules')[copyIndex()].dimensions[copyIndex('dimensions')]]",
+        operator: "Include",
+        values: ["*"],
+      });
       expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "appInsightsId", "value")).toBe("[reference('monitoring').outputs.appInsightsId.value]");
     });
 
@@ -323,55 +495,115 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "emailReceivers", "value")).toBe("[parameters('alertEmails')]");
     });
 
-    it("fire on a failed run and on failed publishing", () => {
-      for (const [name, event] of [["run-failed", telemetryEvents.collectionRunCompleted], ["publish-failed", telemetryEvents.publishCompleted]] as const) {
+    it("every log rule splits by the run id, read from the dimension the code sends it under", () => {
+      for (const r of rules()) {
+        expect({ rule: r.name, first: r.dimensions[0] }).toEqual({ rule: r.name, first: "runId" });
+        expect({ rule: r.name, runId: r.query.includes(`runId = tostring(customDimensions.${dim.runId})`) }).toEqual({ rule: r.name, runId: true });
+        // Every other dimension is a column the query makes.
+        for (const column of r.dimensions.slice(1)) expect({ rule: r.name, column, made: r.query.includes(`${column} = `) }).toEqual({ rule: r.name, column, made: true });
+      }
+    });
+
+    it("fire on a failed run, a partial run and failed publishing", () => {
+      const cases = [
+        ["run-failed", telemetryEvents.collectionRunCompleted, telemetryNames.runStatuses.failed],
+        ["run-partial", telemetryEvents.collectionRunCompleted, telemetryNames.runStatuses.partial],
+        ["publish-failed", telemetryEvents.publishCompleted, telemetryNames.publishStatuses.failed],
+      ] as const;
+      for (const [name, event, status] of cases) {
         const r = rule(name);
         expect({ name, measure: r.measure, threshold: r.threshold }).toEqual({ name, measure: null, threshold: 0 });
-        expect(r.query).toContain(`name == "${event}"`);
-        expect(r.query).toContain('tostring(customDimensions.status) == "failed"');
+        expect(r.query).toContain(`customEvents | where name == "${event}" | where tostring(customDimensions.${dim.status}) == "${status}"`);
       }
+      expect(rule("publish-failed").dimensions).toEqual(["runId", "dataset"]);
+    });
+
+    it("fire on every UnitFailed event, by error class, and on an exception an activity threw outside a unit", () => {
+      const unit = rule("unit-failed");
+      expect(unit.query).toContain(`customEvents | where name == "${telemetryEvents.unitFailed}"`);
+      expect(unit.dimensions).toEqual(["runId", "errorClass"]);
+      expect(unit.query).toContain(`errorClass = tostring(customDimensions.${dim.errorClass})`);
+      const crashed = rule("activity-crashed");
+      expect(crashed.query).toContain(`exceptions | where isempty(tostring(customDimensions.${dim.unit}))`);
     });
 
     it("fire when a run took over 2 hours", () => {
       const r = rule("run-over-2-hours");
       expect({ measure: r.measure, threshold: r.threshold }).toEqual({ measure: "durationSeconds", threshold: 2 * 60 * 60 });
-      expect(r.query).toContain("extend durationSeconds = todouble(customDimensions.durationSeconds)");
+      expect(r.query).toContain(`extend durationSeconds = todouble(customDimensions.${dim.durationSeconds})`);
     });
 
-    it("fire when a token used over 80% of its rate limit", () => {
+    it("fire when a token used over 80% of its rate limit, per enterprise", () => {
       const r = rule("rate-limit-over-80-percent");
-      expect({ measure: r.measure, threshold: r.threshold }).toEqual({ measure: "usedPercent", threshold: 80 });
-      expect(r.query).toContain(`customMetrics\n| where name == "${telemetryMetrics.rateLimitUsedPercent}"`);
+      expect({ measure: r.measure, threshold: r.threshold, dimensions: r.dimensions }).toEqual({ measure: "usedPercent", threshold: 80, dimensions: ["runId", "enterprise"] });
+      expect(r.query).toContain(`customMetrics | where name == "${telemetryMetrics.rateLimitUsedPercent}"`);
+      expect(r.query).toContain(`enterprise = tostring(customDimensions.${dim.enterprise})`);
     });
 
-    it("fire when no run succeeded for 26 hours, also when no run happened at all", () => {
+    it("fire when no run succeeded for 26 hours, also when no run happened at all, naming the last run", () => {
       const r = rule("no-successful-run-26-hours");
       expect({ measure: r.measure, threshold: r.threshold, window: r.window }).toEqual({ measure: null, threshold: 0, window: "P2D" });
-      expect(r.query).toContain('tostring(customDimensions.status) == "succeeded"');
+      expect(r.query).toContain(`tostring(customDimensions.${dim.status}) == "${telemetryNames.runStatuses.succeeded}"`);
       expect(r.query).toContain("isnull(lastSuccess) or lastSuccess < ago(26h)");
+      expect(r.query).toContain('runId = iff(isempty(lastRun), "none", lastRun)');
     });
 
-    it("query only event and metric names that src/telemetry/names.ts defines, each in its own table", () => {
+    it("query only event, metric and dimension names that src/telemetry/telemetry-names.json defines, each in its own table", () => {
       const events: string[] = Object.values(telemetryEvents);
       const metrics: string[] = Object.values(telemetryMetrics);
+      const dimensions: string[] = Object.values(dim);
       for (const r of rules()) {
         const names = [...r.query.matchAll(/\bname\s*==\s*"([^"]+)"/g)].map((match) => match[1] ?? "");
-        expect({ rule: r.name, someName: names.length > 0 }).toEqual({ rule: r.name, someName: true });
+        const table = r.query.startsWith("exceptions") ? "exceptions" : r.query.includes("customMetrics") ? "customMetrics" : "customEvents";
+        if (table !== "exceptions") expect({ rule: r.name, someName: names.length > 0 }).toEqual({ rule: r.name, someName: true });
         for (const name of names) {
-          const table = events.includes(name) ? "customEvents" : metrics.includes(name) ? "customMetrics" : "not in names.ts";
-          expect({ rule: r.name, name, table }).toEqual({ rule: r.name, name, table: r.query.includes("customMetrics") ? "customMetrics" : "customEvents" });
+          const declared = events.includes(name) ? "customEvents" : metrics.includes(name) ? "customMetrics" : "not in telemetry-names.json";
+          expect({ rule: r.name, name, table: declared }).toEqual({ rule: r.name, name, table });
         }
+        const used = [...r.query.matchAll(/customDimensions\.(\w+)/g)].map((match) => match[1] ?? "");
+        expect({ rule: r.name, unknown: used.filter((key) => !dimensions.includes(key)) }).toEqual({ rule: r.name, unknown: [] });
         expect({ rule: r.name, otherNameFilters: r.query.match(/\bname\s+(in|has|contains|startswith)\b/g) ?? [] }).toEqual({ rule: r.name, otherNameFilters: [] });
       }
     });
+
+    it("watch PostgreSQL's storage, failed connections and connections near the SKU's limit", () => {
+      const scope = moduleOf("off", "alerts");
+      const postgresRules = z
+        .array(z.object({ name: z.string(), metric: z.string(), aggregation: z.string(), threshold: z.number() }))
+        .parse(evaluate(scope.template.variables["postgresRules"], scope));
+      expect(postgresRules.map(({ name, metric, aggregation, threshold }) => ({ name, metric, aggregation, threshold }))).toEqual([
+        { name: "postgres-storage-over-80-percent", metric: "storage_percent", aggregation: "Average", threshold: 80 },
+        { name: "postgres-connections-failed", metric: "connections_failed", aggregation: "Total", threshold: 3 },
+        { name: "postgres-connections-near-limit", metric: "active_connections", aggregation: "Maximum", threshold: 30 },
+      ]);
+      const metricAlerts = ofType("Microsoft.Insights/metricAlerts").map(({ resource }) => at(resource, "properties", "scopes"));
+      expect(metricAlerts).toEqual([["[parameters('postgresId')]"], ["[resourceId('Microsoft.Insights/webtests', format('webtest-{0}-live', parameters('baseName')))]", "[parameters('appInsightsId')]"]]);
+      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "postgresId", "value")).toBe("[reference('postgres').outputs.id.value]");
+    });
+
+    it("probe the anonymous /api/live from three locations, and alert when two fail", () => {
+      const [test] = ofType("Microsoft.Insights/webtests");
+      const scope = moduleOf("off", "alerts");
+      expect(evaluate(at(test?.resource, "properties", "Request"), scope)).toEqual({
+        RequestUrl: "https://reference(functionApp).outputs.defaultHostName.value/api/live",
+        HttpVerb: "GET",
+      });
+      expect(at(test?.resource, "properties", "Locations")).toHaveLength(3);
+      const alert = ofType("Microsoft.Insights/metricAlerts").find(({ resource }) => String(at(resource, "name")).includes("liveness"));
+      expect(at(alert?.resource, "properties", "criteria", "failedLocationCount")).toBe(2);
+    });
   });
 
-  it("outputs the Function App name, the identity's client and principal ids and the PostgreSQL host", () => {
+  it("outputs, under the names azd stores them by, what the post-provision step reads", () => {
+    const script = readFileSync(join(repoRoot, "scripts", "postprovision.ts"), "utf8");
+    const read = [...script.matchAll(/output\("([A-Z_]+)"\)/g)].map((match) => match[1] ?? "");
+    expect(read.length).toBeGreaterThan(5);
+    expect(read.filter((name) => !(name in main.outputs))).toEqual([]);
     expect(main.outputs).toMatchObject({
-      functionAppName: { value: "[reference('functionApp').outputs.name.value]" },
-      identityClientId: { value: "[reference('identity').clientId]" },
-      identityPrincipalId: { value: "[reference('identity').principalId]" },
-      postgresHost: { value: "[reference('postgres').outputs.host.value]" },
+      FUNCTION_APP_NAME: { value: "[reference('functionApp').outputs.name.value]" },
+      IDENTITY_CLIENT_ID: { value: "[reference('identity').clientId]" },
+      IDENTITY_PRINCIPAL_ID: { value: "[reference('identity').principalId]" },
+      POSTGRES_HOST: { value: "[reference('postgres').outputs.host.value]" },
     });
   });
 });

@@ -1,7 +1,7 @@
 // Runs the pinned Bicep compiler (scripts/bicep.mjs) and reads the ARM JSON it compiles, for the
 // tests of infra/. The compiled template is our own build output, but it is still JSON from another
 // process: it stays `unknown` until a schema or `at()` narrows it.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
@@ -28,10 +28,24 @@ export function locateBicep(): BicepLocation {
 
 export type BicepRun = { status: number | null; stdout: string; stderr: string };
 
-export function runBicep(bicep: string, args: string[]): BicepRun {
-  const result = spawnSync(bicep, args, { cwd: repoRoot, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+/** Runs bicep; `env` adds variables (a .bicepparam file reads them with readEnvironmentVariable). */
+export function runBicep(bicep: string, args: string[], env: Record<string, string> = {}): BicepRun {
+  const result = spawnSync(bicep, args, { cwd: repoRoot, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   if (result.error !== undefined) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runBicep without blocking, so that several compilations share the machine's cores. */
+export function runBicepAsync(bicep: string, args: string[], env: Record<string, string> = {}): Promise<BicepRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(bicep, args, { cwd: repoRoot, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", fail);
+    child.on("close", (status) => done({ status, stdout, stderr }));
+  });
 }
 
 /** Diagnostic lines as Bicep prints them: `file(line,col) : Warning rule-name: message`. */

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import appInsights from "applicationinsights";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { appInsightsCall, inOperation, traceIdFor } from "../../src/telemetry/app-insights.js";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { appInsightsCall, configureClient, inOperation, ingestionCredential, traceIdFor } from "../../src/telemetry/app-insights.js";
 import { createTelemetry, telemetryEvents, telemetryMetrics } from "../../src/telemetry/index.js";
 import { exceptionItem } from "../../src/telemetry/telemetry-item.js";
 
@@ -65,6 +66,35 @@ describe("appInsightsCall", () => {
       "TypeError: fetch https://reports.example/a failed",
     ]);
     expect(properties).toEqual({ unit: "contoso/day", errorClass: "TypeError", operationId: "run-1" });
+  });
+});
+
+describe("ingestionCredential", () => {
+  it("is the user-assigned identity named in the host's authentication string", () => {
+    const credential = ingestionCredential("Authorization=AAD;ClientId=11111111-2222-3333-4444-555555555555");
+    expect(credential).toBeInstanceOf(ManagedIdentityCredential);
+  });
+
+  it("accepts the fields in any order and case, and no client id for a system-assigned identity", () => {
+    expect(ingestionCredential("clientid=11111111-2222-3333-4444-555555555555; authorization=aad")).toBeInstanceOf(ManagedIdentityCredential);
+    expect(ingestionCredential("Authorization=AAD")).toBeInstanceOf(ManagedIdentityCredential);
+  });
+
+  it("is none without a string, so the connection string alone sends, as locally", () => {
+    expect([ingestionCredential(undefined), ingestionCredential(""), ingestionCredential("  ")]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("refuses a string that does not ask for Entra authorization, naming the setting", () => {
+    expect(() => ingestionCredential("ClientId=11111111-2222-3333-4444-555555555555")).toThrow(
+      "Setting APPLICATIONINSIGHTS_AUTHENTICATION_STRING must say Authorization=AAD",
+    );
+  });
+
+  it("is handed to the SDK as aadTokenCredential before the client starts", () => {
+    const client = new appInsights.TelemetryClient(connectionString);
+    const credential = new ManagedIdentityCredential({ clientId: "11111111-2222-3333-4444-555555555555" });
+    configureClient(client, credential);
+    expect([client.config.aadTokenCredential, client.config.enableAutoCollectDependencies]).toEqual([credential, false]);
   });
 });
 

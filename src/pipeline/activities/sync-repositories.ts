@@ -112,8 +112,8 @@ export function syncRepositories(deps: RepositoryDependencies) {
 }
 
 /**
- * The highest share of the rate limit this worker saw the enterprise's token use, on the run's
- * audit row (the greatest over every activity) and as the github.ratelimit.used_percent metric.
+ * The highest share of the rate limit the enterprise's token used in the current rate-limit window,
+ * on the run's audit row (the greatest over every activity) and as the github.ratelimit.used_percent metric.
  */
 export async function recordRateLimitPeak(
   deps: { pool: Pool; telemetry?: Telemetry },

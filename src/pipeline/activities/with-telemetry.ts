@@ -16,7 +16,7 @@ import type { Activity } from "./index.js";
 const runOf = z.object({ runId: z.string() });
 
 export interface TelemetrySources {
-  /** The highest share of the GitHub rate limit this worker has seen an enterprise's token use; undefined for an unknown enterprise. */
+  /** The highest share of the GitHub rate limit an enterprise's token used in the current rate-limit window; undefined for an unknown enterprise. */
   rateLimitUsedPercent(enterprise: string): number | undefined;
 }
 
