@@ -2,7 +2,7 @@ import "./pipeline/bound-heap-growth.js";
 import { parseArgs } from "node:util";
 import { loadSettings, SettingsError, type EnterpriseConfig, type Settings } from "./config/index.js";
 import { dayOf, isDay } from "./days.js";
-import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunProgress, type RunSummary } from "./pipeline/index.js";
+import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunSummary } from "./pipeline/index.js";
 import { collectRunInput, newRunId } from "./pipeline/collect-request.js";
 import { openRuntime } from "./pipeline/runtime.js";
 import { datasets, forgetUser, hasUserColumn } from "./publish/index.js";
@@ -12,6 +12,9 @@ import { sandboxSeatRoute } from "./sandbox/sandbox-adoption.js";
 import { sandboxRepositoryRoutes } from "./sandbox/sandbox-repositories.js";
 import { printStatus } from "./pipeline/status-report.js";
 import { reingest } from "./pipeline/reingest.js";
+import { createRunProgress, expectedUnits, terminalLine, type LiveLine } from "./cli/progress.js";
+import { printSummary } from "./cli/run-summary.js";
+import { commandPrefix, copilotRangeNote, nextSteps } from "./cli/next-steps.js";
 
 const usage = `Usage: metrics-collector <command> [options]
 
@@ -33,12 +36,16 @@ export class UsageError extends Error {
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** A terminal's last line, redrawn for live progress; absent when output is not a terminal. */
+  live?: LiveLine;
 }
+
+const consoleIo: CliIo = { out: console.log, err: console.error, ...(process.stdout.isTTY ? { live: terminalLine(process.stdout) } : {}) };
 
 const embeddedDataDir = ".data/postgres";
 
 /** Runs one command; returns the exit code. */
-export async function main(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -124,68 +131,37 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (enterprises.length === 0) {
       throw new UsageError(`--enterprise "${options.enterprise}" is not configured; configured: ${configured.map((e) => e.slug).join(", ")}.`);
     }
-    const summary = await collect(settings, enterprises, options, io, server);
+    const collected = await collect(settings, enterprises, options, io, server);
+    const { summary } = collected;
     printSummary(summary, io);
+    const note = copilotRangeNote(options, dayOf(new Date(summary.startedAt)));
+    if (note !== undefined) io.out(`NOTE ${note}`);
+    for (const line of nextSteps({ summary, sandbox: server !== undefined, publishedTo: collected.publishedTo, command: commandPrefix(process.env) })) io.out(line);
     return summary.status === "succeeded" ? 0 : 1;
   } finally {
     await server?.close();
   }
 }
 
-async function collect(settings: Settings, enterprises: EnterpriseConfig[], options: RunArguments, io: CliIo, server: GitHubServer | undefined): Promise<RunSummary> {
-  const started = Date.now();
-  let records = 0;
+async function collect(settings: Settings, enterprises: EnterpriseConfig[], options: RunArguments, io: CliIo, server: GitHubServer | undefined): Promise<{ summary: RunSummary; publishedTo: string }> {
   const runtime = await openRuntime(settings, enterprises, {
     embeddedDataDir,
     ...(server === undefined ? {} : { githubApiUrl: server.url, githubToken: "sandbox-token" }),
-    onRecords: (count) => void (records += count),
     log: io.err,
   });
   io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
+  const input = collectRunInput(settings, enterprises, {
+    runId: newRunId("cli", new Date()),
+    trigger: "cli",
+    request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
+  });
+  const progress = createRunProgress({ line: io.out, ...(io.live === undefined ? {} : { live: io.live }), expected: expectedUnits(input) });
   try {
-    let lastLine = "";
-    return await runLocally(
-      collectOrchestrator,
-      collectRunInput(settings, enterprises, {
-        runId: newRunId("cli", new Date()),
-        trigger: "cli",
-        request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
-      }),
-      {
-        activities: createActivities(runtime.deps),
-        concurrency: settings.RUN_CONCURRENCY,
-        onStatus: (value) => {
-          const progress = value as RunProgress;
-          const seconds = ((Date.now() - started) / 1000).toFixed(1);
-          const line = `[${seconds}s] ${progress.step}: ${progress.unitsDone}/${progress.unitsTotal} units, ${records} records, ${progress.unitsFailed} failed`;
-          if (line !== lastLine) io.out(line);
-          lastLine = line;
-        },
-      },
-    );
+    const summary = await runLocally(collectOrchestrator, input, { activities: progress.observe(createActivities(runtime.deps)), concurrency: settings.RUN_CONCURRENCY });
+    return { summary, publishedTo: runtime.deps.sink.description };
   } finally {
+    progress.stop();
     await runtime.close();
-  }
-}
-
-function printSummary(summary: RunSummary, io: CliIo): void {
-  const rows: Array<[string, string]> = [
-    ["run", summary.runId],
-    ["status", summary.status],
-    ["units", `${summary.unitsTotal} (ok ${summary.unitsOk}, not yet available ${summary.unitsPending}, failed ${summary.unitsFailed})`],
-    ["records", String(summary.records)],
-    ...summary.publish.map((result): [string, string] => [
-      `publish ${result.dataset}`,
-      result.ok ? `${result.rows} rows in ${result.files} file(s)${result.skipped > 0 ? `, ${result.skipped} unchanged` : ""}` : `FAILED: ${result.error.message}`,
-    ]),
-    ...Object.entries(summary.freshness).map(([series, day]): [string, string] => [`newest ${series}`, day]),
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  io.out("");
-  for (const [label, value] of rows) io.out(`${label.padEnd(width)}  ${value}`);
-  for (const warning of summary.warnings) io.out(`WARNING ${warning}`);
-  for (const failure of summary.failures) {
-    io.out(`FAILED ${failure.unit}: ${failure.errorClass}: ${failure.message}`);
   }
 }
 
@@ -204,7 +180,7 @@ async function publishOnly(args: string[], io: CliIo): Promise<number> {
   const runtime = await openRuntime(settings, [], { embeddedDataDir });
   io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
   try {
-    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name));
+    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name), io);
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   } finally {
@@ -226,7 +202,7 @@ async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
     for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows pseudonymised`);
     io.out(`Archived snapshots of datasets with people in them deleted: ${erased.snapshotsRemoved}.`);
     // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
-    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name));
+    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name), io);
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   } finally {
@@ -235,12 +211,14 @@ async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** A run that collects nothing and publishes `names`; recorded in collection_runs like any other, failures included. */
-function publishRun(deps: PipelineDependencies, label: string, names: string[]): Promise<RunSummary> {
-  return runLocally(
-    collectOrchestrator,
-    collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names }),
-    { activities: createActivities(deps), concurrency: deps.settings.RUN_CONCURRENCY },
-  );
+async function publishRun(deps: PipelineDependencies, label: string, names: string[], io: CliIo): Promise<RunSummary> {
+  const input = collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names });
+  const progress = createRunProgress({ line: io.out, ...(io.live === undefined ? {} : { live: io.live }), expected: expectedUnits(input) });
+  try {
+    return await runLocally(collectOrchestrator, input, { activities: progress.observe(createActivities(deps)), concurrency: deps.settings.RUN_CONCURRENCY });
+  } finally {
+    progress.stop();
+  }
 }
 
 async function reingestCommand(args: string[], io: CliIo): Promise<number> {
