@@ -14,6 +14,7 @@ import { printStatus } from "./pipeline/status-report.js";
 import { reingest } from "./pipeline/reingest.js";
 import { createRunProgress, expectedUnits, terminalLine, type LiveLine } from "./cli/progress.js";
 import { printSummary } from "./cli/run-summary.js";
+import { forgetUserReport, noMatchReport, parseForgetUserArguments } from "./cli/forget-user-options.js";
 import { commandPrefix, copilotRangeNote, nextSteps } from "./cli/next-steps.js";
 
 const usage = `Usage: metrics-collector <command> [options]
@@ -22,7 +23,7 @@ Commands:
   run [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--enterprise SLUG]   collect, publish, record (default for npm start)
   migrate                                                        apply database migrations and exit
   publish                                                        write the CSV datasets only
-  forget-user LOGIN                                              erase a person (data-protection request) and republish
+  forget-user LOGIN [--dry-run] [--force]                        erase a person (data-protection request) and republish
   status                                                         last runs, gaps and failed units, data age
   reingest --from YYYY-MM-DD --to YYYY-MM-DD [--enterprise SLUG]  rebuild the usage tables from the raw archive, no GitHub calls
 
@@ -189,18 +190,24 @@ async function publishOnly(args: string[], io: CliIo): Promise<number> {
 }
 
 async function forgetUserCommand(args: string[], io: CliIo): Promise<number> {
-  const [login, ...extra] = args;
-  if (login === undefined || extra.length > 0 || login.startsWith("-")) {
-    throw new UsageError(`"forget-user" takes one GitHub login, e.g. forget-user octocat.`);
-  }
+  const parsed = parseForgetUserArguments(args);
+  if ("problem" in parsed) throw new UsageError(parsed.problem);
+  const { login, dryRun, force } = parsed;
   const settings = loadSettings();
   const runtime = await openRuntime(settings, [], { embeddedDataDir });
   try {
-    const erased = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets);
-    const rows = erased.tables.reduce((total, table) => total + table.rows, 0);
-    if (rows === 0) io.out(`No row names the login "${login}" (logins compare case-insensitively); republishing anyway.`);
-    for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows pseudonymised`);
-    io.out(`Archived snapshots of datasets with people in them deleted: ${erased.snapshotsRemoved}.`);
+    // Looked up first: a login that matches nothing (a typo) must not delete snapshots or republish.
+    const found = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets, { dryRun: true });
+    const matched = found.tables.some((table) => table.rows > 0);
+    if (!matched) {
+      const next = dryRun ? "dry-run" : force ? "force" : "stop";
+      for (const line of noMatchReport(login, next)) io.out(line);
+      if (next !== "force") return 1;
+    } else if (dryRun) {
+      for (const line of forgetUserReport(login, found, true)) io.out(line);
+      return 0;
+    }
+    if (matched) for (const line of forgetUserReport(login, await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets), false)) io.out(line);
     // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
     const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name), io);
     printSummary(summary, io);
