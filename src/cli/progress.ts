@@ -155,7 +155,8 @@ export function createRunProgress(options: RunProgressOptions): RunProgressView 
 
   function planned(result: unknown): void {
     const units = z.array(reportUnit).safeParse(result);
-    if (!units.success) return;
+    // A run without enterprises (publish, forget-user) plans nothing worth a line.
+    if (!units.success || (units.data.length === 0 && expected[activityNames.collectPremiumUsage] === 0)) return;
     expected[activityNames.ingestReport] = units.data.length;
     const days = units.data.flatMap((unit) => unit.days).sort();
     emit(

@@ -15,8 +15,13 @@ export function printSummary(summary: RunSummary, io: { out: (line: string) => v
     const unchanged = sum("skipped");
     rows.push(["published", `${published.length} datasets, ${count(sum("rows"))} rows, ${count(sum("files"))} files written${unchanged > 0 ? `, ${count(unchanged)} unchanged` : ""}`]);
   }
+  // One line per cause: a missing credential fails every dataset with the same message.
+  const failedBy = new Map<string, string[]>();
   for (const result of summary.publish) {
-    if (!result.ok) rows.push([`publish ${result.dataset}`, `FAILED: ${result.error.message}`]);
+    if (!result.ok) failedBy.set(result.error.message, [...(failedBy.get(result.error.message) ?? []), result.dataset]);
+  }
+  for (const [message, names] of failedBy) {
+    rows.push([names.length === 1 ? `publish ${names[0]}` : `publish (${names.length} datasets)`, `FAILED: ${message}${names.length === 1 ? "" : ` (${names.join(", ")})`}`]);
   }
   rows.push(...freshnessRows(summary.freshness));
   const width = Math.max(...rows.map(([label]) => label.length));
