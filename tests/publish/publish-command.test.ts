@@ -47,7 +47,8 @@ describe("metrics-collector publish", () => {
     const result = await runCli(["publish"]);
 
     expect(result.code).toBe(1);
-    expect(result.out).toContainEqual(expect.stringMatching(/^publish copilot_metrics +FAILED: /));
+    // Datasets that failed for the same reason share one line.
+    expect(result.out).toContainEqual(expect.stringMatching(/^publish \(\d+ datasets\) +FAILED: EEXIST: .*\(copilot_metrics, /));
     const runs = await database.pool.query<{ status: string; publish_status: string; errors: Array<{ unit: string; errorClass: string }> }>(
       "select status, publish_status, errors from collection_runs",
     );
