@@ -7,8 +7,11 @@ import { openRuntime, type Runtime } from "../pipeline/runtime.js";
 import { printStatus, readStatus } from "../pipeline/status-report.js";
 import { datasets, forgetUser, hasUserColumn } from "../publish/index.js";
 import type { Interruption } from "./interruption.js";
+import type { ForgetUserArguments } from "./forget-user-options.js";
+import { forgetUserReport, noMatchReport } from "./forget-user-options.js";
 import { embeddedDataDir, type CliIo } from "./io.js";
-import { printSummary } from "./summary.js";
+import { createRunProgress, expectedUnits, terminalLine } from "./progress.js";
+import { printSummary } from "./run-summary.js";
 
 /**
  * Opens the database for a command that does not watch for Ctrl-C itself: on SIGINT or SIGTERM the
@@ -36,33 +39,42 @@ export async function migrateCommand(_args: void, settings: Settings, io: CliIo,
 export async function publishCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
   return withRuntime(settings, interruption, async (runtime) => {
     io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
-    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name));
+    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name), io);
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   });
 }
 
-export async function forgetUserCommand(login: string, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+export async function forgetUserCommand({ login, dryRun, force }: ForgetUserArguments, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
   return withRuntime(settings, interruption, async (runtime) => {
-    const erased = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets);
-    const rows = erased.tables.reduce((total, table) => total + table.rows, 0);
-    if (rows === 0) io.out(`No row names the login "${login}" (logins compare case-insensitively); republishing anyway.`);
-    for (const table of erased.tables) io.out(`${table.table}: ${table.rows} rows pseudonymised`);
-    io.out(`Archived snapshots of datasets with people in them deleted: ${erased.snapshotsRemoved}.`);
+    // Looked up first: a login that matches nothing (a typo) must not delete snapshots or republish.
+    const found = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets, { dryRun: true });
+    const matched = found.tables.some((table) => table.rows > 0);
+    if (!matched) {
+      const next = dryRun ? "dry-run" : force ? "force" : "stop";
+      for (const line of noMatchReport(login, next)) io.out(line);
+      if (next !== "force") return 1;
+    } else if (dryRun) {
+      for (const line of forgetUserReport(login, found, true)) io.out(line);
+      return 0;
+    }
+    if (matched) for (const line of forgetUserReport(login, await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets), false)) io.out(line);
     // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
-    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name));
+    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name), io);
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   });
 }
 
 /** A run that collects nothing and publishes `names`; recorded in collection_runs like any other, failures included. */
-function publishRun(deps: PipelineDependencies, label: string, names: string[]): Promise<RunSummary> {
-  return runLocally(
-    collectOrchestrator,
-    collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names }),
-    { activities: createActivities(deps), concurrency: deps.settings.RUN_CONCURRENCY },
-  );
+async function publishRun(deps: PipelineDependencies, label: string, names: string[], io: CliIo): Promise<RunSummary> {
+  const input = collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names });
+  const progress = createRunProgress({ line: io.out, ...(io.terminal === undefined ? {} : { live: terminalLine(io.terminal) }), expected: expectedUnits(input) });
+  try {
+    return await runLocally(collectOrchestrator, input, { activities: progress.observe(createActivities(deps)), concurrency: deps.settings.RUN_CONCURRENCY });
+  } finally {
+    progress.stop();
+  }
 }
 
 export async function reingestCommand(

@@ -7,7 +7,7 @@ Commands:
   check                                                          validate settings, tokens, database and targets; collects nothing
   migrate                                                        apply database migrations and exit
   publish                                                        write the CSV datasets only
-  forget-user LOGIN                                              erase a person (data-protection request) and republish
+  forget-user LOGIN [--dry-run] [--force]                        erase a person (data-protection request) and republish
   status [--json]                                                last runs, gaps and failed units, data age
   reingest --from YYYY-MM-DD --to YYYY-MM-DD [--enterprise SLUG]  rebuild the usage tables from the raw archive, no GitHub calls
 
@@ -46,11 +46,17 @@ Exit codes: 0 ok, 1 failed, 2 bad configuration.`,
 
 Writes every CSV dataset from the database to the publish target, without collecting.
 Exit codes: 0 ok, 1 a dataset failed, 2 bad configuration.`,
-  "forget-user": `Usage: metrics-collector forget-user LOGIN
+  "forget-user": `Usage: metrics-collector forget-user LOGIN [--dry-run] [--force]
 
 Erases a person's rows and pseudonymises their history (data-protection request), deletes archived
-snapshots of datasets that name people, and republishes those datasets.
-Exit codes: 0 ok, 1 publishing failed, 2 bad usage or configuration.`,
+snapshots of datasets that name people, and republishes those datasets. A login that matches
+nothing changes nothing and exits 1.
+
+Options:
+  --dry-run             list what would be erased, change nothing
+  --force               republish even when the login matches nothing
+  -h, --help            this text
+Exit codes: 0 ok, 1 no row names the login or publishing failed, 2 bad usage or configuration.`,
   status: `Usage: metrics-collector status [--json]
 
 Shows the last runs, then per scope and report the newest day collected, its age, gaps and failed units.

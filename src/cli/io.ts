@@ -1,6 +1,8 @@
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** The terminal that live progress is redrawn on; absent when output is not a terminal (CI, Azure). */
+  terminal?: { write(text: string): unknown; columns?: number };
 }
 
 /**

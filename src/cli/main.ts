@@ -2,6 +2,7 @@
 // when that command runs, so `--help` and a usage error answer before Azure, Graph, Octokit or pg load.
 import { loadSettings, SettingsError, type Settings } from "../config/index.js";
 import { noArguments, parseOptions, parseRunArguments } from "./arguments.js";
+import { parseForgetUserArguments, type ForgetUserArguments } from "./forget-user-options.js";
 import { commandNames, usageOf } from "./help.js";
 import type { Interruption } from "./interruption.js";
 import { watchInterruption } from "./interruption.js";
@@ -29,17 +30,15 @@ const commands: Record<string, CommandSpec> = {
   check: command((args) => noArguments("check", args), async () => (await import("./check-command.js")).checkCommand),
   migrate: command((args) => noArguments("migrate", args), async () => (await import("./database-commands.js")).migrateCommand),
   publish: command((args) => noArguments("publish", args), async () => (await import("./database-commands.js")).publishCommand),
-  "forget-user": command(parseLogin, async () => (await import("./database-commands.js")).forgetUserCommand),
+  "forget-user": command(parseForgetUser, async () => (await import("./database-commands.js")).forgetUserCommand),
   status: command((args) => parseOptions("status", args, { json: { type: "boolean" } }).json === true, async () => (await import("./database-commands.js")).statusCommand),
   reingest: command(parseReingestArguments, async () => (await import("./database-commands.js")).reingestCommand),
 };
 
-function parseLogin(args: string[]): string {
-  const [login, ...extra] = args;
-  if (login === undefined || extra.length > 0 || login.startsWith("-")) {
-    throw new UsageError(`"forget-user" takes one GitHub login, e.g. forget-user octocat.`, "forget-user");
-  }
-  return login;
+function parseForgetUser(args: string[]): ForgetUserArguments {
+  const parsed = parseForgetUserArguments(args);
+  if ("problem" in parsed) throw new UsageError(parsed.problem, "forget-user");
+  return parsed;
 }
 
 function parseReingestArguments(args: string[]): { from: string; to: string; enterprise?: string } {
@@ -50,8 +49,12 @@ function parseReingestArguments(args: string[]): { from: string; to: string; ent
 
 const helpFlags = new Set(["--help", "-h"]);
 
+function consoleIo(): CliIo {
+  return { out: console.log, err: console.error, ...(process.stdout.isTTY ? { terminal: process.stdout } : {}) };
+}
+
 /** Runs one command; returns the exit code (0 ok, 1 failed, 2 usage or configuration, 130/143 interrupted). */
-export async function main(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+export async function main(argv: string[], io: CliIo = consoleIo()): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {

@@ -1,6 +1,6 @@
 import { dayOf } from "../days.js";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
-import { activityNames, collectOrchestrator, createActivities, runLocally, type RunProgress, type RunSummary } from "../pipeline/index.js";
+import { activityNames, collectOrchestrator, createActivities, runLocally, type RunSummary } from "../pipeline/index.js";
 import { accessLabel } from "../pipeline/orchestrator.js";
 import { collectRunInput, newRunId } from "../pipeline/collect-request.js";
 import { closeAbandonedRuns, markRunInterrupted, registerRunProcess } from "../pipeline/run-process.js";
@@ -12,7 +12,9 @@ import { sandboxRepositoryRoutes } from "../sandbox/sandbox-repositories.js";
 import type { RunArguments } from "./arguments.js";
 import type { Interruption } from "./interruption.js";
 import { embeddedDataDir, type CliIo } from "./io.js";
-import { printSummary } from "./summary.js";
+import { commandPrefix, copilotRangeNote, nextSteps } from "./next-steps.js";
+import { createRunProgress, expectedUnits, terminalLine } from "./progress.js";
+import { printSummary } from "./run-summary.js";
 import { UsageError } from "./usage-error.js";
 
 /** `run`: collect, compute, publish, record. 0 ok, 1 a unit or publishing failed, 2 no enterprise could start, 130/143 interrupted. */
@@ -49,12 +51,9 @@ async function collect(
   server: GitHubServer | undefined,
   interruption: Interruption,
 ): Promise<number> {
-  const started = Date.now();
-  let records = 0;
   const runtime = await openRuntime(settings, enterprises, {
     embeddedDataDir: embeddedDataDir(settings),
     ...(server === undefined ? {} : { githubApiUrl: server.url, githubToken: "sandbox-token" }),
-    onRecords: (count) => void (records += count),
     log: io.err,
   });
   try {
@@ -66,36 +65,30 @@ async function collect(
     }
     const runId = newRunId("cli", new Date());
     await registerRunProcess(runtime.database.pool, runId);
-    let lastLine = "";
+    const input = collectRunInput(settings, enterprises, {
+      runId,
+      trigger: "cli",
+      request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
+    });
+    const progress = createRunProgress({ line: io.out, ...(io.terminal === undefined ? {} : { live: terminalLine(io.terminal) }), expected: expectedUnits(input) });
     let summary: RunSummary;
     try {
-      summary = await runLocally(
-        collectOrchestrator,
-        collectRunInput(settings, enterprises, {
-          runId,
-          trigger: "cli",
-          request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
-        }),
-        {
-          activities: createActivities(runtime.deps),
-          concurrency: settings.RUN_CONCURRENCY,
-          signal: interruption.signal,
-          runAfterAbort: [activityNames.finishRun],
-          onStatus: (value) => {
-            const progress = value as RunProgress;
-            const seconds = ((Date.now() - started) / 1000).toFixed(1);
-            const line = `[${seconds}s] ${progress.step}: ${progress.unitsDone}/${progress.unitsTotal} units, ${records} records, ${progress.unitsFailed} failed`;
-            if (line !== lastLine) io.out(line);
-            lastLine = line;
-          },
-        },
-      );
+      summary = await runLocally(collectOrchestrator, input, {
+        activities: progress.observe(createActivities(runtime.deps)),
+        concurrency: settings.RUN_CONCURRENCY,
+        signal: interruption.signal,
+        runAfterAbort: [activityNames.finishRun],
+      });
     } catch (error) {
       const code = interruption.exitCode();
       if (code === undefined) throw error;
       return await recordInterruption(runtime, runId, code, io);
+    } finally {
+      progress.stop();
     }
     printSummary(summary, io);
+    const note = copilotRangeNote(options, dayOf(new Date(summary.startedAt)));
+    if (note !== undefined) io.out(`NOTE ${note}`);
     const code = interruption.exitCode();
     if (code !== undefined) return await recordInterruption(runtime, runId, code, io);
     const blocked = enterprises.filter((enterprise) => summary.failures.some((failure) => failure.unit === accessLabel(enterprise.slug)));
@@ -103,6 +96,7 @@ async function collect(
       io.err(`No enterprise could start: fix the setting${blocked.length === 1 ? "" : "s"} named above, then run \`metrics-collector check\`.`);
       return 2;
     }
+    for (const line of nextSteps({ summary, sandbox: server !== undefined, publishedTo: runtime.deps.sink.description, command: commandPrefix(process.env) })) io.out(line);
     return summary.status === "succeeded" ? 0 : 1;
   } finally {
     await runtime.close();

@@ -19,7 +19,6 @@ export interface RuntimeOptions {
   /** Milliseconds per second of GitHub's retry-after and backoff (tests shrink it). */
   retryTimeScaleMs?: number;
   download?: DownloadOptions;
-  onRecords?: (count: number) => void;
   log?: (message: string) => void;
   /** Where secrets come from; default: Key Vault when KEY_VAULT_URL is set, else the environment. */
   secrets?: SecretSource;
@@ -95,7 +94,6 @@ export async function openRuntime(settings: Settings, enterprises: EnterpriseCon
       // One cache of secrets per worker: the user-hash key is read from the same place as the tokens.
       secrets,
       ...(options.download === undefined ? {} : { download: options.download }),
-      ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
       ...(settings.ARCHIVE_ACCOUNT_URL === undefined
         ? {}
         : { archive: createBlobArchive({ accountUrl: settings.ARCHIVE_ACCOUNT_URL, container: settings.ARCHIVE_CONTAINER, credential: credential ?? new DefaultAzureCredential() }) }),

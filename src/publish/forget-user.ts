@@ -33,10 +33,10 @@ export const userTables: UserTable[] = [
 export interface ForgetUserResult {
   /** The GitHub user ids found for the login (several when the login changed hands). */
   userIds: number[];
-  /** Rows pseudonymised, per table. */
+  /** Rows pseudonymised (or, in a dry run, that would be), per table. */
   tables: Array<{ table: string; rows: number }>;
-  /** Dated snapshots of datasets with people in them, deleted: they cannot be regenerated. */
-  snapshotsRemoved: number;
+  /** Dated snapshots of datasets with people in them, deleted (or that would be): they cannot be regenerated. */
+  snapshots: string[];
 }
 
 interface Pseudonym {
@@ -48,26 +48,34 @@ interface Pseudonym {
  * Erases a person for a data-protection request: every user-level table in one transaction, then
  * the archived snapshots of the datasets with people in them (history cannot be rewritten, so they
  * go). The caller republishes those datasets afterwards, which rewrites every partition that named
- * the person. Logins compare case-insensitively, as on GitHub.
+ * the person. Logins compare case-insensitively, as on GitHub. `dryRun` finds the same rows and
+ * snapshots and changes nothing.
  */
-export async function forgetUser(pool: Pool, sink: PublishSink, login: string, datasets: Dataset[]): Promise<ForgetUserResult> {
-  const result = await inTransaction(pool, (client) => eraseRows(client, login));
+export async function forgetUser(pool: Pool, sink: PublishSink, login: string, datasets: Dataset[], options: { dryRun?: boolean } = {}): Promise<ForgetUserResult> {
+  const dryRun = options.dryRun === true;
+  const found = await inTransaction(pool, (client) => (dryRun ? countRows(client, login) : eraseRows(client, login)));
   const manifest = publishManifest(pool, sink.description);
+  const snapshots: string[] = [];
   for (const dataset of datasets.filter(hasUserColumn)) {
     for (const snapshot of (await manifest.entries(dataset.name, "snapshot")).keys()) {
-      await unpublish(sink, manifest, snapshot);
-      result.snapshotsRemoved += 1;
+      if (!dryRun) await unpublish(sink, manifest, snapshot);
+      snapshots.push(snapshot);
     }
   }
-  return result;
+  return { ...found, snapshots };
 }
 
-async function eraseRows(client: PoolClient, login: string): Promise<ForgetUserResult> {
+/** The user-level tables of this schema (a table comes with the migration that adds it). */
+async function existingTables(client: PoolClient): Promise<UserTable[]> {
   const existing = await client.query<{ table: string }>(
     "select table_name as table from information_schema.tables where table_schema = current_schema() and table_name = any($1)",
     [userTables.map((table) => table.table)],
   );
-  const tables = userTables.filter((table) => existing.rows.some((row) => row.table === table.table));
+  return userTables.filter((table) => existing.rows.some((row) => row.table === table.table));
+}
+
+/** Every GitHub user id any table pairs with the login. */
+async function idsOf(client: PoolClient, tables: UserTable[], login: string): Promise<number[]> {
   const ids = new Set<number>();
   for (const table of tables) {
     if (table.idColumn === undefined) continue;
@@ -77,11 +85,34 @@ async function eraseRows(client: PoolClient, login: string): Promise<ForgetUserR
     );
     for (const row of found.rows) ids.add(Number(row.id));
   }
-  const userIds = [...ids].sort((a, b) => a - b);
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** The rows eraseRows would change: those with one of the ids, or with the login. */
+async function countRows(client: PoolClient, login: string): Promise<Omit<ForgetUserResult, "snapshots">> {
+  const tables = await existingTables(client);
+  const userIds = await idsOf(client, tables, login);
+  const counts: ForgetUserResult["tables"] = [];
+  for (const table of tables) {
+    const byLogin = `lower(${quote(table.loginColumn)}) = lower($1)`;
+    const counted = await client.query<{ rows: number }>(
+      table.idColumn === undefined
+        ? `select count(*)::int as rows from ${quote(table.table)} where ${byLogin}`
+        : `select count(*)::int as rows from ${quote(table.table)} where ${quote(table.idColumn)} = any($2::bigint[]) or ${byLogin}`,
+      table.idColumn === undefined ? [login] : [login, userIds],
+    );
+    counts.push({ table: table.table, rows: counted.rows[0]?.rows ?? 0 });
+  }
+  return { userIds, tables: counts };
+}
+
+async function eraseRows(client: PoolClient, login: string): Promise<Omit<ForgetUserResult, "snapshots">> {
+  const tables = await existingTables(client);
+  const userIds = await idsOf(client, tables, login);
   // One pseudonym per person (per id), the same in every table, so distinct counts stay right.
   const pseudonyms = new Map(userIds.map((id) => [id, newPseudonym()]));
   const loginPseudonym = pseudonyms.get(userIds.at(-1) ?? Number.NaN) ?? newPseudonym();
-  const result: ForgetUserResult = { userIds, tables: [], snapshotsRemoved: 0 };
+  const result: Omit<ForgetUserResult, "snapshots"> = { userIds, tables: [] };
   for (const table of tables) {
     const [t, idColumn, loginColumn] = [quote(table.table), table.idColumn && quote(table.idColumn), quote(table.loginColumn)];
     let rows = 0;

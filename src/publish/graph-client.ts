@@ -1,4 +1,4 @@
-import type { TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import {
   Client,
   GraphError,
@@ -76,6 +76,74 @@ export async function readGraphError(response: Response): Promise<{ code?: strin
   return parsed.success ? parsed.data.error : {};
 }
 
+/**
+ * No token for Graph: the credential chain found no identity here, or Azure refused the one it
+ * found. One line with the fix, instead of DefaultAzureCredential's whole chain (six credentials,
+ * each with its troubleshooting link) repeated for every file.
+ */
+export class GraphCredentialError extends Error {
+  override readonly name = "GraphCredentialError";
+}
+
+/** The Graph client turns an error thrown in its middleware into a GraphError whose `code` is the error's name. */
+export function isGraphCredentialFailure(error: unknown): boolean {
+  return error instanceof GraphCredentialError || (error instanceof GraphError && error.code === "GraphCredentialError");
+}
+
+const unavailableNames = new Set(["CredentialUnavailableError", "AggregateAuthenticationError"]);
+// AuthenticationError keeps Entra ID's answer in errorResponse: its description says what was refused (AADSTS…).
+const failureSchema = z.object({ name: z.string(), message: z.string(), errorResponse: z.object({ errorDescription: z.string() }).optional() });
+const credentialErrorSchema = failureSchema.extend({ errors: z.array(failureSchema).optional() });
+
+/** What went wrong getting a token, as one line with what would fix it; never the token or a URL. */
+export function describeCredentialFailure(error: unknown): GraphCredentialError {
+  const parsed = credentialErrorSchema.safeParse(error);
+  const failures = parsed.success ? (parsed.data.errors ?? [parsed.data]) : [];
+  const refused = failures.find((failure) => !unavailableNames.has(failure.name));
+  if (failures.length > 0 && refused === undefined) {
+    return new GraphCredentialError(
+      "No Azure identity is available to get a Microsoft Graph token for SharePoint. On a workstation, run `az login` as someone " +
+        "with write access to the site; in Azure, the Function App's managed identity signs in (for a user-assigned identity, set " +
+        "AZURE_CLIENT_ID to its client id).",
+      { cause: error },
+    );
+  }
+  const said = refused?.errorResponse?.errorDescription ?? refused?.message ?? (error instanceof Error ? error.message : String(error));
+  const detail = said.split("\n")[0]!.trim().replace(/https?:\/\/\S+/g, "<url>");
+  return new GraphCredentialError(
+    `Azure gave no Microsoft Graph token for SharePoint (${detail}). Run \`az login\` again, or check that AZURE_CLIENT_ID is the managed identity's client id.`,
+    { cause: error },
+  );
+}
+
+/**
+ * Asks the credential once for all the requests waiting on it, and answers a failure from memory for
+ * `failureMemoryMs`: the datasets of a run publish in parallel, and each would otherwise walk the
+ * whole credential chain again (seconds each) only to fail the same way.
+ */
+export function sharedCredential(credential: TokenCredential, failureMemoryMs: number, now: () => number = Date.now): TokenCredential {
+  let pending: Promise<AccessToken | null> | undefined;
+  let failed: { error: GraphCredentialError; at: number } | undefined;
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions) {
+      if (failed !== undefined && now() - failed.at < failureMemoryMs) throw failed.error;
+      pending ??= credential.getToken(scopes, options).then(
+        (token) => {
+          pending = undefined;
+          failed = undefined;
+          return token;
+        },
+        (error: unknown) => {
+          pending = undefined;
+          failed = { error: describeCredentialFailure(error), at: now() };
+          throw failed.error;
+        },
+      );
+      return pending;
+    },
+  };
+}
+
 type GraphCall =
   | { method: "GET" | "DELETE"; path: string }
   /** The Blob (from `openAsBlob`) is read from disk as it is sent. */
@@ -88,6 +156,9 @@ export interface GraphTransport {
   /** The `path` for send() of an `@odata.nextLink`; undefined when the link leaves GRAPH_API_URL. */
   pathOfLink(link: string): string | undefined;
 }
+
+/** A run's publishing lasts minutes at most; a credential fixed meanwhile (`az login`) is used by the next run. */
+const credentialFailureMemoryMs = 5 * 60_000;
 
 export function createGraphTransport(options: {
   graphApiUrl: string;
@@ -104,7 +175,7 @@ export function createGraphTransport(options: {
   const apiRoot = `${baseUrl}/${version}`;
   // The token's audience is the Graph origin: https://graph.microsoft.com, or a national cloud's own
   // (https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn), so the scope follows GRAPH_API_URL.
-  const provider = new TokenCredentialAuthenticationProvider(options.credential, {
+  const provider = new TokenCredentialAuthenticationProvider(sharedCredential(options.credential, credentialFailureMemoryMs), {
     scopes: [`${api.origin}/.default`],
   });
   const client = Client.initWithMiddleware({

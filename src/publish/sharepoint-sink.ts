@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   createGraphTransport,
   driveItemSchema,
+  isGraphCredentialFailure,
   isTransientStatus,
   readGraphError,
   type RetryPolicy,
@@ -106,6 +107,9 @@ export function createSharePointSink(options: SharePointSinkOptions): PublishSin
       return await send();
     } catch (error) {
       if (error instanceof PublishError) throw error;
+      // The same one line for every file, so the summary shows it once; without `cause`, whose
+      // message (the whole credential chain) the run's error summary would append.
+      if (isGraphCredentialFailure(error)) throw new PublishError(error instanceof Error ? error.message : String(error), { operation, path });
       const reason = error instanceof Error ? error.message : String(error);
       throw new PublishError(
         `Could not ${doing(operation, remote(path))}: the request got no HTTP answer (${reason}).`,

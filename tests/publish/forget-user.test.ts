@@ -78,6 +78,7 @@ describe("metrics-collector forget-user", () => {
 
     const forgotten = await runCli(["forget-user", "ADA"]);
 
+    expect(forgotten.err).toEqual([]);
     expect(forgotten.code).toBe(0);
     expect(forgotten.out.slice(0, userTables.length)).toEqual([
       expect.stringMatching(/^copilot_user_daily: [1-9]\d* rows pseudonymised$/),
@@ -106,6 +107,56 @@ describe("metrics-collector forget-user", () => {
     expect(runs.rows).toEqual([{ trigger: "cli", status: "succeeded", publish_status: "succeeded" }]);
   });
 
+  /** Every published file's bytes, by path. */
+  async function everyFile(): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    for (const file of await listFiles(out)) files.set(file, (await readFile(path.join(out, file))).toString("base64"));
+    return files;
+  }
+
+  it("with a login that matches nothing, exits 1 and changes no table and no file", async () => {
+    const [tablesBefore, filesBefore] = [await everyTable(), await everyFile()];
+
+    const result = await runCli(["forget-user", "ada-typo"]);
+
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([
+      'No row names the login "ada-typo" (logins compare case-insensitively, as GitHub showed them when collected).',
+      'Nothing was erased or republished. Check the spelling; "forget-user ada-typo --force" republishes anyway.',
+    ]);
+    expect(await everyTable()).toEqual(tablesBefore);
+    expect(await everyFile()).toEqual(filesBefore);
+  });
+
+  it("with --dry-run, lists the rows and snapshots that would be erased and changes nothing", async () => {
+    const person = await database.pool.query<{ user_login: string; user_id: string; rows: number }>(
+      "select user_login, user_id::text, count(*)::int as rows from copilot_user_daily where user_login not like 'forgotten-%' group by 1, 2 order by 3 desc, 1 limit 1",
+    );
+    const { user_login: someone, user_id: id, rows } = person.rows[0]!;
+    const [tablesBefore, filesBefore] = [await everyTable(), await everyFile()];
+
+    const result = await runCli(["forget-user", someone.toUpperCase(), "--dry-run"]);
+
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toBe(`Dry run, nothing is changed. "${someone.toUpperCase()}" is GitHub user id ${id}.`);
+    expect(result.out).toContain(`copilot_user_daily: ${rows} rows would be pseudonymised`);
+    expect(result.out).toContainEqual(expect.stringMatching(/^Archived snapshots of datasets with people in them that would be deleted: [1-9]\d* \(archive\/\d{4}\/copilot_/));
+    expect(await everyTable()).toEqual(tablesBefore);
+    expect(await everyFile()).toEqual(filesBefore);
+  });
+
+  it("with --force, republishes although the login matches nothing, and erases no snapshot", async () => {
+    const snapshotsBefore = (await listFiles(out)).filter((file) => file.startsWith("archive/"));
+
+    const result = await runCli(["forget-user", "nobody-here", "--force"]);
+
+    expect(result.code).toBe(0);
+    expect(result.out[1]).toBe("--force: nothing to erase; republishing the datasets with people in them anyway.");
+    expect((await listFiles(out)).filter((file) => file.startsWith("archive/"))).toEqual(snapshotsBefore);
+    const runs = await database.pool.query("select count(*)::int as runs from collection_runs where run_id like 'forget-user-%'");
+    expect(runs.rows).toEqual([{ runs: 2 }]);
+  });
+
   it("covers every table that has a login or user id column", async () => {
     const columns = await database.pool.query<{ table: string; column: string }>(
       `select table_name as table, column_name as column from information_schema.columns
@@ -119,6 +170,7 @@ describe("metrics-collector forget-user", () => {
   it("exits 2 without exactly one login", async () => {
     expect((await runCli(["forget-user"])).code).toBe(2);
     expect((await runCli(["forget-user", "ada", "grace"])).code).toBe(2);
+    expect((await runCli(["forget-user", "ada", "--dry-rn"])).code).toBe(2);
   });
 });
 

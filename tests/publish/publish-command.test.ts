@@ -30,7 +30,8 @@ describe("metrics-collector publish", () => {
     const result = await runCli(["publish"]);
 
     expect(result.code).toBe(0);
-    expect(result.out).toContainEqual(expect.stringMatching(/^publish copilot_user_metrics +12 rows in 2 file\(s\)$/));
+    expect(result.out).toContainEqual(expect.stringMatching(/^Publish: 10\/10 datasets, [\d,]+ rows, [\d,]+ files written, [\d.]+s$/));
+    expect(result.out).toContainEqual(expect.stringMatching(/^published +10 datasets, [\d,]+ rows, [\d,]+ files written$/));
     expect(await listFiles(out)).toEqual(expect.arrayContaining(["copilot_metrics.csv", "copilot_user_metrics/copilot_user_metrics_202611.csv"]));
     const runs = await database.pool.query("select trigger, status, units_total, publish_status, errors from collection_runs where run_id like 'publish-%'");
     expect(runs.rows).toEqual([{ trigger: "cli", status: "succeeded", units_total: 0, publish_status: "succeeded", errors: [] }]);
@@ -46,7 +47,8 @@ describe("metrics-collector publish", () => {
     const result = await runCli(["publish"]);
 
     expect(result.code).toBe(1);
-    expect(result.out).toContainEqual(expect.stringMatching(/^publish copilot_metrics +FAILED: /));
+    // Datasets that failed for the same reason share one line.
+    expect(result.out).toContainEqual(expect.stringMatching(/^publish \(\d+ datasets\) +FAILED: EEXIST: .*\(copilot_metrics, /));
     const runs = await database.pool.query<{ status: string; publish_status: string; errors: Array<{ unit: string; errorClass: string }> }>(
       "select status, publish_status, errors from collection_runs",
     );
