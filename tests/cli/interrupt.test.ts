@@ -44,7 +44,7 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
       cwd: folder,
       env: env(interrupted, "out-a"),
       onLine: (line, child) => {
-        if (!signalled && /\] collect: 0\/\d+ units/.test(line)) {
+        if (!signalled && /^Plan: [\d,]+ Copilot report units/.test(line)) {
           signalled = true;
           child.kill("SIGINT");
         }
