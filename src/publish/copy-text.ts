@@ -27,6 +27,27 @@ export function wholeRows(): Transform {
 const escapes: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" };
 
 /** A text-format field with its backslash escapes resolved. */
-export function unescapeCopyText(field: string): string {
+function unescapeCopyText(field: string): string {
   return field.replace(/\\(.)/g, (_match, character: string) => escapes[character] ?? character);
+}
+
+/**
+ * The rows of a chunk of whole rows (see wholeRows) as their fields: escapes resolved, `\N` (SQL NULL)
+ * as null. A raw tab only ever separates fields; a row without a backslash has neither escapes nor
+ * nulls, so most rows cost one split.
+ */
+export function copyRows(chunk: Buffer): Array<Array<string | null>> {
+  const lines = chunk.toString("utf8").split("\n");
+  // The chunk ends with the LF of its last row.
+  lines.pop();
+  return lines.map((line) => {
+    const fields: Array<string | null> = line.split("\t");
+    if (!line.includes("\\")) return fields;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!;
+      if (field === "\\N") fields[i] = null;
+      else if (field.includes("\\")) fields[i] = unescapeCopyText(field);
+    }
+    return fields;
+  });
 }

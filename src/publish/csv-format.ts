@@ -1,3 +1,7 @@
+import { stringify, type Options } from "csv-stringify/sync";
+import { copyRows } from "./copy-text.js";
+import { pseudonyms, type UserIdentity } from "./user-identity.js";
+
 /**
  * How a column's value becomes its cell. `user` is a person: the query returns two fields for it,
  * the GitHub user id and then the login, and USER_IDENTITY decides what the cell shows.
@@ -8,24 +12,15 @@ export interface CsvFormat {
   decimalSeparator: "." | ",";
 }
 
-// The CSV dialect of DESIGN §5 that Power BI reads: UTF-8 with BOM, `;`, CRLF, a header row, RFC 4180
-// quoting. The writer encodes rows itself (csv-encoder.ts) instead of through csv-stringify: with its
-// work per field, csv-stringify alone wrote 110,000-190,000 rows/s of copilot_user_metrics' 36
-// columns here, below the export's 200,000 rows/s target. tests/publish/csv-format.test.ts checks
-// that both write the same bytes.
-const delimiter = ";";
-const recordDelimiter = "\r\n";
+// The CSV dialect Power BI reads (docs/power-bi.md): UTF-8 with BOM, `;`, CRLF, a header row, RFC 4180
+// quoting. csv-stringify quotes a field holding `;`, a quote or the whole CRLF, but not a lone LF or
+// CR: spreadsheets read those as line breaks too, so quoted_match quotes them.
+const dialect: Options = { delimiter: ";", record_delimiter: "\r\n", quoted_match: ["\n", "\r"] };
 
 /** The bytes before the first record: the BOM and the header line. */
 export function csvPreamble(header: string[]): Buffer {
-  return Buffer.from(`\ufeff${header.map(csvField).join(delimiter)}${recordDelimiter}`, "utf8");
-}
-
-const needsQuotes = /[;"\r\n]/;
-
-/** A cell as RFC 4180 field: quoted when it holds the delimiter, a quote or a line break, quotes doubled. */
-export function csvField(cell: string): string {
-  return needsQuotes.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+  // With no records, csv-stringify writes only the BOM and the header line.
+  return Buffer.from(stringify([], { ...dialect, bom: true, header: true, columns: header }), "utf8");
 }
 
 // A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP); the
@@ -33,29 +28,35 @@ export function csvField(cell: string): string {
 const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** Text as a cell: a formula-looking value gets a leading `'`. */
-export function textCell(text: string): string {
+function textCell(text: string): string {
   return formulaStart.test(text) ? `'${text}` : text;
 }
 
+/** A cell's value as PostgreSQL's text output writes it, or null for SQL NULL. */
+type Field = string | null;
+
 /**
- * The encoded field for one value in PostgreSQL's text output (COPY, with DateStyle ISO and
- * TimeZone UTC); null is SQL NULL, the empty cell. Only text can need quotes: decimals and
- * timestamps never hold `;`, a quote or a line break. The other types need no string: the
- * encoder copies integers and dates as they are and writes booleans itself.
+ * The cell for one field in PostgreSQL's text output (COPY, with DateStyle ISO and TimeZone UTC),
+ * applied as csv-stringify's cast. Only text is neutralised: numbers keep their minus sign. Integers
+ * and dates are written as they are.
  */
-export function fieldWriter(type: "text" | "decimal" | "timestamp", format: CsvFormat): (value: string | null) => string {
+export function cellCast(type: Exclude<ColumnType, "user">, format: CsvFormat): (value: string) => string {
   switch (type) {
     case "text":
-      return (value) => (value === null ? "" : csvField(textCell(value)));
+      return textCell;
+    case "integer":
+    case "date":
+      return (value) => value;
+    case "boolean":
+      return (value) => (value === "t" ? "true" : "false");
     case "decimal":
       return (value) => {
-        if (value === null) return "";
         const text = /^-?\d*\.?\d*$/.test(value) ? value : plainNumber(Number(value));
         return format.decimalSeparator === "," ? text.replace(".", ",") : text;
       };
     case "timestamp":
       // '2026-11-25 06:00:00.123+00' → '2026-11-25T06:00:00.123Z'
-      return (value) => (value === null ? "" : `${value.slice(0, 10)}T${value.slice(11).replace(/\+00(:00)?$/, "")}Z`);
+      return (value) => `${value.slice(0, 10)}T${value.slice(11).replace(/\+00(:00)?$/, "")}Z`;
   }
 }
 
@@ -69,4 +70,72 @@ function plainNumber(value: number): string {
   if (!/e/i.test(text)) return text;
   if (Math.abs(value) >= 1) return BigInt(Math.round(value)).toString();
   return value.toFixed(20).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+/** The cell of a `user` column from its two fields, id and login, as USER_IDENTITY says. */
+function personCell(identity: UserIdentity): { cell: (id: Field, login: Field) => Field; cast: (value: string) => string } {
+  switch (identity.mode) {
+    case "login":
+      return { cell: (_id, login) => login, cast: textCell };
+    case "id":
+      return { cell: (id) => id, cast: (value) => value };
+    case "none":
+      return { cell: () => null, cast: (value) => value };
+    case "hashed": {
+      const pseudonymOf = pseudonyms(identity.key);
+      return {
+        cell: (id, login) => (id !== null ? pseudonymOf(Number(id)) : login !== null ? pseudonymOf(login) : null)?.toString("latin1") ?? null,
+        cast: (value) => value,
+      };
+    }
+  }
+}
+
+type Columns = { name: string; columns: Array<{ type: ColumnType }> };
+
+/**
+ * Turns whole rows of PostgreSQL's COPY text format (see wholeRows) into CSV records through
+ * csv-stringify, one chunk at a time; the BOM and header are csvPreamble's.
+ */
+export function csvEncoder(dataset: Columns, format: CsvFormat, identity: UserIdentity): (rows: Buffer) => { csv: Buffer; rows: number } {
+  const toRecords = csvRecords(dataset, identity);
+  const options = csvOptions(dataset, format, identity);
+  return (chunk) => {
+    const records = toRecords(chunk);
+    return { csv: Buffer.from(stringify(records, options), "utf8"), rows: records.length };
+  };
+}
+
+/**
+ * csv-stringify's options for a dataset's records: the dialect, and each column's cast (cellCast,
+ * and USER_IDENTITY for a person) as its string cast. SQL NULL is null, the empty cell.
+ */
+export function csvOptions(dataset: Columns, format: CsvFormat, identity: UserIdentity): Options {
+  const personCast = personCell(identity).cast;
+  const casts = dataset.columns.map((column) => (column.type === "user" ? personCast : cellCast(column.type, format)));
+  return {
+    ...dialect,
+    cast: { string: (value, context) => (!context.header && typeof context.column === "number" ? casts[context.column]!(value) : value) },
+  };
+}
+
+/** The records of a chunk of whole COPY rows: a person's two fields (id, login) become one cell. */
+export function csvRecords(dataset: Columns, identity: UserIdentity): (rows: Buffer) => Field[][] {
+  const person = personCell(identity).cell;
+  const users = dataset.columns.map((column) => column.type === "user");
+  const hasUser = users.includes(true);
+  const fieldsPerRow = users.reduce((total, user) => total + (user ? 2 : 1), 0);
+  const record = (fields: Field[]): Field[] => {
+    if (fields.length !== fieldsPerRow) {
+      throw new Error(
+        `The query of dataset ${dataset.name} returned ${fields.length} fields where its columns need ${fieldsPerRow} (a user column takes two: id, login).`,
+      );
+    }
+    if (!hasUser) return fields;
+    const cells: Field[] = [];
+    let at = 0;
+    for (const user of users) cells.push(user ? person(fields[at++] ?? null, fields[at++] ?? null) : (fields[at++] ?? null));
+    return cells;
+  };
+  return (chunk) => copyRows(chunk).map(record);
 }

@@ -4,8 +4,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { copyQueryOut, type Pool, type PoolClient } from "../db/index.js";
 import { wholeRows } from "./copy-text.js";
-import { copyTextToCsv } from "./csv-encoder.js";
-import { csvPreamble, type CsvFormat } from "./csv-format.js";
+import { csvEncoder, csvPreamble, type CsvFormat } from "./csv-format.js";
 import type { Dataset } from "./datasets.js";
 import type { UserIdentity } from "./user-identity.js";
 
@@ -22,7 +21,7 @@ export interface WrittenFile {
 
 /**
  * Streams one dataset query into a CSV file: `COPY (query) TO STDOUT` sends rows as PostgreSQL
- * produces them, each chunk of whole rows is encoded and written as it arrives (back-pressure pauses
+ * produces them, each chunk of whole rows is encoded by csv-stringify and written as it arrives (back-pressure pauses
  * the server), so no dataset is ever held in memory whole. Returns the count, size and hash of the bytes.
  */
 export async function writeDatasetFile(
@@ -32,7 +31,7 @@ export async function writeDatasetFile(
   file: string,
   options: WriteOptions,
 ): Promise<WrittenFile> {
-  const encode = copyTextToCsv(dataset, options.format, options.identity);
+  const encode = csvEncoder(dataset, options.format, options.identity);
   const preamble = csvPreamble(dataset.columns.map((column) => column.name));
   const hash = createHash("sha256").update(preamble);
   let rows = 0;
@@ -68,7 +67,7 @@ export async function writeDatasetFile(
   return { rows, bytes, sha256: hash.digest("hex") };
 }
 
-/** What fieldWriter expects of PostgreSQL's text output, and room to sort; `set local` ends with the transaction. */
+/** What cellCast expects of PostgreSQL's text output, and room to sort; `set local` ends with the transaction. */
 async function textOutputSettings(client: PoolClient): Promise<void> {
   await client.query("set local datestyle = 'ISO, YMD'");
   await client.query("set local timezone = 'UTC'");
