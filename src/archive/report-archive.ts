@@ -12,7 +12,7 @@ export interface ArchivedFile {
   metadata: Record<string, string>;
 }
 
-/** Where raw report files are kept (DESIGN §4): written while a unit ingests, read by `reingest`. */
+/** Where raw report files are kept (docs/architecture.md, storage contracts): written while a unit ingests, read by `reingest`. */
 export interface ReportArchive {
   /** Where the archive is, for messages (never holds a credential). */
   readonly description: string;

@@ -119,7 +119,7 @@ export type Settings = {
 const secretSettings = new Set<SettingName>(["GITHUB_TOKEN", "DATABASE_URL", "USER_HASH_KEY", "APPLICATIONINSIGHTS_CONNECTION_STRING"]);
 
 /**
- * Reads every setting of DESIGN §7 from `env`, applies defaults and validates.
+ * Reads every setting of the README's settings table from `env`, applies defaults and validates.
  * Throws a SettingsError naming the first bad setting, what is wrong with it, and a good example.
  */
 export function parseSettings(env: Record<string, string | undefined>): Settings {

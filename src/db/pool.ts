@@ -18,7 +18,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 /**
- * The database of DESIGN §7: DATABASE_URL, else PGHOST and friends (with a managed-identity token as
+ * The database the settings name: DATABASE_URL, else PGHOST and friends (with a managed-identity token as
  * the password when PG_AUTH=entra), else an embedded PostgreSQL under `embeddedDataDir`.
  */
 export async function openDatabase(

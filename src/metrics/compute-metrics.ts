@@ -15,7 +15,7 @@ const sql = {
   velocityWeekly: sqlFile(import.meta.url, "velocity-weekly.sql"),
 };
 
-/** The settings that define the metrics (DESIGN §7); a change to any of them recomputes every week. */
+/** The settings that define the metrics (README, settings); a change to any of them recomputes every week. */
 export interface MetricDefinitions {
   environments: string[];
   deployWorkflows: string[];

@@ -83,7 +83,7 @@ export function newRunId(label: string, now: Date): string {
 }
 
 /**
- * The orchestrator's input for a run: settings travel in it (DESIGN §2). Every dataset is published
+ * The orchestrator's input for a run: settings travel in it (docs/architecture.md). Every dataset is published
  * unless `datasets` names some.
  */
 export function collectRunInput(

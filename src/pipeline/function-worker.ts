@@ -71,7 +71,7 @@ export function createFunctionWorker(
   };
 }
 
-/** DESIGN §7 settings, plus what only the Function App needs: enterprises and a real database. */
+/** The README's settings, plus what only the Function App needs: enterprises and a real database. */
 export function functionAppSettings(env: Record<string, string | undefined>): Settings & { ENTERPRISES: EnterpriseConfig[] } {
   const settings = parseSettings(env);
   const enterprises = settings.ENTERPRISES;

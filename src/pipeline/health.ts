@@ -3,7 +3,7 @@ import type { Pool } from "../db/index.js";
 import { redact } from "../telemetry/index.js";
 import { reportSeries } from "./planner.js";
 
-/** A day's run plus its slack: a source not collected for longer has missed a run (DESIGN §9). */
+/** A day's run plus its slack: a source not collected for longer has missed a run (docs/operations.md). */
 export const staleAfterHours = 26;
 const databaseTimeoutMs = 10_000;
 

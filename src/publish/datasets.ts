@@ -7,7 +7,7 @@ import { doraMetrics, premiumRequests, premiumRequestsByUser, velocityMetrics } 
 export type { DatasetColumn } from "./dataset-columns.js";
 
 /**
- * One CSV dataset of DESIGN §5: its query, its columns in file order (columns are only ever added at
+ * One CSV dataset of docs/power-bi.md: its query, its columns in file order (columns are only ever added at
  * the end), its grain and whether it is one file or one file per month.
  *
  * The query's parameters: with `partition: "none"`, $1 is the first day kept (EXPORT_RETENTION_MONTHS);

@@ -1,6 +1,6 @@
 import { dayOf } from "../days.js";
 
-// Where each file goes in the library (DESIGN §5), relative to SHAREPOINT_FOLDER or OUTPUT_DIR.
+// Where each file goes in the library (docs/power-bi.md), relative to SHAREPOINT_FOLDER or OUTPUT_DIR.
 
 /** A month as its first day, 'YYYY-MM-01'. */
 export type Month = string;

@@ -63,7 +63,7 @@ interface Publication {
 }
 
 /**
- * Publishes one dataset of DESIGN §5 to the sink: each file is written to a temporary file (streamed
+ * Publishes one dataset of docs/power-bi.md to the sink: each file is written to a temporary file (streamed
  * from PostgreSQL), then handed to the sink. A fixed-path dataset is rewritten every run; a monthly
  * partition only when its bytes changed (the hashes are kept in publish_manifest). Partitions and
  * snapshots older than the retention are removed.

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 
-/** USER_IDENTITY (DESIGN §7), with the hash key when it is `hashed`. */
+/** USER_IDENTITY (README, settings), with the hash key when it is `hashed`. */
 export type UserIdentity = { mode: "login" | "id" | "none" } | { mode: "hashed"; key: string };
 
 /** `u_` and 16 hex digits (64 bits): collisions stay improbable far beyond 100,000 people. */
@@ -40,7 +40,7 @@ export function pseudonyms(key: string): (person: number | string) => Buffer {
 
 /**
  * USER_IDENTITY with its key, read once and only when asked for: the key is the setting
- * USER_HASH_KEY, or the Key Vault secret `user-hash-key` when KEY_VAULT_URL is set (DESIGN §7).
+ * USER_HASH_KEY, or the Key Vault secret `user-hash-key` when KEY_VAULT_URL is set.
  */
 export function userIdentitySource(
   settings: { USER_IDENTITY: UserIdentity["mode"]; USER_HASH_KEY?: string | undefined; KEY_VAULT_URL?: string | undefined },

@@ -2,7 +2,7 @@ import { SecretNotFoundError } from "./secret-not-found-error.js";
 
 /**
  * The environment variables that may hold a secret, in order: `github-token-contoso` →
- * GITHUB_TOKEN_CONTOSO, then GITHUB_TOKEN (DESIGN §7: the token used where no Key Vault is configured).
+ * GITHUB_TOKEN_CONTOSO, then GITHUB_TOKEN (the token used where no Key Vault is configured).
  */
 export function environmentVariablesFor(secretName: string): string[] {
   const own = secretName.toUpperCase().replaceAll("-", "_");

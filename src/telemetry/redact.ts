@@ -1,4 +1,4 @@
-// Secrets never appear in logs, telemetry or errors (DESIGN §7). Everything this product writes
+// Secrets never appear in logs, telemetry or errors. Everything this product writes
 // about itself goes through redact(): the telemetry here and the logger elsewhere.
 
 const mask = "***";

@@ -32,7 +32,7 @@ describe("settings", () => {
     expect(settings.INCIDENT_LABELS).toEqual(["incident", "outage"]);
   });
 
-  it("applies the defaults of DESIGN §7 to an empty environment", () => {
+  it("applies the defaults of the README's settings table to an empty environment", () => {
     const settings = parseSettings({});
     expect(settings.ENTERPRISES).toBeUndefined();
     expect(settings.GITHUB_API_URL).toBe("https://api.github.com");

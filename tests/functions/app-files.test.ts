@@ -9,7 +9,7 @@ const read = async (file: string): Promise<unknown> => JSON.parse(await readFile
 describe("local.settings.example.json", () => {
   const localSettings = z.object({ IsEncrypted: z.literal(false), Values: z.record(z.string(), z.string()) });
 
-  it("lists every setting of DESIGN §7 with the Functions host's own, and nothing the app does not read", async () => {
+  it("lists every setting of the README's settings table with the Functions host's own, and nothing the app does not read", async () => {
     const { Values } = localSettings.parse(await read("local.settings.example.json"));
     const settings = Object.keys(parseSettings({}));
     expect(Object.keys(Values).sort()).toEqual([...settings, "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"].sort());

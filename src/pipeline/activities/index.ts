@@ -32,7 +32,7 @@ export interface PipelineDependencies {
   onRecords?: (count: number) => void;
   /** Raw report archive (ARCHIVE_ACCOUNT_URL); none: files are not archived. */
   archive?: ReportArchive;
-  /** Events and metrics of DESIGN §9 (App Insights, or console lines); none: no telemetry. */
+  /** Events and metrics of docs/operations.md (App Insights, or console lines); none: no telemetry. */
   telemetry?: Telemetry;
 }
 

@@ -38,7 +38,7 @@ export function observedActivities(
 }
 
 /**
- * The activities with the telemetry of DESIGN §9 around them: the records and rate limit metrics
+ * The activities with the telemetry of docs/operations.md around them: the records and rate limit metrics
  * after each report unit, UnitFailed and an exception for a failed unit of any kind (report, seats,
  * repositories, premium usage, metrics), PublishCompleted after each dataset, CollectionRunCompleted
  * and the run duration after finishRun, and an exception for whatever an activity throws. A thrown
