@@ -95,8 +95,9 @@ describe("hostile report files", () => {
     const text = '{"user_id":1,"day":"2026-11-01"}\n' + JSON.stringify({ day_totals: days }) + '\n{"user_id":2,"day":"2026-11-01"}\n';
     const found = await records(chunked(text, 1000));
     expect(found).toHaveLength(2002);
-    expect(found[1]).toEqual({ value: days[0], line: 2 });
-    expect(found[2000]).toEqual({ value: days[1999], line: 2 });
+    // A 28-day wrapper's records carry its own fields (none here besides day_totals).
+    expect(found[1]).toEqual({ value: days[0], line: 2, wrapper: {} });
+    expect(found[2000]).toEqual({ value: days[1999], line: 2, wrapper: {} });
     expect(found[2001]).toEqual({ value: { user_id: 2, day: "2026-11-01" }, line: 3 });
   });
 
