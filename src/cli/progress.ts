@@ -49,7 +49,7 @@ const stepKinds: Record<string, StepKind> = {
   [activityNames.listRepositories]: { label: "Repository lists", units: "organizations", describe: labelOf(organizationInput, repositoriesLabel, "a repository list"), records: recordsOf },
   [activityNames.syncRepositories]: { label: "Repository activity", units: "shards", describe: labelOf(repositoryShard, shardLabel, "a repository shard"), records: recordsOf },
   [activityNames.collectPremiumUsage]: {
-    label: "Premium request usage",
+    label: "Copilot billing usage",
     units: "enterprises",
     describe: labelOf(premiumUsageInput, (input) => premiumUsageLabel(input.enterprise), "premium request usage"),
     records: recordsOf,

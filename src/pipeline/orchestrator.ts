@@ -129,7 +129,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
     tally.add(shardLabel(shard), result);
   }, showProgress);
 
-  // Premium request usage per enterprise; then DORA and velocity for the weeks this run's changes
+  // Copilot billing usage per enterprise; then DORA and velocity for the weeks this run's changes
   // reach, and the weeks of the Copilot days it read.
   tally.planned(enterprises.length);
   yield* inBatches<RunInput["enterprises"][number], CollectionResult>(

@@ -113,7 +113,7 @@ describe("metrics-collector run against the sandbox", () => {
     expect(result.code).toBe(0);
     const steps = result.out.map((line) => /^([A-Z][\w ]+): (\d[\d,]*)(?:\/(\d[\d,]*))? \w+, ([\d,]+) records/.exec(line)).filter((match) => match !== null);
     const number = (text: string) => Number(text.replaceAll(",", ""));
-    expect(steps.map((step) => step[1])).toEqual(["Copilot reports", "Copilot seats", "Repository lists", "Repository activity", "Premium request usage", "DORA and velocity"]);
+    expect(steps.map((step) => step[1])).toEqual(["Copilot reports", "Copilot seats", "Repository lists", "Repository activity", "Copilot billing usage", "DORA and velocity"]);
     // Every step ran to its end.
     expect(steps.filter((step) => step[3] !== undefined && step[2] !== step[3])).toEqual([]);
     const summary = (label: string) => result.out.find((line) => line.startsWith(`${label} `))!.slice(label.length).trim();

@@ -192,7 +192,7 @@ create table repository_sync_state (
   primary key (enterprise, repository_id, resource)
 );
 
--- Premium request usage per day x product x model, re-read for the current and previous month
+-- Copilot billing usage per day x product x model, re-read for the current and previous month
 -- (GitHub revises it). organization '' is the enterprise's own figure; user_login '' is all users.
 create table copilot_premium_usage (
   enterprise      text not null,
