@@ -159,22 +159,7 @@ function toRecord(found: z.output<typeof pullRequest>): Omit<GraphqlPullRequest,
  */
 export async function* graphqlPullRequests(client: GitHubClient, budget: RateBudget, repo: RepositoryRef): AsyncGenerator<GraphqlPullRequest[]> {
   const endpoint = `the pull requests of ${label(repo)} (GraphQL)`;
-  const pages = client.octokit.graphql.paginate.iterator<unknown>(pullRequestsQuery, { owner: repo.organization, name: repo.name })[Symbol.asyncIterator]();
-  for (;;) {
-    budget.acquire("graphql");
-    let next: IteratorResult<unknown>;
-    try {
-      next = await pages.next();
-    } catch (error) {
-      budget.releaseGraphql(undefined);
-      throw unavailable(error, repo);
-    }
-    if (next.done === true) {
-      budget.releaseGraphql(undefined);
-      return;
-    }
-    const page = parse(pullRequestsPage, next.value, endpoint);
-    budget.releaseGraphql(page.rateLimit ?? undefined);
+  for await (const page of budgetedPages(client, budget, repo, pullRequestsQuery, { owner: repo.organization, name: repo.name }, pullRequestsPage, endpoint)) {
     if (page.repository === null) throw new RepositoryUnavailableError(label(repo), "not_found");
     const found: GraphqlPullRequest[] = [];
     for (const node of page.repository.pullRequests.nodes ?? []) {
@@ -192,7 +177,24 @@ export async function* graphqlPullRequests(client: GitHubClient, budget: RateBud
 async function moreReviews(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, number: number, cursor: string): Promise<ReviewRecord[]> {
   const endpoint = `the reviews of ${label(repo)}#${number} (GraphQL)`;
   const reviews: ReviewRecord[] = [];
-  const pages = client.octokit.graphql.paginate.iterator<unknown>(pullRequestReviewsQuery, { owner: repo.organization, name: repo.name, number, cursor })[Symbol.asyncIterator]();
+  const variables = { owner: repo.organization, name: repo.name, number, cursor };
+  for await (const page of budgetedPages(client, budget, repo, pullRequestReviewsQuery, variables, reviewsPage, endpoint)) {
+    reviews.push(...(page.repository?.pullRequest?.reviews?.nodes ?? []).filter((item) => item !== null));
+  }
+  return reviews;
+}
+
+/** The pages of a paginated query, each paid for in the GraphQL rate budget before it is asked, with the points it reports. */
+async function* budgetedPages<T extends z.ZodType<{ rateLimit?: z.output<typeof rateLimit> | null | undefined }>>(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef,
+  query: string,
+  variables: Record<string, unknown>,
+  schema: T,
+  endpoint: string,
+): AsyncGenerator<z.output<T>> {
+  const pages = client.octokit.graphql.paginate.iterator<unknown>(query, variables)[Symbol.asyncIterator]();
   for (;;) {
     budget.acquire("graphql");
     let next: IteratorResult<unknown>;
@@ -204,11 +206,10 @@ async function moreReviews(client: GitHubClient, budget: RateBudget, repo: Repos
     }
     if (next.done === true) {
       budget.releaseGraphql(undefined);
-      break;
+      return;
     }
-    const page = parse(reviewsPage, next.value, endpoint);
+    const page = parse(schema, next.value, endpoint);
     budget.releaseGraphql(page.rateLimit ?? undefined);
-    reviews.push(...(page.repository?.pullRequest?.reviews?.nodes ?? []).filter((item) => item !== null));
+    yield page;
   }
-  return reviews;
 }
