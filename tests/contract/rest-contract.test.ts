@@ -27,43 +27,31 @@ import { OpenApiDescriptions, type ChangelogRemoval } from "./openapi-descriptio
  */
 const changelog: ChangelogRemoval[] = [
   {
-    entry: "Remove `merge_commit_sha` field from pull request responses",
-    field: "merge_commit_sha",
-    routes: ["GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-  },
-  {
     entry: "Remove deprecated singular \"assignee\" field from Issue and Pull Request endpoints",
     field: "assignee",
-    routes: ["GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}", "GET /repos/{owner}/{repo}/issues"],
+    routes: ["GET /repos/{owner}/{repo}/issues"],
   },
   {
     entry: "Remove deprecated `has_downloads` property from Repository response",
     field: "has_downloads",
     routes: [
-      "GET /orgs/{org}/repos", "GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}", "GET /repos/{owner}/{repo}/issues",
-      "GET /repos/{owner}/{repo}/actions/runs",
+      "GET /orgs/{org}/repos", "GET /repos/{owner}/{repo}/issues", "GET /repos/{owner}/{repo}/actions/runs",
     ],
   },
   {
     entry: "Remove deprecated `use_squash_pr_title_as_default` property from repo settings endpoints",
     field: "use_squash_pr_title_as_default",
-    routes: ["GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}", "GET /repos/{owner}/{repo}/issues"],
+    routes: ["GET /repos/{owner}/{repo}/issues"],
   },
 ];
 
 /**
  * Routes whose sandbox and fake answers (src/sandbox/repository-routes.ts) still lack fields the
- * description requires (full user, repository and commit objects, URLs, node ids) or still carry
- * `merge_commit_sha`: they are being brought to GitHub's shapes by the change that moves pull
- * requests to GraphQL. Expected to fail until then; a route that starts to pass fails here, so
- * drop it from this list then.
+ * description requires (full user, repository and commit objects, URLs, node ids). Expected to
+ * fail until they conform; a route that starts to pass fails here, so drop it from this list then.
  */
 const awaitingSandboxFix = new Set([
   "GET /orgs/{org}/repos",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
   "GET /repos/{owner}/{repo}/commits",
   "GET /repos/{owner}/{repo}/commits/{ref}",
   "GET /repos/{owner}/{repo}/compare/{basehead}",
