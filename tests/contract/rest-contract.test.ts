@@ -45,21 +45,6 @@ const changelog: ChangelogRemoval[] = [
   },
 ];
 
-/**
- * Routes whose sandbox and fake answers (src/sandbox/repository-routes.ts) still lack fields the
- * description requires (full user, repository and commit objects, URLs, node ids). Expected to
- * fail until they conform; a route that starts to pass fails here, so drop it from this list then.
- */
-const awaitingSandboxFix = new Set([
-  "GET /orgs/{org}/repos",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{ref}",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/issues",
-]);
-
 /** One request the collector made and what it got back. */
 interface Exchange {
   source: "sandbox" | "fakes";
@@ -154,8 +139,7 @@ describe("the REST contract: every request the collector makes, answered as GitH
 
   // One test per route of the token table: the collector called it, and every answer conforms.
   for (const { route } of endpointPermissions) {
-    const test = awaitingSandboxFix.has(route) ? it.fails : it;
-    test(`${route}: every answer of the sandbox and the fakes conforms`, () => {
+    it(`${route}: every answer of the sandbox and the fakes conforms`, () => {
       const answers = exchanges.filter((exchange) => descriptions.find(exchange.method, exchange.path)?.route === route);
       expect(answers.length, `the collector never called ${route}`).toBeGreaterThan(0);
       const problems = new Set<string>();
