@@ -8,7 +8,6 @@ import { sandboxSeatRoute } from "../../src/sandbox/sandbox-adoption.js";
 import { sandboxEnterprises, sandboxReports } from "../../src/sandbox/sandbox-data.js";
 import { sandboxRepositoryRoutes } from "../../src/sandbox/sandbox-repositories.js";
 import { collectPremiumUsage } from "../../src/pipeline/activities/collect-premium-usage.js";
-import { snapshotSeats } from "../../src/pipeline/activities/snapshot-seats.js";
 import { ReportTable, fakeGitHubClient, startFakeGitHub } from "../fakes/github-server.js";
 import { closedPull, commitLine, people, repository, repositoryRoutes } from "../fakes/github-repositories.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
@@ -97,9 +96,6 @@ describe("the REST contract: every request the collector makes, answered as GitH
       dependencies: { github },
     });
     unresolvedWarnings = run.warnings.filter((warning) => warning.includes("billing login"));
-    // The enterprises' own seat listings (seats granted through enterprise teams).
-    const seats = snapshotSeats({ pool: sandboxDatabase.pool, github, rateLimitFloorPercent: 10 });
-    for (const enterprise of sandboxEnterprises) await seats({ enterprise: enterprise.slug, organization: "", day: today });
     // Premium requests, the unit before 2026-06-01: a run on 2026-06-03 reads May from that endpoint.
     const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ PREMIUM_USAGE_ORGS: "octo-web" }), github });
     await premium({ enterprise: sandboxEnterprises[0].slug, organizations: ["octo-web"], today: "2026-06-03" });
