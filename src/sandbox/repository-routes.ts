@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { json, type ExtraRoute } from "./github-server.js";
 import { answerGraphql } from "./repository-graphql.js";
-import { commit, commitComparison, deployment, deploymentStatus, issue, minimalRepository } from "./rest-objects.js";
+import { commit, commitComparison, deployment, deploymentStatus, issue, minimalRepository, workflowRun } from "./rest-objects.js";
 
 // GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
 // pagination, ETags with 304, the 1,000-result cap of `created` queries, 404 for a vanished
@@ -267,7 +267,7 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
     const total = runs.length;
     return {
       kind: "list",
-      items: runs.map(runJson),
+      items: runs.map((run) => workflowRun(repositoryFacts(repo), run)),
       ...(created === null ? {} : { cap: searchCap }),
       wrap: (items) => ({ total_count: total, workflow_runs: items }),
     };
@@ -339,27 +339,14 @@ function ancestors(repo: FakeRepository, sha: string): Set<string> {
   return seen;
 }
 
-function repositoryJson(repo: FakeRepository) {
-  return minimalRepository({
+function repositoryFacts(repo: FakeRepository) {
+  return {
     id: repo.id, owner: repo.owner, name: repo.name, defaultBranch: repo.defaultBranch, archived: repo.archived ?? false,
     createdAt: repo.createdAt, pushedAt: repo.pushedAt ?? repo.createdAt,
-  });
-}
-
-function runJson(run: FakeWorkflowRun) {
-  return {
-    id: run.id,
-    workflow_id: run.workflowId,
-    name: run.name,
-    path: run.path,
-    head_branch: run.headBranch,
-    head_sha: run.headSha,
-    event: run.event,
-    status: run.status,
-    conclusion: run.conclusion,
-    run_attempt: 1,
-    created_at: run.createdAt,
-    updated_at: run.updatedAt,
-    run_started_at: run.createdAt,
   };
 }
+
+function repositoryJson(repo: FakeRepository) {
+  return minimalRepository(repositoryFacts(repo));
+}
+

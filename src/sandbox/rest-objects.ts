@@ -157,3 +157,27 @@ export function issue(
       : {}),
   };
 }
+
+/** A workflow run as the `workflow-run` schema has it; `repository` is the run's repository. */
+export function workflowRun(
+  repository: RepositoryFacts,
+  facts: { id: number; workflowId: number; name: string; path: string; headBranch: string; headSha: string; event: string; status: string; conclusion: string | null; createdAt: string; updatedAt: string },
+) {
+  const repositoryApi = repositoryUrl(repository.owner, repository.name);
+  const url = `${repositoryApi}/actions/runs/${facts.id}`;
+  const minimal = minimalRepository(repository);
+  return {
+    id: facts.id, name: facts.name, node_id: `WFR_sandbox${facts.id}`, head_branch: facts.headBranch, head_sha: facts.headSha,
+    path: facts.path, display_title: facts.name, run_number: facts.id, run_attempt: 1, event: facts.event, status: facts.status,
+    conclusion: facts.conclusion, workflow_id: facts.workflowId, url, html_url: `${web}/${repository.owner}/${repository.name}/actions/runs/${facts.id}`,
+    // Listed with exclude_pull_requests=true, as the collector asks: GitHub then answers an empty list.
+    pull_requests: [], created_at: facts.createdAt, updated_at: facts.updatedAt, run_started_at: facts.createdAt,
+    jobs_url: `${url}/jobs`, logs_url: `${url}/logs`, check_suite_url: `${repositoryApi}/check-suites/${facts.id}`, artifacts_url: `${url}/artifacts`,
+    cancel_url: `${url}/cancel`, rerun_url: `${url}/rerun`, workflow_url: `${repositoryApi}/actions/workflows/${facts.workflowId}`,
+    head_commit: {
+      id: facts.headSha, tree_id: `tree-${facts.headSha}`, message: `commit ${facts.headSha}`, timestamp: facts.createdAt,
+      author: { name: "someone", email: "someone@users.noreply.github.com" }, committer: { name: "GitHub", email: "noreply@github.com" },
+    },
+    repository: minimal, head_repository: minimal,
+  };
+}

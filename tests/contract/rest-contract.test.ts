@@ -107,7 +107,13 @@ describe("the REST contract: every request the collector makes, answered as GitH
     const commits = commitLine("c", 3, start, 60, people.alice);
     const fake = await startFakeGitHub(new ReportTable(), {
       routes: repositoryRoutes({
-        repositories: [repository("contoso-web", "shop", 11, { head: commits.at(-1)!.sha, commits, pulls: [closedPull(1, "2026-11-03T10:00:00Z")] })],
+        repositories: [repository("contoso-web", "shop", 11, {
+          head: commits.at(-1)!.sha, commits, pulls: [closedPull(1, "2026-11-03T10:00:00Z")],
+          runs: [{
+            id: 31, workflowId: 7, name: "CI", path: ".github/workflows/ci.yml", headBranch: "main", headSha: commits.at(-1)!.sha, event: "push",
+            status: "completed", conclusion: "success", createdAt: "2026-11-03T11:00:00Z", updatedAt: "2026-11-03T11:04:00Z",
+          }],
+        })],
       }).routes,
     });
     opened.push(fake);
