@@ -1,6 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import type { GitHubClient } from "./client.js";
 import { findReportKind } from "./copilot-reports.js";
+import { GitHubForbiddenError } from "./endpoint-permissions.js";
 
 /** What a message needs to name the setting to fix. */
 export interface AccessContext {
@@ -24,7 +25,9 @@ const retryPauseMs = 1_000;
  * from GITHUB_API_URL), as one message naming the setting to fix; undefined for anything else
  * (5xx, rate limits, 404), which the run's own retries handle.
  */
-export function configurationFault(error: unknown, context: AccessContext): string | undefined {
+export function configurationFault(failure: unknown, context: AccessContext): string | undefined {
+  // Every 403 reaches here as the client's GitHubForbiddenError; its cause is GitHub's answer.
+  const error = failure instanceof GitHubForbiddenError ? failure.cause : failure;
   const who = `Enterprise "${context.enterprise}"`;
   if (error instanceof Error && error.name === "SecretNotFoundError") return `${who}: ${error.message}`;
   if (error instanceof RequestError) {

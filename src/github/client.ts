@@ -3,6 +3,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { RequestError } from "@octokit/request-error";
 import { Octokit } from "@octokit/rest";
+import { explainForbidden } from "./endpoint-permissions.js";
 import { ForeignLinkError } from "./paginate.js";
 
 const GitHub = Octokit.plugin(throttling, retry, paginateGraphQL);
@@ -81,6 +82,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       peakUsedPercent = Math.max(peakUsedPercent, Math.round(((limit - remaining) / limit) * 10_000) / 100);
     }
   });
+  // A 403 that is not a rate limit is a missing permission on every endpoint: name the one it needs
+  // (from the final URL, whose query string and the token stay out of the message).
+  octokit.hook.error("request", (error) => {
+    if (!(error instanceof RequestError)) throw error;
+    throw explainForbidden(error, error.request.method, error.request.url, ownerOf(error.request.url));
+  });
   // A 401 usually means the token in Key Vault was rotated after we cached it: re-read it once.
   octokit.hook.wrap("request", async (request, requestOptions) => {
     try {
@@ -93,4 +100,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   });
 
   return { octokit, peakRateLimitUsedPercent: () => peakUsedPercent };
+}
+
+/** Whom a request was about: the enterprise, the organization or `owner/repo` its path names. */
+function ownerOf(url: string): string {
+  const segments = new URL(url, "https://api.invalid").pathname.split("/").map(decodeURIComponent);
+  if (segments[1] === "repos" && segments.length > 3) return `${segments[2]}/${segments[3]}`;
+  if (["enterprises", "orgs", "organizations"].includes(segments[1] ?? "") && segments.length > 2) return segments[2]!;
+  return "the token's user";
 }

@@ -107,10 +107,13 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
     showProgress,
   );
 
-  // Seats: one snapshot per organization and run day (the usage reports omit seats never used).
+  // Seats: one snapshot per organization and run day (the usage reports omit seats never used),
+  // and one of each enterprise's own listing (organization ""), the only one that shows seats
+  // granted through enterprise teams.
   const organizations = enterprises.flatMap((enterprise) => enterprise.orgs.map((organization) => ({ enterprise: enterprise.slug, organization })));
-  tally.planned(organizations.length);
-  yield* inBatches<(typeof organizations)[number], SeatSnapshotResult>(context, organizations, (org) => call(activityNames.snapshotSeats, { ...org, runId, day: today }), (org, result) => {
+  const seatListings = [...organizations, ...enterprises.map((enterprise) => ({ enterprise: enterprise.slug, organization: "" }))];
+  tally.planned(seatListings.length);
+  yield* inBatches<(typeof seatListings)[number], SeatSnapshotResult>(context, seatListings, (org) => call(activityNames.snapshotSeats, { ...org, runId, day: today }), (org, result) => {
     tally.add(seatsLabel(org), result.ok ? { ok: true, status: "ok", records: result.seats } : result);
   }, showProgress);
 

@@ -81,5 +81,5 @@ export type SeatSnapshotResult = { ok: true; seats: number } | { ok: false; erro
 export const seatSnapshotInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organization: z.string(), day });
 
 export function seatsLabel(org: { enterprise: string; organization: string }): string {
-  return `${org.enterprise}/${org.organization} seats`;
+  return org.organization === "" ? `${org.enterprise} enterprise seats` : `${org.enterprise}/${org.organization} seats`;
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { json, type ExtraRoute } from "./github-server.js";
 import { answerGraphql } from "./repository-graphql.js";
+import { commit, commitComparison, deployment, deploymentStatus, issue, minimalRepository, workflowRun } from "./rest-objects.js";
 
 // GitHub's repository endpoints over an in-memory model, for the sandbox and the tests: link-header
 // pagination, ETags with 304, the 1,000-result cap of `created` queries, 404 for a vanished
@@ -216,18 +217,21 @@ function answerFor(data: FakeRepositoryData, url: URL): Answer | undefined {
 }
 
 function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams): Answer {
-  const commitsBySha = new Map(repo.commits.map((commit) => [commit.sha, commit]));
+  const commitsBySha = new Map(repo.commits.map((known) => [known.sha, known]));
+  const commitJson = (known: FakeCommit) => commit(repo.owner, repo.name, known);
   let match: RegExpExecArray | null;
   if (rest === "/commits") {
     if (repo.head === undefined) return { kind: "error", status: 409, body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest" } };
     const since = q.get("since");
-    const onBranch = [...ancestors(repo, repo.head)].map((sha) => commitsBySha.get(sha)!).filter((commit) => since === null || commit.committedAt >= since);
+    const onBranch = [...ancestors(repo, repo.head)].map((sha) => commitsBySha.get(sha)!).filter((known) => since === null || known.committedAt >= since);
     onBranch.sort((a, b) => b.committedAt.localeCompare(a.committedAt));
     return { kind: "list", items: onBranch.map(commitJson) };
   }
   if ((match = /^\/commits\/([^/]+)$/.exec(rest)) !== null) {
-    const commit = commitsBySha.get(match[1]!);
-    return commit === undefined ? { kind: "error", status: 422, body: { message: `No commit found for SHA: ${match[1]}` } } : { kind: "single", body: commitJson(commit) };
+    const known = commitsBySha.get(match[1]!);
+    return known === undefined
+      ? { kind: "error", status: 422, body: { message: `No commit found for SHA: ${match[1]}`, documentation_url: "https://docs.github.com/rest" } }
+      : { kind: "single", body: commitJson(known) };
   }
   if ((match = /^\/compare\/([^.]+)\.\.\.(.+)$/.exec(rest)) !== null) {
     const [, base, head] = match;
@@ -237,20 +241,24 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
     const ahead = [...fromHead].filter((sha) => !fromBase.has(sha)).map((sha) => commitsBySha.get(sha)!);
     ahead.sort((a, b) => a.committedAt.localeCompare(b.committedAt));
     const status = base === head ? "identical" : fromBase.has(head!) ? "behind" : fromHead.has(base!) ? "ahead" : "diverged";
+    const behindBy = [...fromBase].filter((sha) => !fromHead.has(sha)).length;
+    // The merge base: the newest commit both sides reach (the base itself when the sides share none).
+    const shared = [...fromBase].filter((sha) => fromHead.has(sha)).map((sha) => commitsBySha.get(sha)!);
+    const mergeBase = shared.reduce((newest, candidate) => (candidate.committedAt > newest.committedAt ? candidate : newest), shared[0] ?? commitsBySha.get(base!)!);
     return {
       kind: "list",
       items: ahead.map(commitJson),
       perPageDefault: 250,
-      wrap: (items) => ({ status, ahead_by: ahead.length, behind_by: [...fromBase].filter((sha) => !fromHead.has(sha)).length, total_commits: ahead.length, commits: items, files: [] }),
+      wrap: (items) => commitComparison(repo.owner, repo.name, { base: commitJson(commitsBySha.get(base!)!), mergeBase: commitJson(mergeBase), head: head!, status, aheadBy: ahead.length, behindBy }, items),
     };
   }
   if (rest === "/deployments") {
-    return { kind: "list", items: [...repo.deployments].sort((a, b) => b.id - a.id).map(deploymentJson) };
+    return { kind: "list", items: [...repo.deployments].sort((a, b) => b.id - a.id).map((known) => deployment(repo.owner, repo.name, { ...known, updatedAt: latestStatusAt(known) })) };
   }
   if ((match = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) !== null) {
-    const deployment = repo.deployments.find((candidate) => candidate.id === Number(match![1]));
-    if (deployment === undefined) return notFound();
-    return { kind: "list", items: [...deployment.statuses].sort((a, b) => b.id - a.id).map((s) => ({ id: s.id, state: s.state, created_at: s.createdAt, updated_at: s.createdAt })) };
+    const found = repo.deployments.find((candidate) => candidate.id === Number(match![1]));
+    if (found === undefined) return notFound();
+    return { kind: "list", items: [...found.statuses].sort((a, b) => b.id - a.id).map((status) => deploymentStatus(repo.owner, repo.name, found.id, status)) };
   }
   if (rest === "/actions/runs") {
     const created = q.get("created");
@@ -259,7 +267,7 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
     const total = runs.length;
     return {
       kind: "list",
-      items: runs.map(runJson),
+      items: runs.map((run) => workflowRun(repositoryFacts(repo), run)),
       ...(created === null ? {} : { cap: searchCap }),
       wrap: (items) => ({ total_count: total, workflow_runs: items }),
     };
@@ -276,7 +284,10 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
     );
     const direction = q.get("direction") ?? "desc";
     issues.sort((a, b) => (direction === "asc" ? a.updatedAt.localeCompare(b.updatedAt) : b.updatedAt.localeCompare(a.updatedAt)) || a.number - b.number);
-    return { kind: "list", items: issues.map(issueJson) };
+    return {
+      kind: "list",
+      items: issues.map((known) => issue(repo.owner, repo.name, { ...known, closedAt: known.closedAt ?? null, isPullRequest: known.isPullRequest === true })),
+    };
   }
   return notFound();
 }
@@ -310,6 +321,11 @@ function inCreatedRange(createdAt: string, filter: string): boolean {
   return moment >= at(from!, false) && moment <= at(to, true);
 }
 
+/** When the deployment last changed: its newest status, or its creation. */
+function latestStatusAt(known: FakeDeployment): string {
+  return known.statuses.reduce((last, status) => (status.createdAt > last ? status.createdAt : last), known.createdAt);
+}
+
 function ancestors(repo: FakeRepository, sha: string): Set<string> {
   const byId = new Map(repo.commits.map((commit) => [commit.sha, commit]));
   const seen = new Set<string>();
@@ -323,82 +339,14 @@ function ancestors(repo: FakeRepository, sha: string): Set<string> {
   return seen;
 }
 
-function userJson(user: FakeUser | null) {
-  return user === null ? null : { id: user.id, login: user.login, type: user.login.endsWith("[bot]") ? "Bot" : "User" };
+function repositoryFacts(repo: FakeRepository) {
+  return {
+    id: repo.id, owner: repo.owner, name: repo.name, defaultBranch: repo.defaultBranch, archived: repo.archived ?? false,
+    createdAt: repo.createdAt, pushedAt: repo.pushedAt ?? repo.createdAt,
+  };
 }
 
 function repositoryJson(repo: FakeRepository) {
-  return {
-    id: repo.id,
-    name: repo.name,
-    full_name: `${repo.owner}/${repo.name}`,
-    owner: { login: repo.owner },
-    default_branch: repo.defaultBranch,
-    archived: repo.archived ?? false,
-    fork: false,
-    visibility: "private",
-    created_at: repo.createdAt,
-    pushed_at: repo.pushedAt ?? repo.createdAt,
-  };
+  return minimalRepository(repositoryFacts(repo));
 }
 
-function commitJson(commit: FakeCommit) {
-  return {
-    sha: commit.sha,
-    commit: {
-      author: { name: commit.author?.login ?? "someone", date: commit.authoredAt },
-      committer: { name: "GitHub", date: commit.committedAt },
-      message: `commit ${commit.sha}`,
-    },
-    author: userJson(commit.author),
-    committer: null,
-    parents: commit.parents.map((sha) => ({ sha })),
-  };
-}
-
-function deploymentJson(deployment: FakeDeployment) {
-  const latest = deployment.statuses.reduce((last, status) => (status.createdAt > last ? status.createdAt : last), deployment.createdAt);
-  return {
-    id: deployment.id,
-    sha: deployment.sha,
-    ref: deployment.ref,
-    task: "deploy",
-    environment: deployment.environment,
-    creator: { id: 1, login: "deployer" },
-    created_at: deployment.createdAt,
-    updated_at: latest,
-  };
-}
-
-function runJson(run: FakeWorkflowRun) {
-  return {
-    id: run.id,
-    workflow_id: run.workflowId,
-    name: run.name,
-    path: run.path,
-    head_branch: run.headBranch,
-    head_sha: run.headSha,
-    event: run.event,
-    status: run.status,
-    conclusion: run.conclusion,
-    run_attempt: 1,
-    created_at: run.createdAt,
-    updated_at: run.updatedAt,
-    run_started_at: run.createdAt,
-  };
-}
-
-function issueJson(issue: FakeIssue) {
-  return {
-    id: 90_000 + issue.number,
-    number: issue.number,
-    title: issue.title,
-    state: issue.state,
-    labels: issue.labels.map((name) => ({ name })),
-    user: { id: 5, login: "reporter" },
-    created_at: issue.createdAt,
-    updated_at: issue.updatedAt,
-    closed_at: issue.closedAt ?? null,
-    ...(issue.isPullRequest === true ? { pull_request: { url: "https://api.github.com/pulls/1" } } : {}),
-  };
-}

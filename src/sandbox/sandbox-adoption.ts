@@ -1,6 +1,7 @@
 import { addDays } from "../days.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { listPage } from "./repository-routes.js";
+import { simpleUser } from "./rest-objects.js";
 import { chance, isActive, members, repositoryId, repositoryNames, sandboxEnterprises, userId } from "./sandbox-data.js";
 
 // Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
@@ -120,18 +121,6 @@ export function sandboxSeatRoute(today: string): ExtraRoute {
   };
 }
 
-/** A user as GitHub's `simple-user` schema has it. */
-function simpleUser(login: string) {
-  const api = `https://api.github.com/users/${login}`;
-  return {
-    login, id: userId(login), node_id: `U_sandbox${userId(login)}`, avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`,
-    gravatar_id: "", url: api, html_url: `https://github.com/${login}`, followers_url: `${api}/followers`,
-    following_url: `${api}/following{/other_user}`, gists_url: `${api}/gists{/gist_id}`, starred_url: `${api}/starred{/owner}{/repo}`,
-    subscriptions_url: `${api}/subscriptions`, organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`, type: "User", site_admin: false,
-  };
-}
-
 /** An organization as GitHub's `organization-simple` schema has it. */
 function simpleOrganization(login: string) {
   const api = `https://api.github.com/orgs/${login}`;
@@ -156,7 +145,7 @@ function seat(org: string, login: string, today: string, grant: { organization: 
     last_activity_editor: lastActive === undefined ? null : "vscode/1.104.0/copilot/1.372.0",
     last_authenticated_at: lastActive === undefined ? null : `${lastActive}T08:05:00Z`,
     plan_type: "business",
-    assignee: simpleUser(login),
+    assignee: simpleUser(login, userId(login)),
     ...(grant.organization === null ? {} : { organization: simpleOrganization(grant.organization) }),
     assigning_team: team === null ? null : {
       id: team.id, url: `https://api.github.com/enterprises/teams/${team.id}`, members_url: `https://api.github.com/enterprises/teams/${team.id}/members`,

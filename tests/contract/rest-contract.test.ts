@@ -8,7 +8,6 @@ import { sandboxSeatRoute } from "../../src/sandbox/sandbox-adoption.js";
 import { sandboxEnterprises, sandboxReports } from "../../src/sandbox/sandbox-data.js";
 import { sandboxRepositoryRoutes } from "../../src/sandbox/sandbox-repositories.js";
 import { collectPremiumUsage } from "../../src/pipeline/activities/collect-premium-usage.js";
-import { snapshotSeats } from "../../src/pipeline/activities/snapshot-seats.js";
 import { ReportTable, fakeGitHubClient, startFakeGitHub } from "../fakes/github-server.js";
 import { closedPull, commitLine, people, repository, repositoryRoutes } from "../fakes/github-repositories.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
@@ -27,50 +26,23 @@ import { OpenApiDescriptions, type ChangelogRemoval } from "./openapi-descriptio
  */
 const changelog: ChangelogRemoval[] = [
   {
-    entry: "Remove `merge_commit_sha` field from pull request responses",
-    field: "merge_commit_sha",
-    routes: ["GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-  },
-  {
     entry: "Remove deprecated singular \"assignee\" field from Issue and Pull Request endpoints",
     field: "assignee",
-    routes: ["GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}", "GET /repos/{owner}/{repo}/issues"],
+    routes: ["GET /repos/{owner}/{repo}/issues"],
   },
   {
     entry: "Remove deprecated `has_downloads` property from Repository response",
     field: "has_downloads",
     routes: [
-      "GET /orgs/{org}/repos", "GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}", "GET /repos/{owner}/{repo}/issues",
-      "GET /repos/{owner}/{repo}/actions/runs",
+      "GET /orgs/{org}/repos", "GET /repos/{owner}/{repo}/issues", "GET /repos/{owner}/{repo}/actions/runs",
     ],
   },
   {
     entry: "Remove deprecated `use_squash_pr_title_as_default` property from repo settings endpoints",
     field: "use_squash_pr_title_as_default",
-    routes: ["GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/pulls/{pull_number}", "GET /repos/{owner}/{repo}/issues"],
+    routes: ["GET /repos/{owner}/{repo}/issues"],
   },
 ];
-
-/**
- * Routes whose sandbox and fake answers (src/sandbox/repository-routes.ts) still lack fields the
- * description requires (full user, repository and commit objects, URLs, node ids) or still carry
- * `merge_commit_sha`: they are being brought to GitHub's shapes by the change that moves pull
- * requests to GraphQL. Expected to fail until then; a route that starts to pass fails here, so
- * drop it from this list then.
- */
-const awaitingSandboxFix = new Set([
-  "GET /orgs/{org}/repos",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{ref}",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/issues",
-]);
 
 /** One request the collector made and what it got back. */
 interface Exchange {
@@ -124,9 +96,6 @@ describe("the REST contract: every request the collector makes, answered as GitH
       dependencies: { github },
     });
     unresolvedWarnings = run.warnings.filter((warning) => warning.includes("billing login"));
-    // The enterprises' own seat listings (seats granted through enterprise teams).
-    const seats = snapshotSeats({ pool: sandboxDatabase.pool, github, rateLimitFloorPercent: 10 });
-    for (const enterprise of sandboxEnterprises) await seats({ enterprise: enterprise.slug, organization: "", day: today });
     // Premium requests, the unit before 2026-06-01: a run on 2026-06-03 reads May from that endpoint.
     const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ PREMIUM_USAGE_ORGS: "octo-web" }), github });
     await premium({ enterprise: sandboxEnterprises[0].slug, organizations: ["octo-web"], today: "2026-06-03" });
@@ -138,7 +107,13 @@ describe("the REST contract: every request the collector makes, answered as GitH
     const commits = commitLine("c", 3, start, 60, people.alice);
     const fake = await startFakeGitHub(new ReportTable(), {
       routes: repositoryRoutes({
-        repositories: [repository("contoso-web", "shop", 11, { head: commits.at(-1)!.sha, commits, pulls: [closedPull(1, "2026-11-03T10:00:00Z")] })],
+        repositories: [repository("contoso-web", "shop", 11, {
+          head: commits.at(-1)!.sha, commits, pulls: [closedPull(1, "2026-11-03T10:00:00Z")],
+          runs: [{
+            id: 31, workflowId: 7, name: "CI", path: ".github/workflows/ci.yml", headBranch: "main", headSha: commits.at(-1)!.sha, event: "push",
+            status: "completed", conclusion: "success", createdAt: "2026-11-03T11:00:00Z", updatedAt: "2026-11-03T11:04:00Z",
+          }],
+        })],
       }).routes,
     });
     opened.push(fake);
@@ -166,8 +141,7 @@ describe("the REST contract: every request the collector makes, answered as GitH
 
   // One test per route of the token table: the collector called it, and every answer conforms.
   for (const { route } of endpointPermissions) {
-    const test = awaitingSandboxFix.has(route) ? it.fails : it;
-    test(`${route}: every answer of the sandbox and the fakes conforms`, () => {
+    it(`${route}: every answer of the sandbox and the fakes conforms`, () => {
       const answers = exchanges.filter((exchange) => descriptions.find(exchange.method, exchange.path)?.route === route);
       expect(answers.length, `the collector never called ${route}`).toBeGreaterThan(0);
       const problems = new Set<string>();

@@ -38,9 +38,9 @@ export class ReportTable {
     this.answers.get(`${kind.scope}/${owner}/${kind.report}/${day ?? "latest"}`) ?? { kind: "status", status: 404 };
 }
 
-/** An organization with no Copilot seats and no repositories, unless a test routes those APIs itself. */
+/** Organizations and enterprises with no Copilot seats, and organizations with no repositories, unless a test routes those APIs itself. */
 const emptyOrganization: ExtraRoute = (_request, response, url) => {
-  const body = /^\/orgs\/[^/]+\/copilot\/billing\/seats$/.test(url.pathname)
+  const body = /^\/(orgs|enterprises)\/[^/]+\/copilot\/billing\/seats$/.test(url.pathname)
     ? { total_seats: 0, seats: [] }
     : /^\/orgs\/[^/]+\/repos$/.test(url.pathname)
       ? []

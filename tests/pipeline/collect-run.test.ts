@@ -59,9 +59,10 @@ describe("a collection run against GitHub over HTTP", () => {
     const runs = await database.pool.query("select status, trigger, units_total, units_ok, units_pending, units_failed, records, publish_status from collection_runs");
     expect(runs.rows).toEqual([
       // 2026-11-22 answers 404: not generated yet, the unit stays pending; so do the users, teams and
-      // repository reports this fake does not serve (3 days each). Premium usage is the last unit;
-      // the metrics computation is not a collection unit.
-      { status: "succeeded", trigger: "cli", units_total: 13, units_ok: 3, units_pending: 10, units_failed: 0, records: 2, publish_status: "succeeded" },
+      // repository reports this fake does not serve (3 days each). The enterprise's own seat listing
+      // (empty here) and premium usage are the last units; the metrics computation is not a
+      // collection unit.
+      { status: "succeeded", trigger: "cli", units_total: 14, units_ok: 4, units_pending: 10, units_failed: 0, records: 2, publish_status: "succeeded" },
     ]);
     const checkpoints = await database.pool.query(
       "select report, day, status, source_report, attempts, records from sync_checkpoints where report = 'enterprise-1-day' order by day",

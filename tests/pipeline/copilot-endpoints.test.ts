@@ -87,8 +87,9 @@ describe("every Copilot report endpoint and file shape", () => {
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(summary.status).toBe("succeeded");
     // 4 usage units, teams and repositories for both scopes (not served: pending), then the org's
-    // seats, its repository list and premium usage (the metrics computation is not a collection unit)
-    expect([summary.unitsTotal, summary.unitsOk, summary.unitsPending, summary.records]).toEqual([11, 7, 4, 6]);
+    // seats, the enterprise's seats (both empty here), its repository list and premium usage (the
+    // metrics computation is not a collection unit)
+    expect([summary.unitsTotal, summary.unitsOk, summary.unitsPending, summary.records]).toEqual([12, 8, 4, 6]);
 
     expect((await dailyRows()).rows).toEqual([
       { scope: "enterprise", organization: "", day, daily_active_users: 2, code_generation_activity_count: 2, loc_added_sum: 30, source_report: "enterprise-1-day" },

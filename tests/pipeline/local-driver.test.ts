@@ -4,7 +4,7 @@ import type { FinishRunInput } from "../../src/pipeline/run-record.js";
 
 const input = { runId: "run-1", trigger: "cli", enterprises: [{ slug: "contoso", orgs: [] }], backfillDays: 28, repollDays: 3, datasets: [] };
 
-/** The activities of a run of three report units (no organizations, nothing to publish), recording every call. */
+/** The activities of a run of three report units and the enterprise's seat listing of two seats (no organizations, nothing to publish), recording every call. */
 function activities(calls: Array<{ name: string; input: unknown }>, ingest: (unit: number) => Promise<unknown>): Record<string, Activity> {
   const record = (name: string, answer: (input: unknown) => Promise<unknown>): Activity => async (activityInput) => {
     calls.push({ name, input: activityInput });
@@ -15,6 +15,7 @@ function activities(calls: Array<{ name: string; input: unknown }>, ingest: (uni
     [activityNames.checkAccess]: record(activityNames.checkAccess, async () => ({ ok: true })),
     [activityNames.planUnits]: record(activityNames.planUnits, async () => ({ units: 3 })),
     [activityNames.ingestReport]: record(activityNames.ingestReport, (activityInput) => ingest((activityInput as { unit: number }).unit)),
+    [activityNames.snapshotSeats]: record(activityNames.snapshotSeats, async () => ({ ok: true, seats: 2 })),
     [activityNames.collectPremiumUsage]: record(activityNames.collectPremiumUsage, async () => ({ ok: true, status: "ok", records: 0 })),
     [activityNames.computeMetrics]: record(activityNames.computeMetrics, async () => ({ ok: true, status: "ok", records: 0 })),
     [activityNames.finishRun]: record(activityNames.finishRun, async (activityInput) => activityInput),
@@ -32,8 +33,8 @@ describe("the local driver", () => {
     await runLocally(collectOrchestrator, input, { activities: activities(calls, async (unit) => ok(unit)), concurrency: 2, now });
     const started = calls.find((call) => call.name === activityNames.startRun)!.input as { startedAt: string };
     const finished = calls.find((call) => call.name === activityNames.finishRun)!.input as FinishRunInput;
-    // Started at 06:00:00; then startRun, the access check, planUnits, the units' batch, premium usage and the metrics finished.
-    expect([started.startedAt, finished.finishedAt]).toEqual(["2026-11-25T06:00:00.000Z", "2026-11-25T06:00:06.000Z"]);
+    // Started at 06:00:00; then startRun, the access check, planUnits, the units' batch, the enterprise's seats, premium usage and the metrics finished.
+    expect([started.startedAt, finished.finishedAt]).toEqual(["2026-11-25T06:00:00.000Z", "2026-11-25T06:00:07.000Z"]);
   });
 
   it("runs every attempt of a unit that crashes once, lets its siblings finish, and counts their results", async () => {
@@ -49,7 +50,7 @@ describe("the local driver", () => {
     expect(ingested.sort()).toEqual([0, 0, 0, 1, 2]);
     expect(calls.map((call) => call.name).slice(-3)).toEqual([activityNames.collectPremiumUsage, activityNames.computeMetrics, activityNames.finishRun]);
     expect(summary).toMatchObject({
-      unitsTotal: 4, unitsOk: 3, unitsFailed: 1, records: 11 + 12,
+      unitsTotal: 5, unitsOk: 4, unitsFailed: 1, records: 11 + 12 + 2,
       failures: [{ unit: "contoso report unit 1 of 3", errorClass: "Error", message: "worker process exited" }],
     });
   });

@@ -78,15 +78,21 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     const result = await run(activities());
     expect(result.runtimeStatus).toBe("Completed");
     expect(names(result)).toEqual([
-      "startRun", "checkAccess", "planUnits", "ingestReport", "ingestReport", "ingestReport", "snapshotSeats", "listRepositories",
+      "startRun", "checkAccess", "planUnits", "ingestReport", "ingestReport", "ingestReport", "snapshotSeats", "snapshotSeats",
+      "listRepositories",
       "syncRepositories", "collectPremiumUsage", "computeMetrics", "publishDataset", "finishRun",
     ]);
     expect(result.executions.filter((execution) => execution.name === "ingestReport").map((execution) => execution.input)).toEqual([
       { runId: input.runId, enterprise: "contoso", unit: 0 }, { runId: input.runId, enterprise: "contoso", unit: 1 }, { runId: input.runId, enterprise: "contoso", unit: 2 },
     ]);
     expect(new Set(result.actions.map((action) => JSON.stringify(action.retryOptions)))).toEqual(new Set([JSON.stringify(activityRetry)]));
-    expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 7, unitsOk: 7, unitsFailed: 0, records: 3 * 10 + 3 + 2 + 5 + 4 });
-    expect(result.customStatus).toEqual({ step: "done", unitsTotal: 7, unitsDone: 7, unitsFailed: 0, records: 44 });
+    // Seats twice: the organization's listing and the enterprise's own.
+    expect(result.executions.filter((execution) => execution.name === "snapshotSeats").map((execution) => execution.input)).toEqual([
+      { runId: input.runId, enterprise: "contoso", organization: "contoso-web", day: "2026-11-25" },
+      { runId: input.runId, enterprise: "contoso", organization: "", day: "2026-11-25" },
+    ]);
+    expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 8, unitsOk: 8, unitsFailed: 0, records: 3 * 10 + 3 + 3 + 2 + 5 + 4 });
+    expect(result.customStatus).toEqual({ step: "done", unitsTotal: 8, unitsDone: 8, unitsFailed: 0, records: 47 });
     // finishedAt is Durable's clock where finishRun was scheduled: the episode of the last publish result.
     const publishDone = result.history.find((event) => event.EventType === 5 && event.TaskScheduledId === result.executions.find((e) => e.name === "publishDataset")!.eventId)!;
     expect(finishRuns(result)).toEqual([expect.objectContaining({ runId: input.runId, finishedAt: publishDone.Timestamp })]);
@@ -101,7 +107,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     expect(result.runtimeStatus).toBe("Completed");
     expect(finishRuns(result)).toHaveLength(1);
     expect(result.output).toMatchObject({
-      status: "partial", unitsTotal: 7, unitsOk: 6, unitsFailed: 1, failures: [{ unit: "contoso enterprise-1-day 2026-11-23", ...error }],
+      status: "partial", unitsTotal: 8, unitsOk: 7, unitsFailed: 1, failures: [{ unit: "contoso enterprise-1-day 2026-11-23", ...error }],
     });
   });
 
@@ -119,7 +125,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     expect(result.runtimeStatus).toBe("Completed");
     expect(planned).toEqual(["contoso"]);
     expect(finishRuns(result)).toHaveLength(1);
-    expect(result.output).toMatchObject({ status: "partial", unitsTotal: 8, unitsOk: 7, unitsFailed: 1, failures: [{ unit: "fabrikam access", ...error }] });
+    expect(result.output).toMatchObject({ status: "partial", unitsTotal: 9, unitsOk: 8, unitsFailed: 1, failures: [{ unit: "fabrikam access", ...error }] });
   });
 
   it("fails the instance when planUnits fails every attempt, after recording the run as failed exactly once", async () => {
@@ -146,14 +152,15 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     expect(names(result).slice(0, 6)).toEqual(["startRun", "checkAccess", "planUnits", "planUnits", "planUnits", "ingestReport"]);
     const timers = result.history.filter((event) => event.EventType === 10).map((event) => (Date.parse(event.FireAt!) - Date.parse(event.Timestamp)) / 1000);
     expect(timers).toEqual([5, 10]);
-    expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 5, records: 10 + 3 + 2 + 5 + 4 });
+    expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 6, records: 10 + 3 + 3 + 2 + 5 + 4 });
   });
 
   it("schedules nothing for an empty plan and still publishes and records the run", async () => {
     const result = await run(activities({ [activityNames.planUnits]: () => ({ ok: true, result: { units: 0 } }) }), { ...input, enterprises: [{ slug: "contoso", orgs: [] }] });
     expect(result.runtimeStatus).toBe("Completed");
-    expect(names(result)).toEqual(["startRun", "checkAccess", "planUnits", "collectPremiumUsage", "computeMetrics", "publishDataset", "finishRun"]);
-    expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 1, unitsOk: 1 });
+    // Without organizations, the enterprise's own seat listing is still read.
+    expect(names(result)).toEqual(["startRun", "checkAccess", "planUnits", "snapshotSeats", "collectPremiumUsage", "computeMetrics", "publishDataset", "finishRun"]);
+    expect(result.output).toMatchObject({ status: "succeeded", unitsTotal: 2, unitsOk: 2 });
   });
 
   // Unit 1 crashes (a worker lost, a timeout) on every attempt; unit 2 crashes and is retried while
@@ -185,8 +192,8 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
       status: "partial",
       unitsFailed: siblingOk ? 1 : 2,
       // The units of the batch that succeeded count, and their records.
-      unitsOk: siblingOk ? 6 : 5,
-      records: (siblingOk ? 20 : 10) + 3 + 2 + 5 + 4,
+      unitsOk: siblingOk ? 7 : 6,
+      records: (siblingOk ? 20 : 10) + 3 + 3 + 2 + 5 + 4,
       failures: [
         { unit: "contoso report unit 2 of 3", errorClass: "Error", message: "worker process exited" },
         ...(siblingOk ? [] : [{ unit: "contoso report unit 3 of 3", errorClass: "Error", message: "timeout" }]),
@@ -206,7 +213,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     expect(units.map(batchOf)).toEqual([...units.map(batchOf)].sort((a, b) => a - b));
     expect(units).toHaveLength(122);
     expect(finishRuns(result)).toHaveLength(1);
-    expect(result.output).toMatchObject({ status: "partial", unitsTotal: 124, unitsOk: 123, unitsFailed: 1, records: 119 + 3 + 2 + 5 + 4 });
+    expect(result.output).toMatchObject({ status: "partial", unitsTotal: 125, unitsOk: 124, unitsFailed: 1, records: 119 + 3 + 3 + 2 + 5 + 4 });
   });
 
   it("records a run whose every collection unit crashed as failed, and still publishes", async () => {
@@ -218,7 +225,7 @@ describe("the collect orchestrator on durable-functions' executor, replayed as t
     }));
     expect(result.runtimeStatus).toBe("Completed");
     expect(finishRuns(result)).toHaveLength(1);
-    expect(result.output).toMatchObject({ status: "failed", unitsTotal: 6, unitsOk: 0, unitsFailed: 6 });
+    expect(result.output).toMatchObject({ status: "failed", unitsTotal: 7, unitsOk: 0, unitsFailed: 7 });
   });
 });
 
