@@ -42,7 +42,7 @@ const stepKinds: Record<string, StepKind> = {
   [activityNames.ingestReport]: { label: "Copilot reports", units: "units", describe: describeReportUnit, records: recordsOf },
   [activityNames.snapshotSeats]: {
     label: "Copilot seats",
-    units: "organizations",
+    units: "listings",
     describe: labelOf(seatSnapshotInput, seatsLabel, "seats"),
     records: (result) => seatsTaken.safeParse(result).data?.seats ?? 0,
   },
@@ -261,11 +261,12 @@ function seconds(ms: number): string {
   return total < 60 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(total / 60)}m${String(total % 60).padStart(2, "0")}s`;
 }
 
-/** The units the run's input already fixes: seats and repository lists per organization, premium usage per enterprise, one metrics computation, a publish per dataset. */
+/** The units the run's input already fixes: a seat listing per organization and per enterprise, a repository list per organization, billing usage per enterprise, one metrics computation, a publish per dataset. */
 export function expectedUnits(input: { enterprises: ReadonlyArray<{ orgs: readonly string[] }>; datasets: readonly string[] }): Partial<Record<string, number>> {
   const organizations = input.enterprises.reduce((total, enterprise) => total + enterprise.orgs.length, 0);
   return {
-    [activityNames.snapshotSeats]: organizations,
+    // Each organization's seat listing, and each enterprise's own (seats granted through enterprise teams).
+    [activityNames.snapshotSeats]: organizations + input.enterprises.length,
     [activityNames.listRepositories]: organizations,
     [activityNames.collectPremiumUsage]: input.enterprises.length,
     [activityNames.computeMetrics]: 1,

@@ -36,7 +36,7 @@ describe("run progress", () => {
     expect(lines).toEqual([
       "Plan: 2 Copilot report units from 2026-11-01",
       "Copilot reports: 2/2 units, 14 records, 3.0s",
-      "Copilot seats: 1/2 organizations, 0 records, 1 failed, 0.0s",
+      "Copilot seats: 1/2 listings, 0 records, 1 failed, 0.0s",
       "Publish: 1 datasets, 1,200 rows, 1 files written, 2 unchanged, 0.0s",
     ]);
   });
