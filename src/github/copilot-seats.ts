@@ -1,5 +1,4 @@
 import type { GitHubClient } from "./client.js";
-import { explainForbidden } from "./endpoint-permissions.js";
 import { pageUrl, paginate } from "./paginate.js";
 import { rateBudget } from "./rate-budget.js";
 
@@ -15,16 +14,13 @@ export class SeatListingError extends Error {
 
 async function* listSeats(client: GitHubClient, path: string, owner: string, floorPercent: number): AsyncGenerator<unknown> {
   const firstUrl = pageUrl(path, { per_page: 100 });
-  try {
-    for await (const page of paginate(client, firstUrl, { budget: rateBudget(client, floorPercent) })) {
-      const data = page.data;
-      if (typeof data !== "object" || data === null || !("seats" in data) || !Array.isArray(data.seats)) {
-        throw new SeatListingError(owner, `page ${page.pageNumber} has no seats array`);
-      }
-      yield* data.seats as unknown[];
+  // A 403 arrives already explained by the client (GitHubForbiddenError names the permission).
+  for await (const page of paginate(client, firstUrl, { budget: rateBudget(client, floorPercent) })) {
+    const data = page.data;
+    if (typeof data !== "object" || data === null || !("seats" in data) || !Array.isArray(data.seats)) {
+      throw new SeatListingError(owner, `page ${page.pageNumber} has no seats array`);
     }
-  } catch (error) {
-    throw explainForbidden(error, "GET", path, owner);
+    yield* data.seats as unknown[];
   }
 }
 

@@ -1,7 +1,6 @@
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
 import type { GitHubClient } from "./client.js";
-import { explainForbidden } from "./endpoint-permissions.js";
 import { getJson, pageUrl } from "./paginate.js";
 import type { RateBudget } from "./rate-budget.js";
 
@@ -74,7 +73,8 @@ async function readUsage(
     ({ data } = await getJson(client, url, budget));
   } catch (error) {
     if (error instanceof RequestError && error.status === 404) return undefined;
-    throw explainForbidden(error, "GET", url, name);
+    // A 403 arrives already explained by the client (GitHubForbiddenError names the permission).
+    throw error;
   }
   const parsed = usageAnswer.safeParse(data);
   if (!parsed.success) throw new PremiumUsageResponseError(name, period, z.prettifyError(parsed.error));
