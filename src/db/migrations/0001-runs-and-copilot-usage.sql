@@ -117,7 +117,7 @@ create table copilot_usage_breakdown (
   primary key (enterprise, scope, organization, day, dimension, ide, feature, language, model)
 );
 
--- Per user and day. No raw jsonb here: the raw lines live in the Blob archive (DESIGN §4).
+-- Per user and day. No raw jsonb here: the raw lines live in the Blob archive (docs/architecture.md, storage contracts).
 create table copilot_user_daily (
   enterprise      text not null,
   scope           text not null,
