@@ -2,7 +2,7 @@ import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { addDays, daysBetween } from "../../days.js";
 import { premiumUsageDay, premiumUsageOfUser, rateBudget, type GitHubClient, type PremiumUsageScope, type RateBudget } from "../../github/index.js";
-import { billingLogins, replacePremiumUsage, replaceUserPremiumUsage, unresolvedBillingLogins, type BillingUsageRead } from "../../metrics/index.js";
+import { billingLogins, replacePremiumUsage, replaceUserPremiumUsage, unresolvedBillingLogins, type BillingUsageRead } from "../../ingest/index.js";
 import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import { premiumUsageInput, type CollectionResult } from "../repository-shards.js";
