@@ -91,13 +91,13 @@ describe("the REST contract: every request the collector makes, answered as GitH
     opened.push(sandboxDatabase);
     const github = recordingClients(sandbox.url, "sandbox", exchanges, "sandbox-token");
     const run = await runCollection({
-      pool: sandboxDatabase.pool, githubUrl: sandbox.url, now, env: { PREMIUM_USAGE_ORGS: "octo-web" },
+      pool: sandboxDatabase.pool, githubUrl: sandbox.url, now, env: { BILLING_USAGE_ORGS: "octo-web" },
       enterprises: sandboxEnterprises.map((enterprise) => ({ slug: enterprise.slug, orgs: [...enterprise.orgs] })),
       dependencies: { github },
     });
     unresolvedWarnings = run.warnings.filter((warning) => warning.includes("billing login"));
     // Premium requests, the unit before 2026-06-01: a run on 2026-06-03 reads May from that endpoint.
-    const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ PREMIUM_USAGE_ORGS: "octo-web" }), github });
+    const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ BILLING_USAGE_ORGS: "octo-web" }), github });
     await premium({ enterprise: sandboxEnterprises[0].slug, organizations: ["octo-web"], today: "2026-06-03" });
 
     // The test fakes: an organization with nothing but what the test gives it, and a small history.

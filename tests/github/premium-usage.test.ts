@@ -100,9 +100,9 @@ describe("Copilot billing usage", () => {
     expect(totals.rows[0]).toEqual({ rows: 43, credits: 42 * 10 + 20 });
   });
 
-  it("reads the organizations listed in PREMIUM_USAGE_ORGS too, and calls a scope GitHub answers 404 for unavailable, not failed", async () => {
+  it("reads the organizations listed in BILLING_USAGE_ORGS too, and calls a scope GitHub answers 404 for unavailable, not failed", async () => {
     setNovember();
-    const result = await activity({ PREMIUM_USAGE_ORGS: "contoso-web,contoso-data" })({
+    const result = await activity({ BILLING_USAGE_ORGS: "contoso-web,contoso-data" })({
       runId: "r3",
       enterprise: "contoso",
       organizations: ["contoso-web", "contoso-data"],
@@ -186,7 +186,7 @@ describe("Copilot billing usage", () => {
 
   it("publishes the organizations' usage and the rest of the enterprise's, so a plain SUM over premium_requests is the enterprise's figure", async () => {
     setNovember();
-    await activity({ PREMIUM_USAGE_ORGS: "contoso-web" })({ runId: "r7", enterprise: "contoso", organizations: ["contoso-web"], today: "2026-11-12" });
+    await activity({ BILLING_USAGE_ORGS: "contoso-web" })({ runId: "r7", enterprise: "contoso", organizations: ["contoso-web"], today: "2026-11-12" });
     const out = await mkdtemp(path.join(tmpdir(), "premium-"));
     try {
       await publishDataset(database.pool, createFolderSink(out), "premium_requests", publishOptions({ mode: "login" }));

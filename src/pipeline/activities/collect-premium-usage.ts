@@ -24,7 +24,7 @@ export function premiumUsageDays(today: string): string[] {
 }
 
 /**
- * Copilot billing usage of an enterprise, and of its organizations listed in PREMIUM_USAGE_ORGS,
+ * Copilot billing usage of an enterprise, and of its organizations listed in BILLING_USAGE_ORGS,
  * for every day of the previous and current month: premium requests for days before 2026-06-01,
  * AI credits from then on (one endpoint per day, so no day is counted twice). Then each person's
  * usage of the enterprise per month, asked by login for everyone seated or using Copilot in those
@@ -40,7 +40,7 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
     const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
     const scopes: Array<PremiumUsageScope & { organization: string }> = [
       { scope: "enterprise", enterprise, organization: "" },
-      ...organizations.filter((org) => deps.settings.PREMIUM_USAGE_ORGS.includes(org)).map((organization) => ({ scope: "organization" as const, organization })),
+      ...organizations.filter((org) => deps.settings.BILLING_USAGE_ORGS.includes(org)).map((organization) => ({ scope: "organization" as const, organization })),
     ];
     const days = premiumUsageDays(today);
     const unavailable: string[] = [];
