@@ -62,6 +62,9 @@ param collectSchedule string = '0 0 6 * * *'
 @allowed(['login', 'id', 'hashed', 'none'])
 param userIdentity string = 'login'
 
+@description('Comma-separated organizations whose own Copilot billing usage (AI credits, premium requests before 2026-06-01) is read, in total and per person, beside their enterprise\'s. Empty: enterprises only.')
+param billingUsageOrgs string = ''
+
 @description('Blob container of the raw report archive.')
 param archiveContainerName string = 'copilot-reports'
 
@@ -307,6 +310,7 @@ var appSettings = {
   SHAREPOINT_FOLDER: sharePointFolder
   COLLECT_SCHEDULE: collectSchedule
   USER_IDENTITY: userIdentity
+  BILLING_USAGE_ORGS: billingUsageOrgs
 }
 
 // The app settings use the other modules' outputs, so the site is created only after the storage

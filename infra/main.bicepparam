@@ -6,7 +6,7 @@
 //   SHAREPOINT_SITE_ID   host,site-collection-id,web-id (infra/README.md, "SharePoint ids")
 //   SHAREPOINT_DRIVE_ID  the document library's drive id
 //   ALERT_EMAILS         comma-separated addresses
-//   optional: SHAREPOINT_FOLDER, USER_IDENTITY, COLLECT_SCHEDULE, VNET_ENABLED (true/false),
+//   optional: SHAREPOINT_FOLDER, USER_IDENTITY, BILLING_USAGE_ORGS, COLLECT_SCHEDULE, VNET_ENABLED (true/false),
 //             EXTRA_APP_SETTINGS (JSON object of further app settings), GITHUB_API_URL,
 //             BASE_NAME, LOG_DAILY_CAP_GB, AZURE_ENV_NAME (set by azd)
 using 'main.bicep'
@@ -19,6 +19,7 @@ param sharePointSiteId = readEnvironmentVariable('SHAREPOINT_SITE_ID')
 param sharePointDriveId = readEnvironmentVariable('SHAREPOINT_DRIVE_ID')
 param sharePointFolder = readEnvironmentVariable('SHAREPOINT_FOLDER', 'Copilot Metrics')
 param userIdentity = readEnvironmentVariable('USER_IDENTITY', 'login')
+param billingUsageOrgs = readEnvironmentVariable('BILLING_USAGE_ORGS', '')
 param collectSchedule = readEnvironmentVariable('COLLECT_SCHEDULE', '0 0 6 * * *')
 param alertEmails = split(readEnvironmentVariable('ALERT_EMAILS'), ',')
 param vnetEnabled = bool(readEnvironmentVariable('VNET_ENABLED', 'false'))

@@ -91,7 +91,7 @@ const definitions = {
   },
   INCLUDE_ARCHIVED: { schema: booleanSetting, default: "false", example: "true" },
   REPOSITORY_BACKFILL_DAYS: { schema: integerSetting(1, 3650), default: "90", example: "180" },
-  PREMIUM_USAGE_ORGS: { schema: listSetting, default: "", example: "contoso-web,contoso-data" },
+  BILLING_USAGE_ORGS: { schema: listSetting, default: "", example: "contoso-web,contoso-data" },
   RATE_LIMIT_FLOOR_PERCENT: { schema: integerSetting(0, 90), default: "20", example: "20" },
   CSV_DECIMAL_SEPARATOR: { schema: z.enum([".", ","]), default: ".", example: "," },
   EXPORT_RETENTION_MONTHS: { schema: integerSetting(1, 120), default: "13", example: "13" },
@@ -119,14 +119,35 @@ export type Settings = {
 const secretSettings = new Set<SettingName>(["GITHUB_TOKEN", "DATABASE_URL", "USER_HASH_KEY", "APPLICATIONINSIGHTS_CONNECTION_STRING"]);
 
 /**
+ * Old names still read, each for its new name: the billing organizations' setting was named after
+ * premium requests, which GitHub replaced with AI credits on 2026-06-01.
+ */
+const deprecatedNames: ReadonlyArray<{ old: string; current: SettingName }> = [{ old: "PREMIUM_USAGE_ORGS", current: "BILLING_USAGE_ORGS" }];
+
+function deprecationWarning(message: string): void {
+  process.emitWarning(message, "DeprecationWarning");
+}
+
+/**
  * Reads every setting of the README's settings table from `env`, applies defaults and validates.
  * Throws a SettingsError naming the first bad setting, what is wrong with it, and a good example.
+ * A deprecated name is read for its new one with one warning through `warn`; both set is an error.
  */
-export function parseSettings(env: Record<string, string | undefined>): Settings {
+export function parseSettings(env: Record<string, string | undefined>, warn: (message: string) => void = deprecationWarning): Settings {
+  const renamed = new Map<string, string>();
+  for (const { old, current } of deprecatedNames) {
+    const oldValue = env[old]?.trim();
+    if (oldValue === undefined || oldValue === "") continue;
+    if ((env[current]?.trim() ?? "") !== "") {
+      throw new SettingsError(current, `and ${old} are both set; ${old} is the old name of ${current}: keep ${current} only`, definitions[current].example);
+    }
+    warn(`Setting ${old} is deprecated and will be removed: rename it to ${current} (same value).`);
+    renamed.set(current, oldValue);
+  }
   const result: Record<string, unknown> = {};
   for (const name of Object.keys(definitions) as SettingName[]) {
     const definition: { schema: z.ZodType; default?: string; example: string } = definitions[name];
-    const raw = env[name]?.trim();
+    const raw = renamed.get(name) ?? env[name]?.trim();
     const value = raw === undefined || raw === "" ? definition.default : raw;
     if (value === undefined) {
       result[name] = undefined;

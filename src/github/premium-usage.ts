@@ -94,19 +94,20 @@ export async function premiumUsageDay(client: GitHubClient, budget: RateBudget, 
 }
 
 /**
- * One person's Copilot billing usage of an enterprise for a whole month (`month` is its first day).
- * The answers carry no user field: the person is the `user` asked for, by login, the only name
- * billing knows. A month lies wholly before or after the switch to AI credits (it fell on a 1st).
+ * One person's Copilot billing usage of an enterprise or organization for a whole month (`month` is
+ * its first day). The answers carry no user field we rely on: the person is the `user` asked for,
+ * by login, the only name billing knows. A month lies wholly before or after the switch to AI
+ * credits (it fell on a 1st).
  */
 export async function premiumUsageOfUser(
   client: GitHubClient,
   budget: RateBudget,
-  enterprise: string,
+  owner: PremiumUsageScope,
   month: string,
   login: string,
 ): Promise<PremiumUsageDay> {
   const [year, monthNumber] = month.split("-").map(Number);
   const unit = billingUnitOf(month);
-  const items = await readUsage(client, budget, { scope: "enterprise", enterprise }, unit, { year, month: monthNumber, user: login }, month.slice(0, 7));
+  const items = await readUsage(client, budget, owner, unit, { year, month: monthNumber, user: login }, month.slice(0, 7));
   return items === undefined ? { available: false } : { available: true, day: month, unit, items };
 }

@@ -74,12 +74,15 @@ export const premiumRequests: Dataset = {
   ],
 };
 
-/** Each person's Copilot billing usage of an enterprise per month; never the all-users figure. */
+/**
+ * Each person's Copilot billing usage per month; never the all-users figure. `organization` (added
+ * last) is the person's usage in one of BILLING_USAGE_ORGS, '' the rest of it in the enterprise.
+ */
 export const premiumRequestsByUser: Dataset = {
   name: "premium_requests_by_user",
   sql: sqlFile(import.meta.url, "premium-requests-by-user.sql"),
   partition: "none",
-  grain: ["enterprise", "month", "product", "sku", "model", "user"],
+  grain: ["enterprise", "month", "product", "sku", "model", "user", "organization"],
   columns: [
     ...texts("enterprise"),
     { name: "month", type: "date" },
@@ -89,5 +92,6 @@ export const premiumRequestsByUser: Dataset = {
     ...billingAmounts,
     ...texts("unit"),
     ...booleans("user_resolved"),
+    ...texts("organization"),
   ],
 };

@@ -76,7 +76,8 @@ function item(endpoint: BillingEndpoint, model: string, gross: number, discount:
  * The sandbox's usage: a weekday rhythm over two models, whole premium requests until 2026-05-31
  * and fractional AI credits from 2026-06-01 (each endpoint answers an empty list for the other's
  * days, as GitHub does for a day without usage); an organization's share follows its members; per
- * person, by month, the usage of the days they were active.
+ * person, by month, the usage of the days they were active (in an organization, its members only,
+ * with the organization's share).
  */
 export const sandboxBillingUsage: BillingUsage = (query) => {
   const enterprise = sandboxEnterprises.find((candidate) =>
@@ -84,7 +85,8 @@ export const sandboxBillingUsage: BillingUsage = (query) => {
   );
   if (enterprise === undefined) return undefined;
   const people = [...new Set(enterprise.orgs.flatMap((org) => members[org] ?? []))];
-  if (query.user !== undefined && !people.includes(query.user.toLowerCase())) return [];
+  const owners = query.scope === "enterprise" ? people : (members[query.owner] ?? []);
+  if (query.user !== undefined && !owners.includes(query.user.toLowerCase())) return [];
   const share = query.scope === "enterprise" ? 1 : (members[query.owner] ?? []).length / (people.length + 2);
   const days = query.day === undefined ? Array.from({ length: 31 }, (_, index) => index + 1) : [query.day];
   const inMonth = days.map((day) => isoDay(query.year, query.month, day)).filter((day) => new Date(`${day}T00:00:00Z`).getUTCMonth() + 1 === query.month);

@@ -76,4 +76,25 @@ describe("settings", () => {
     const urlError = failure({ DATABASE_URL: "mysql://admin:hunter2@db" });
     expect(urlError.message).not.toContain("hunter2");
   });
+
+  it("reads the deprecated PREMIUM_USAGE_ORGS as BILLING_USAGE_ORGS with one warning naming the new name", () => {
+    const warnings: string[] = [];
+    const settings = parseSettings({ PREMIUM_USAGE_ORGS: "contoso-web, contoso-data" }, (message) => warnings.push(message));
+    expect(settings.BILLING_USAGE_ORGS).toEqual(["contoso-web", "contoso-data"]);
+    expect(warnings).toEqual(["Setting PREMIUM_USAGE_ORGS is deprecated and will be removed: rename it to BILLING_USAGE_ORGS (same value)."]);
+
+    const quiet: string[] = [];
+    expect(parseSettings({ BILLING_USAGE_ORGS: "contoso-web" }, (message) => quiet.push(message)).BILLING_USAGE_ORGS).toEqual(["contoso-web"]);
+    expect(parseSettings({}, (message) => quiet.push(message)).BILLING_USAGE_ORGS).toEqual([]);
+    expect(quiet).toEqual([]);
+  });
+
+  it("rejects BILLING_USAGE_ORGS and its old name PREMIUM_USAGE_ORGS set together, naming both", () => {
+    const error = failure({ BILLING_USAGE_ORGS: "contoso-web", PREMIUM_USAGE_ORGS: "contoso-web" });
+    expect(error.setting).toBe("BILLING_USAGE_ORGS");
+    expect(error.message).toBe(
+      "Setting BILLING_USAGE_ORGS and PREMIUM_USAGE_ORGS are both set; PREMIUM_USAGE_ORGS is the old name of BILLING_USAGE_ORGS: keep " +
+        "BILLING_USAGE_ORGS only. Example of a good value: BILLING_USAGE_ORGS=contoso-web,contoso-data",
+    );
+  });
 });

@@ -74,6 +74,21 @@ export class OpenApiDescriptions {
     return undefined;
   }
 
+  /** The query parameters the description lists for a route (path-level ones included). */
+  queryParameters(operation: Operation): string[] {
+    const document = this.documents.find((candidate) => candidate.name === operation.description)!.document;
+    const [method, template] = operation.route.split(" ") as [string, string];
+    const pathItem = object(object(document["paths"])[template]);
+    const listed = [pathItem["parameters"], object(pathItem[method.toLowerCase()])["parameters"]].flatMap((list) => (Array.isArray(list) ? list : []));
+    const names: string[] = [];
+    for (const entry of listed) {
+      const reference = isObject(entry) ? entry["$ref"] : undefined;
+      const parameter = typeof reference === "string" ? object(object(object(document["components"])["parameters"])[reference.split("/").at(-1)!]) : object(entry);
+      if (parameter["in"] === "query" && typeof parameter["name"] === "string") names.push(parameter["name"]);
+    }
+    return names;
+  }
+
   /** The problems of an answer against its route's documented response schema (with the changelog's removals); empty when it conforms. */
   problems(operation: Operation, status: number, body: unknown): string[] {
     if (!operation.statuses.includes(String(status))) return [`status ${status} is not documented (documented: ${operation.statuses.join(", ")})`];

@@ -49,6 +49,8 @@ interface Exchange {
   source: "sandbox" | "fakes";
   method: string;
   path: string;
+  /** The names of the query parameters asked with. */
+  query: string[];
   status: number;
   body: unknown;
 }
@@ -61,7 +63,8 @@ function recordingClients(url: string, source: Exchange["source"], exchanges: Ex
     if (client === undefined) {
       client = fakeGitHubClient(url, { token: { get: async () => token, refresh: async () => token }, throttleId: `contract-${source}-${enterprise}-${Math.random()}` });
       const record = (method: string, requested: string, status: number, body: unknown) => {
-        exchanges.push({ source, method, path: new URL(requested, url).pathname, status, body });
+        const asked = new URL(requested, url);
+        exchanges.push({ source, method, path: asked.pathname, query: [...new Set(asked.searchParams.keys())], status, body });
       };
       client.octokit.hook.after("request", (response, options) => record(options.method, options.url, response.status, response.data));
       client.octokit.hook.error("request", (error, options) => {
@@ -91,13 +94,13 @@ describe("the REST contract: every request the collector makes, answered as GitH
     opened.push(sandboxDatabase);
     const github = recordingClients(sandbox.url, "sandbox", exchanges, "sandbox-token");
     const run = await runCollection({
-      pool: sandboxDatabase.pool, githubUrl: sandbox.url, now, env: { PREMIUM_USAGE_ORGS: "octo-web" },
+      pool: sandboxDatabase.pool, githubUrl: sandbox.url, now, env: { BILLING_USAGE_ORGS: "octo-web" },
       enterprises: sandboxEnterprises.map((enterprise) => ({ slug: enterprise.slug, orgs: [...enterprise.orgs] })),
       dependencies: { github },
     });
     unresolvedWarnings = run.warnings.filter((warning) => warning.includes("billing login"));
     // Premium requests, the unit before 2026-06-01: a run on 2026-06-03 reads May from that endpoint.
-    const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ PREMIUM_USAGE_ORGS: "octo-web" }), github });
+    const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ BILLING_USAGE_ORGS: "octo-web" }), github });
     await premium({ enterprise: sandboxEnterprises[0].slug, organizations: ["octo-web"], today: "2026-06-03" });
 
     // The test fakes: an organization with nothing but what the test gives it, and a small history.
@@ -137,6 +140,20 @@ describe("the REST contract: every request the collector makes, answered as GitH
     const called = new Set(exchanges.filter((exchange) => !isGraphql(exchange)).map((exchange) => descriptions.find(exchange.method, exchange.path)?.route ?? "unknown"));
     expect([...called].filter((route) => !listed.has(route)).sort()).toEqual([]);
     expect(unresolvedWarnings).toEqual([]);
+  });
+
+  it("asks every route only with query parameters its description lists, and both billing scopes per person with `user`", () => {
+    const undocumented = new Set<string>();
+    for (const exchange of exchanges.filter((candidate) => !isGraphql(candidate))) {
+      const operation = descriptions.find(exchange.method, exchange.path);
+      if (operation === undefined) continue;
+      const listed = descriptions.queryParameters(operation);
+      for (const name of exchange.query) if (!listed.includes(name)) undocumented.add(`${operation.route} ?${name}`);
+    }
+    expect([...undocumented].sort()).toEqual([]);
+    const perPerson = (scope: string) =>
+      exchanges.some((exchange) => exchange.path.startsWith(`/${scope}/`) && exchange.path.endsWith("/ai_credit/usage") && exchange.query.includes("user") && exchange.status === 200);
+    expect({ enterprises: perPerson("enterprises"), organizations: perPerson("organizations") }).toEqual({ enterprises: true, organizations: true });
   });
 
   // One test per route of the token table: the collector called it, and every answer conforms.

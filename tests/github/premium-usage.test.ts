@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
+import { daysBetween } from "../../src/days.js";
 import type { GitHubClient, PremiumUsageItem } from "../../src/github/index.js";
 import { collectPremiumUsage, premiumUsageDays } from "../../src/pipeline/activities/collect-premium-usage.js";
 import { createFolderSink } from "../../src/publish/folder-sink.js";
@@ -31,12 +32,16 @@ const credits = (model: string, quantity: number): PremiumUsageItem =>
   item(model, quantity, { sku: "Copilot AI Credits", unitType: "ai-credits", pricePerUnit: 0.01, grossAmount: quantity / 100, netAmount: quantity / 100 });
 
 // What GitHub reports, by `endpoint/scope/owner/day` for everyone and `endpoint/user/login/month`
-// for one person; a test revises it between runs, as GitHub does after the fact.
+// for one person (`endpoint/organization/user/login/month` in an organization); a test revises it
+// between runs, as GitHub does after the fact.
 const usage = new Map<string, PremiumUsageItem[]>();
 const pad = (n: number) => String(n).padStart(2, "0");
 const answer = (query: BillingQuery): PremiumUsageItem[] | undefined => {
   const month = `${query.year}-${pad(query.month)}`;
-  if (query.user !== undefined) return usage.get(`${query.endpoint}/user/${query.user}/${month}`) ?? [];
+  if (query.user !== undefined) {
+    const owner = query.scope === "organization" ? `${query.owner}/` : "";
+    return usage.get(`${query.endpoint}/${owner}user/${query.user}/${month}`) ?? [];
+  }
   return usage.get(`${query.endpoint}/${query.scope}/${query.owner}/${month}-${pad(query.day ?? 0)}`);
 };
 
@@ -55,7 +60,7 @@ describe("Copilot billing usage", () => {
   });
   beforeEach(async () => {
     usage.clear();
-    await database.pool.query("truncate copilot_premium_usage, copilot_seats, copilot_user_daily");
+    await database.pool.query("truncate copilot_premium_usage, billing_ai_credit_days, copilot_seats, copilot_user_daily");
   });
   afterAll(async () => {
     await github.close();
@@ -100,9 +105,9 @@ describe("Copilot billing usage", () => {
     expect(totals.rows[0]).toEqual({ rows: 43, credits: 42 * 10 + 20 });
   });
 
-  it("reads the organizations listed in PREMIUM_USAGE_ORGS too, and calls a scope GitHub answers 404 for unavailable, not failed", async () => {
+  it("reads the organizations listed in BILLING_USAGE_ORGS too, and calls a scope GitHub answers 404 for unavailable, not failed", async () => {
     setNovember();
-    const result = await activity({ PREMIUM_USAGE_ORGS: "contoso-web,contoso-data" })({
+    const result = await activity({ BILLING_USAGE_ORGS: "contoso-web,contoso-data" })({
       runId: "r3",
       enterprise: "contoso",
       organizations: ["contoso-web", "contoso-data"],
@@ -186,7 +191,7 @@ describe("Copilot billing usage", () => {
 
   it("publishes the organizations' usage and the rest of the enterprise's, so a plain SUM over premium_requests is the enterprise's figure", async () => {
     setNovember();
-    await activity({ PREMIUM_USAGE_ORGS: "contoso-web" })({ runId: "r7", enterprise: "contoso", organizations: ["contoso-web"], today: "2026-11-12" });
+    await activity({ BILLING_USAGE_ORGS: "contoso-web" })({ runId: "r7", enterprise: "contoso", organizations: ["contoso-web"], today: "2026-11-12" });
     const out = await mkdtemp(path.join(tmpdir(), "premium-"));
     try {
       await publishDataset(database.pool, createFolderSink(out), "premium_requests", publishOptions({ mode: "login" }));
@@ -243,11 +248,11 @@ describe("Copilot billing usage", () => {
       const byLogin = await publishAs({ mode: "login" });
       expect(byLogin.byUser).toEqual([
         ["enterprise", "month", "product", "sku", "model", "user", "unit_type", "price_per_unit", "gross_quantity", "gross_amount", "discount_quantity",
-          "discount_amount", "net_quantity", "net_amount", "unit", "user_resolved"],
-        ["contoso", "2026-03-01", "Copilot", "Copilot Premium Request", "GPT-5", "ghost", "requests", "0.040000", "9.0000", "0.3600", "0.0000", "0.0000", "9.0000", "0.3600", "requests", "false"],
-        ["contoso", "2026-10-01", "Copilot", "Copilot AI Credits", "GPT-5", "Mona", "ai-credits", "0.010000", "30.0000", "0.3000", "0.0000", "0.0000", "30.0000", "0.3000", "ai_credits", "true"],
-        ["contoso", "2026-11-01", "Copilot", "Copilot AI Credits", "Claude Sonnet 4", "hubot", "ai-credits", "0.010000", "1.2500", "0.0125", "0.0000", "0.0000", "1.2500", "0.0125", "ai_credits", "true"],
-        ["contoso", "2026-11-01", "Copilot", "Copilot AI Credits", "GPT-5", "Mona", "ai-credits", "0.010000", "12.5000", "0.1250", "0.0000", "0.0000", "12.5000", "0.1250", "ai_credits", "true"],
+          "discount_amount", "net_quantity", "net_amount", "unit", "user_resolved", "organization"],
+        ["contoso", "2026-03-01", "Copilot", "Copilot Premium Request", "GPT-5", "ghost", "requests", "0.040000", "9.0000", "0.3600", "0.0000", "0.0000", "9.0000", "0.3600", "requests", "false", ""],
+        ["contoso", "2026-10-01", "Copilot", "Copilot AI Credits", "GPT-5", "Mona", "ai-credits", "0.010000", "30.0000", "0.3000", "0.0000", "0.0000", "30.0000", "0.3000", "ai_credits", "true", ""],
+        ["contoso", "2026-11-01", "Copilot", "Copilot AI Credits", "Claude Sonnet 4", "hubot", "ai-credits", "0.010000", "1.2500", "0.0125", "0.0000", "0.0000", "1.2500", "0.0125", "ai_credits", "true", ""],
+        ["contoso", "2026-11-01", "Copilot", "Copilot AI Credits", "GPT-5", "Mona", "ai-credits", "0.010000", "12.5000", "0.1250", "0.0000", "0.0000", "12.5000", "0.1250", "ai_credits", "true", ""],
       ]);
       // The totals never include a person's row: a plain SUM over either file is right.
       expect(byLogin.totals.slice(1).every((row) => row[6] === "")).toBe(true);
@@ -266,7 +271,141 @@ describe("Copilot billing usage", () => {
       await rm(out, { recursive: true, force: true });
     }
   });
+
+  it("re-reads once, from ai_credit/usage, the months from June an earlier release read from premium_request/usage, counting no day twice", async () => {
+    // An installation that ran before the switch: May and June to September stored from the
+    // premium endpoint (unit 'requests'), October and November not yet collected.
+    const stored = daysBetween("2026-05-01", "2026-09-30");
+    await database.pool.query(
+      `insert into copilot_premium_usage (enterprise, organization, day, product, sku, model, user_login, unit_type, price_per_unit, gross_quantity,
+         gross_amount, discount_quantity, discount_amount, net_quantity, net_amount, fetched_at, unit, period)
+       select 'contoso', '', d, 'Copilot', 'Copilot Premium Request', 'GPT-5', '', 'requests', 0.04, 7, 0.28, 0, 0, 7, 0.28, now(), 'requests', 'day'
+       from unnest($1::date[]) d`,
+      [stored],
+    );
+    for (const day of daysBetween("2026-06-01", "2026-11-12")) usage.set(`ai_credit/enterprise/contoso/${day}`, [credits("GPT-5", 2.5)]);
+    // A day of August without usage: the premium endpoint's row for it goes, nothing replaces it.
+    usage.set("ai_credit/enterprise/contoso/2026-08-15", []);
+    const before = fake.served.length;
+
+    const result = await activity()({ runId: "r9", enterprise: "contoso", organizations: [], today: "2026-11-12" });
+
+    const catchUp = daysBetween("2026-06-01", "2026-09-30");
+    expect(result).toEqual({ ok: true, status: "ok", records: 43 + catchUp.length - 1 });
+    const asked = fake.served.slice(before).map((served) => `${served.path.split("/")[5]} ${served.query["year"]}-${pad(Number(served.query["month"]))}-${pad(Number(served.query["day"]))}`);
+    // The previous and current month first, then each month caught up, every day asked once.
+    expect(asked).toEqual([...daysBetween("2026-10-01", "2026-11-12"), ...catchUp].map((day) => `ai_credit ${day}`));
+    const stores = await database.pool.query(
+      `select unit, to_char(day, 'YYYY-MM') as month, count(*)::int as days, sum(gross_quantity)::float8 as quantity
+       from copilot_premium_usage group by 1, 2 order by 2`,
+    );
+    expect(stores.rows).toEqual([
+      { unit: "requests", month: "2026-05", days: 31, quantity: 31 * 7 },
+      { unit: "ai_credits", month: "2026-06", days: 30, quantity: 30 * 2.5 },
+      { unit: "ai_credits", month: "2026-07", days: 31, quantity: 31 * 2.5 },
+      { unit: "ai_credits", month: "2026-08", days: 30, quantity: 30 * 2.5 },
+      { unit: "ai_credits", month: "2026-09", days: 30, quantity: 30 * 2.5 },
+      { unit: "ai_credits", month: "2026-10", days: 31, quantity: 31 * 2.5 },
+      { unit: "ai_credits", month: "2026-11", days: 12, quantity: 12 * 2.5 },
+    ]);
+
+    const out = await mkdtemp(path.join(tmpdir(), "premium-"));
+    try {
+      await publishDataset(database.pool, createFolderSink(out), "premium_requests", publishOptions({ mode: "login" }));
+      const [, ...rows] = await readCsv(path.join(out, "premium_requests.csv"));
+      expect(new Set(rows.map((row) => row[2])).size).toBe(rows.length);
+      const sumBy = (unit: string) => rows.filter((row) => row[15] === unit).reduce((sum, row) => sum + Number(row[9]), 0);
+      expect({ requests: sumBy("requests"), ai_credits: sumBy("ai_credits") }).toEqual({ requests: 31 * 7, ai_credits: (catchUp.length - 1 + 43) * 2.5 });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+
+    // Caught up: the next run reads the previous and the current month only.
+    const again = fake.served.length;
+    await activity()({ runId: "r10", enterprise: "contoso", organizations: [], today: "2026-11-13" });
+    expect(fake.served.length - again).toBe(44);
+  });
+
+  it("takes the days the release that first knew AI credits stored in AI credits as read, so only the others are read again", async () => {
+    await database.pool.query(
+      `insert into copilot_premium_usage (enterprise, organization, day, product, sku, model, user_login, unit_type, price_per_unit, gross_quantity,
+         gross_amount, discount_quantity, discount_amount, net_quantity, net_amount, fetched_at, unit, period)
+       values ('contoso', '', '2026-05-31', 'Copilot', 'Copilot Premium Request', 'GPT-5', '', 'requests', 0.04, 7, 0.28, 0, 0, 7, 0.28, now(), 'requests', 'day'),
+              ('contoso', '', '2026-06-01', 'Copilot', 'Copilot AI Credits', 'GPT-5', '', 'ai-credits', 0.01, 2, 0.02, 0, 0, 2, 0.02, now(), 'ai_credits', 'day'),
+              ('contoso', '', '2026-06-02', 'Copilot', 'Copilot Premium Request', 'GPT-5', '', 'requests', 0.04, 7, 0.28, 0, 0, 7, 0.28, now(), 'requests', 'day')`,
+    );
+    // The migration's own statement, run on the rows an upgraded installation has.
+    const migration = await readFile(new URL("../../src/db/migrations/0011-billing-ai-credit-days.sql", import.meta.url), "utf8");
+    await database.pool.query(migration.slice(migration.indexOf("insert into billing_ai_credit_days")));
+    const recorded = await database.pool.query("select organization, day::text from billing_ai_credit_days");
+    expect(recorded.rows).toEqual([{ organization: "", day: "2026-06-01" }]);
+
+    for (const day of daysBetween("2026-06-01", "2026-08-05")) usage.set(`ai_credit/enterprise/contoso/${day}`, [credits("GPT-5", 3)]);
+    const before = fake.served.length;
+    await activity()({ runId: "r12", enterprise: "contoso", organizations: [], today: "2026-08-05" });
+    const asked = fake.served.slice(before).map((served) => `${served.query["month"]}-${served.query["day"]}`);
+    expect(asked).toHaveLength(31 + 5 + 29);
+    expect(asked.slice(36)).toEqual(daysBetween("2026-06-02", "2026-06-30").map((day) => `${Number(day.slice(5, 7))}-${Number(day.slice(8))}`));
+    const june = await database.pool.query("select unit, count(*)::int as days, sum(gross_quantity)::float8 as quantity from copilot_premium_usage where day between '2026-06-01' and '2026-06-30' group by unit");
+    expect(june.rows).toEqual([{ unit: "ai_credits", days: 30, quantity: 2 + 29 * 3 }]);
+  });
+
+  it("reads a new installation's previous and current month only, and asks for no earlier month in later runs", async () => {
+    for (const day of daysBetween("2026-06-01", "2026-12-31")) usage.set(`ai_credit/enterprise/contoso/${day}`, [credits("GPT-5", 1)]);
+    const asked = async (today: string) => {
+      const before = fake.served.length;
+      await activity()({ runId: `fresh-${today}`, enterprise: "contoso", organizations: [], today });
+      return fake.served.length - before;
+    };
+    expect(await asked("2026-11-12")).toBe(31 + 12);
+    expect(await asked("2026-12-02")).toBe(30 + 2);
+    const stored = await database.pool.query("select min(day)::text as first, count(*)::int as days from copilot_premium_usage");
+    expect(stored.rows[0]).toEqual({ first: "2026-10-01", days: 31 + 30 + 2 });
+  });
+
+  it("reads each person's usage of the organizations in BILLING_USAGE_ORGS too, and publishes it apart from the rest of the enterprise's", async () => {
+    setNovember();
+    await database.pool.query(
+      `insert into copilot_seats (enterprise, organization, snapshot_day, user_id, user_login, plan_type)
+       values ('contoso', 'contoso-web', '2026-11-12', 501, 'Mona', 'business'), ('contoso', 'contoso-data', '2026-11-12', 502, 'hubot', 'business')`,
+    );
+    usage.set("ai_credit/user/Mona/2026-11", [credits("GPT-5", 12.5), credits("Claude Sonnet 4", 2)]);
+    usage.set("ai_credit/contoso-web/user/Mona/2026-11", [credits("GPT-5", 10)]);
+    usage.set("ai_credit/user/hubot/2026-11", [credits("GPT-5", 1.25)]);
+    const before = fake.served.length;
+
+    const result = await activity({ BILLING_USAGE_ORGS: "contoso-web" })({ runId: "r11", enterprise: "contoso", organizations: ["contoso-web", "contoso-data"], today: "2026-11-12" });
+
+    expect(result).toEqual({ ok: true, status: "ok", records: 44 + 1 + 3 + 1 });
+    expect(fake.served.slice(before).filter((served) => served.query["user"] !== undefined).map((served) => `${served.path.split("/")[2]} ${served.query["month"]} ${served.query["user"]}`)).toEqual([
+      "contoso 10 Mona", "contoso 10 hubot", "contoso 11 Mona", "contoso 11 hubot",
+      // the organization's own people only: hubot is seated in contoso-data
+      "contoso-web 10 Mona", "contoso-web 11 Mona",
+    ]);
+    expect(fake.served.slice(before).find((served) => served.path.startsWith("/organizations/") && served.query["user"] !== undefined)).toEqual({
+      path: "/organizations/contoso-web/settings/billing/ai_credit/usage", query: { year: "2026", month: "10", user: "Mona" }, status: 200,
+    });
+    const out = await mkdtemp(path.join(tmpdir(), "premium-"));
+    try {
+      await publishDataset(database.pool, createFolderSink(out), "premium_requests_by_user", publishOptions({ mode: "login" }));
+      const [header, ...rows] = await readCsv(path.join(out, "premium_requests_by_user.csv"));
+      expect(header!.slice(-3)).toEqual(["unit", "user_resolved", "organization"]);
+      expect(rows.map((row) => [row[4], row[5], row[16], row[8]])).toEqual([
+        ["Claude Sonnet 4", "Mona", "", "2.0000"],
+        // Mona's GPT-5 credits: 10 in contoso-web, the other 2.5 elsewhere in the enterprise
+        ["GPT-5", "Mona", "", "2.5000"],
+        ["GPT-5", "Mona", "contoso-web", "10.0000"],
+        ["GPT-5", "hubot", "", "1.2500"],
+      ]);
+      // A plain SUM over the file is the enterprise's per-person figure; over one organization, that organization's.
+      expect(rows.reduce((sum, row) => sum + Number(row[8]), 0)).toBe(12.5 + 2 + 1.25);
+      expect(rows.filter((row) => row[16] === "contoso-web").reduce((sum, row) => sum + Number(row[8]), 0)).toBe(10);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });
+
 
 function publishOptions(identity: UserIdentity) {
   return {

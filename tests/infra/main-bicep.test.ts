@@ -266,7 +266,7 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       const expected = [
         "AZURE_CLIENT_ID", "KEY_VAULT_URL", "PG_AUTH", "PGHOST", "PGDATABASE", "PGUSER", "ARCHIVE_ACCOUNT_URL",
         "ARCHIVE_CONTAINER", "SHAREPOINT_SITE_ID", "SHAREPOINT_DRIVE_ID", "SHAREPOINT_FOLDER", "COLLECT_SCHEDULE",
-        "ENTERPRISES", "USER_IDENTITY", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AzureWebJobsStorage__credential",
+        "ENTERPRISES", "USER_IDENTITY", "BILLING_USAGE_ORGS", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AzureWebJobsStorage__credential",
         "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__queueServiceUri",
         "AzureWebJobsStorage__tableServiceUri",
       ];
@@ -283,6 +283,7 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
         APPLICATIONINSIGHTS_CONNECTION_STRING: "[reference('monitoring').outputs.connectionString.value]",
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "[format('ClientId={0};Authorization=AAD', reference('identity').clientId)]",
         ENTERPRISES: "[string(parameters('enterprises'))]",
+        BILLING_USAGE_ORGS: "[parameters('billingUsageOrgs')]",
       });
       const [config] = ofType("Microsoft.Web/sites/config");
       expect({ name: config?.resource.name, properties: at(config?.resource, "properties") }).toEqual({

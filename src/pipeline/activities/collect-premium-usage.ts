@@ -2,7 +2,9 @@ import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { addDays, daysBetween } from "../../days.js";
 import { premiumUsageDay, premiumUsageOfUser, rateBudget, type GitHubClient, type PremiumUsageScope, type RateBudget } from "../../github/index.js";
-import { billingLogins, replacePremiumUsage, replaceUserPremiumUsage, unresolvedBillingLogins, type BillingUsageRead } from "../../metrics/index.js";
+import {
+  billingDaysToCatchUp, billingLogins, replacePremiumUsage, replaceUserPremiumUsage, unresolvedBillingLogins, type BillingUsageRead,
+} from "../../ingest/index.js";
 import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import { premiumUsageInput, type CollectionResult } from "../repository-shards.js";
@@ -24,12 +26,13 @@ export function premiumUsageDays(today: string): string[] {
 }
 
 /**
- * Copilot billing usage of an enterprise, and of its organizations listed in PREMIUM_USAGE_ORGS,
+ * Copilot billing usage of an enterprise, and of its organizations listed in BILLING_USAGE_ORGS,
  * for every day of the previous and current month: premium requests for days before 2026-06-01,
- * AI credits from then on (one endpoint per day, so no day is counted twice). Then each person's
- * usage of the enterprise per month, asked by login for everyone seated or using Copilot in those
- * months. Each scope's days are read in full, then replace the stored ones in one transaction. A
- * scope GitHub answers 404 for has no usage to show (not an error): "unavailable" with a warning.
+ * AI credits from then on (one endpoint per day, so no day is counted twice). Then the days from
+ * 2026-06-01 an earlier release read from premium_request/usage, once, a month at a time. Then each
+ * person's usage of each scope per month, asked by login for everyone seated or using Copilot there
+ * in those months. Each scope's days are read in full, then replace the stored ones in one
+ * transaction. A scope GitHub answers 404 for has no usage to show (not an error): "unavailable".
  */
 export function collectPremiumUsage(deps: PremiumUsageDependencies) {
   return async (input: unknown): Promise<CollectionResult> => {
@@ -40,32 +43,35 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
     const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
     const scopes: Array<PremiumUsageScope & { organization: string }> = [
       { scope: "enterprise", enterprise, organization: "" },
-      ...organizations.filter((org) => deps.settings.PREMIUM_USAGE_ORGS.includes(org)).map((organization) => ({ scope: "organization" as const, organization })),
+      ...organizations.filter((org) => deps.settings.BILLING_USAGE_ORGS.includes(org)).map((organization) => ({ scope: "organization" as const, organization })),
     ];
     const days = premiumUsageDays(today);
     const unavailable: string[] = [];
     const warnings: string[] = [];
     let records = 0;
     try {
+      const available: typeof scopes = [];
       for (const scope of scopes) {
-        const read: BillingUsageRead[] = [];
-        for (const day of days) {
-          const answer = await premiumUsageDay(client, budget, scope, day);
-          if (!answer.available) break;
-          read.push(answer);
-        }
+        const owner = { enterprise, organization: scope.organization };
+        const read = await readDays(client, budget, scope, days);
         if (read.length === 0) {
           unavailable.push(scope.scope === "enterprise" ? enterprise : `${enterprise}/${scope.organization}`);
           continue;
         }
-        records += await replacePremiumUsage(deps.pool, { enterprise, organization: scope.organization }, read, new Date());
+        available.push(scope);
+        records += await replacePremiumUsage(deps.pool, owner, read, new Date());
+        // A month at a time, so a run stopped by the rate budget keeps the months it caught up.
+        for (const month of byMonth(await billingDaysToCatchUp(deps.pool, owner, days[0]!))) {
+          const missed = await readDays(client, budget, scope, month);
+          if (missed.length > 0) records += await replacePremiumUsage(deps.pool, owner, missed, new Date());
+        }
       }
-      if (!unavailable.includes(enterprise)) {
-        const people = await collectUsageByPerson(deps.pool, client, budget, enterprise, days);
-        records += people.records;
-        if (people.unresolved > 0) {
+      for (const scope of available) records += await collectUsageByPerson(deps.pool, client, budget, scope, enterprise, days);
+      if (available.length > 0) {
+        const unresolved = await unresolvedBillingLogins(deps.pool, enterprise);
+        if (unresolved > 0) {
           warnings.push(
-            `${people.unresolved} billing login(s) of ${enterprise} match no seat or usage record, so they have no user id: ` +
+            `${unresolved} billing login(s) of ${enterprise} match no seat or usage record, so they have no user id: ` +
               "premium_requests_by_user shows them with user_resolved false (an empty user under USER_IDENTITY=id or none).",
           );
         }
@@ -86,27 +92,45 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
   };
 }
 
+/** The days read in order until GitHub answers 404 for one (the scope has no billing usage to show). */
+async function readDays(client: GitHubClient, budget: RateBudget, scope: PremiumUsageScope, days: string[]): Promise<BillingUsageRead[]> {
+  const read: BillingUsageRead[] = [];
+  for (const day of days) {
+    const answer = await premiumUsageDay(client, budget, scope, day);
+    if (!answer.available) break;
+    read.push(answer);
+  }
+  return read;
+}
+
+function byMonth(days: string[]): string[][] {
+  const months = new Map<string, string[]>();
+  for (const day of days) months.set(day.slice(0, 7), [...(months.get(day.slice(0, 7)) ?? []), day]);
+  return [...months.values()];
+}
+
 /**
- * Each person's usage for the months of `days`, one request per person and month (billing answers
- * per day only for everyone at once). Written only when every person of a month was read, so a
- * run stopped by the rate budget keeps the previous month's rows whole.
+ * Each person's usage of a scope for the months of `days`, one request per person and month
+ * (billing answers per day only for everyone at once). Written only when every person of a month
+ * was read, so a run stopped by the rate budget keeps the previous month's rows whole.
  */
 async function collectUsageByPerson(
   pool: Pool,
   client: GitHubClient,
   budget: RateBudget,
+  scope: PremiumUsageScope & { organization: string },
   enterprise: string,
   days: string[],
-): Promise<{ records: number; unresolved: number }> {
+): Promise<number> {
+  const owner = { enterprise, organization: scope.organization };
   const months = [...new Set(days.map((day) => `${day.slice(0, 8)}01`))];
-  const logins = await billingLogins(pool, enterprise, months[0]!);
+  const logins = await billingLogins(pool, owner, months[0]!);
   const read: Array<BillingUsageRead & { login: string }> = [];
   for (const month of months) {
     for (const login of logins) {
-      const answer = await premiumUsageOfUser(client, budget, enterprise, month, login);
+      const answer = await premiumUsageOfUser(client, budget, scope, month, login);
       if (answer.available) read.push({ ...answer, login });
     }
   }
-  const records = await replaceUserPremiumUsage(pool, enterprise, months, read, new Date());
-  return { records, unresolved: await unresolvedBillingLogins(pool, enterprise) };
+  return replaceUserPremiumUsage(pool, owner, months, read, new Date());
 }
