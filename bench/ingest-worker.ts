@@ -1,10 +1,11 @@
 // One size of the ingest benchmark, in its own process so that its peak RSS is its own.
 // Usage: ingest-worker.ts USERS REPORT_FILE GITHUB_URL (the fake GitHub serving the file). Prints
-// one JSON line: {users, bytes, seconds, floor_seconds, peak_rss_mb, peak_heap_mb, peak_external_mb}.
+// one JSON line: {users, bytes, seconds, floor_seconds, peak_rss_mb, peak_heap_mb, peak_external_mb,
+// cpu_seconds, floor_cpu_seconds}.
 // First, as in the Function App's entry point.
 import "../src/pipeline/bound-heap-growth.js";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -39,6 +40,7 @@ try {
   const database = await startEmbeddedPostgres(path.join(work, "pg"), { throwaway: true });
   const pool = survivingConnectionErrors(new pg.Pool({ connectionString: database.connectionString, max: 4 }));
   await migrate(pool);
+  const postmaster = await postmasterPid(pool);
   const settings = parseSettings({ OUTPUT_DIR: path.join(work, "out") });
   const client = createGitHubClient({ baseUrl: githubUrl, apiVersion: settings.GITHUB_API_VERSION, token: { get: async () => "bench", refresh: async () => "bench" }, throttleId: "bench" });
   const activities = createActivities({ pool, settings, github: () => client, sink: createFolderSink(settings.OUTPUT_DIR), secrets: createSecretSource({ env: process.env }) });
@@ -46,9 +48,11 @@ try {
   peakRss = process.memoryUsage().rss;
   peakHeap = 0;
   peakExternal = 0;
+  const cpuBefore = await cpuSeconds(postmaster);
   const started = performance.now();
   const result = await activities["ingestReport"]!({ enterprise: "bench", scope: "enterprise", organization: "", report: "users-1-day", series: "users-1-day", days: [day] });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSince(cpuBefore, await cpuSeconds(postmaster));
   if (typeof result !== "object" || result === null || !("ok" in result) || result.ok !== true) throw new Error(`ingest failed: ${JSON.stringify(result)}`);
   const ingestPeak = peakRss;
 
@@ -58,10 +62,16 @@ try {
   try {
     await pipeline(copyClient.query(copyTo("copy copilot_user_daily to stdout")), createWriteStream(rowsFile));
     await copyClient.query("create table floor_user_daily (like copilot_user_daily including all)");
+    const floorCpuBefore = await cpuSeconds(postmaster);
     const floorStarted = performance.now();
     await pipeline(createReadStream(rowsFile), copyClient.query(copyFrom("copy floor_user_daily from stdin")));
     const floorSeconds = (performance.now() - floorStarted) / 1000;
-    console.log(JSON.stringify({ users, bytes, seconds, floor_seconds: floorSeconds, peak_rss_mb: Math.round(ingestPeak / 1048576), peak_heap_mb: Math.round(peakHeap / 1048576), peak_external_mb: Math.round(peakExternal / 1048576) }));
+    const floorCpu = cpuSince(floorCpuBefore, await cpuSeconds(postmaster));
+    console.log(JSON.stringify({
+      users, bytes, seconds, floor_seconds: floorSeconds,
+      peak_rss_mb: Math.round(ingestPeak / 1048576), peak_heap_mb: Math.round(peakHeap / 1048576), peak_external_mb: Math.round(peakExternal / 1048576),
+      cpu_seconds: cpu, floor_cpu_seconds: floorCpu,
+    }));
   } finally {
     copyClient.release();
   }
@@ -71,4 +81,52 @@ try {
   clearInterval(rssSampler);
   clearInterval(heapSampler);
   await rm(work, { recursive: true, force: true });
+}
+
+interface CpuSeconds {
+  node: number;
+  postgres: number | null;
+}
+
+/**
+ * CPU time of this process and of the PostgreSQL cluster: on a shared machine the wall time swings
+ * with the other work, the CPU time much less. PostgreSQL's is read from /proc (the postmaster, its
+ * reaped children and its live ones), so it is null where there is no /proc.
+ */
+async function cpuSeconds(postmaster: number | null): Promise<CpuSeconds> {
+  const usage = process.cpuUsage();
+  const node = (usage.user + usage.system) / 1e6;
+  if (postmaster === null) return { node, postgres: null };
+  try {
+    let ticks = 0;
+    for (const entry of await readdir("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const fields = await procStat(Number(entry));
+      if (fields === undefined) continue;
+      // After the command's closing parenthesis: state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17.
+      const pid = Number(entry);
+      if (pid === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      else if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    // /proc counts in USER_HZ, which Linux fixes at 100 for user space.
+    return { node, postgres: ticks / 100 };
+  } catch {
+    return { node, postgres: null };
+  }
+}
+
+/** The fields of /proc/PID/stat after the command name, or undefined for a process that ended. */
+async function procStat(pid: number): Promise<string[] | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  return text?.slice(text.lastIndexOf(")") + 2).split(" ");
+}
+
+function cpuSince(before: CpuSeconds, after: CpuSeconds): { node: number; postgres: number | null } {
+  return { node: after.node - before.node, postgres: after.postgres === null || before.postgres === null ? null : after.postgres - before.postgres };
+}
+
+async function postmasterPid(pool: pg.Pool): Promise<number | null> {
+  const backend = (await pool.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]?.pid;
+  const fields = backend === undefined ? undefined : await procStat(backend);
+  return fields === undefined ? null : Number(fields[1]);
 }

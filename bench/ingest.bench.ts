@@ -24,6 +24,9 @@ interface SizeResult {
   seconds: number;
   floor_seconds: number;
   peak_rss_mb: number;
+  /** CPU time of the worker (node) and of PostgreSQL during the ingest and during the floor. */
+  cpu_seconds: { node: number; postgres: number | null };
+  floor_cpu_seconds: { node: number; postgres: number | null };
 }
 
 const buildDir = ".bench-build";
@@ -83,6 +86,12 @@ async function ingestOnce(users: number, reportFile: string, githubUrl: string):
 }
 
 const ratioOf = (result: SizeResult) => result.seconds / result.floor_seconds;
+/** The CPU the ingest took (node and PostgreSQL) against PostgreSQL's for the floor: less swayed by the other work on the machine. */
+const cpuRatioOf = (result: SizeResult) =>
+  result.cpu_seconds.postgres === null || result.floor_cpu_seconds.postgres === null
+    ? null
+    : (result.cpu_seconds.node + result.cpu_seconds.postgres) / (result.floor_cpu_seconds.node + result.floor_cpu_seconds.postgres);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export default async function ingestBenchmark(options: BenchOptions): Promise<void> {
   build();
@@ -90,13 +99,18 @@ export default async function ingestBenchmark(options: BenchOptions): Promise<vo
   // the floor and the ingest both swing by a third with whatever else the 2 cores are doing.
   const runs = await measure(100_000, 3);
   for (const run of runs) {
-    console.log(`  run: ${run.seconds.toFixed(2)} s end to end, floor ${run.floor_seconds.toFixed(2)} s, ratio ${ratioOf(run).toFixed(2)}, peak RSS ${run.peak_rss_mb} MB`);
+    const cpu = run.cpu_seconds.postgres === null ? "" : `; CPU node ${run.cpu_seconds.node.toFixed(2)} s + PostgreSQL ${run.cpu_seconds.postgres.toFixed(2)} s against the floor's ${(run.floor_cpu_seconds.postgres ?? 0).toFixed(2)} s, CPU ratio ${cpuRatioOf(run)?.toFixed(2)}`;
+    console.log(`  run: ${run.seconds.toFixed(2)} s end to end, floor ${run.floor_seconds.toFixed(2)} s, ratio ${ratioOf(run).toFixed(2)}, peak RSS ${run.peak_rss_mb} MB${cpu}`);
   }
   const base = [...runs].sort((a, b) => ratioOf(a) - ratioOf(b))[1]!;
   const peak = Math.max(...runs.map((run) => run.peak_rss_mb));
   const mb = base.bytes / 1048576;
   console.log(`100,000 users, ${mb.toFixed(1)} MB (median of 3 runs): ${base.seconds.toFixed(2)} s end to end (${Math.round(100_000 / base.seconds)} records/s, ${(mb / base.seconds).toFixed(1)} MB/s), peak RSS ${peak} MB (highest run)`);
-  console.log(`floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${ratioOf(base).toFixed(2)} (target <= 2.5)`);
+  console.log(`floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${ratioOf(base).toFixed(2)} (target <= 2.5; runs ${runs.map((run) => ratioOf(run).toFixed(2)).join(", ")})`);
+  const cpuRatios = runs.map(cpuRatioOf).filter((ratio) => ratio !== null);
+  const cpuRatio = cpuRatios.length === runs.length ? median(cpuRatios) : null;
+  const nodeCpu = median(runs.map((run) => run.cpu_seconds.node));
+  if (cpuRatio !== null) console.log(`CPU time against the floor's (median of 3): ${cpuRatio.toFixed(2)} (runs ${cpuRatios.map((ratio) => ratio.toFixed(2)).join(", ")}); node alone ${nodeCpu.toFixed(2)} s`);
   let peak1m: number | null = null;
   if (options.full) {
     const [large] = await measure(1_000_000, 1);
@@ -111,6 +125,10 @@ export default async function ingestBenchmark(options: BenchOptions): Promise<vo
     seconds: round(base.seconds),
     floor_seconds: round(base.floor_seconds),
     ratio: round(ratioOf(base)),
+    ratio_min: round(Math.min(...runs.map(ratioOf))),
+    ratio_max: round(Math.max(...runs.map(ratioOf))),
+    cpu_ratio: cpuRatio === null ? null : round(cpuRatio),
+    node_cpu_seconds: round(nodeCpu),
     peak_rss_mb: peak,
     peak_rss_mb_1m: peak1m,
   }));
