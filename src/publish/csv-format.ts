@@ -123,19 +123,22 @@ export function csvOptions(dataset: Columns, format: CsvFormat, identity: UserId
 export function csvRecords(dataset: Columns, identity: UserIdentity): (rows: Buffer) => Field[][] {
   const person = personCell(identity).cell;
   const users = dataset.columns.map((column) => column.type === "user");
-  const hasUser = users.includes(true);
   const fieldsPerRow = users.reduce((total, user) => total + (user ? 2 : 1), 0);
+  // Where each person's id field sits in a row, last first, so that replacing a pair in place
+  // leaves the earlier positions valid: building a new array per row halved the export's speed.
+  const personFieldsLastFirst: number[] = [];
+  users.reduce((at, user) => {
+    if (user) personFieldsLastFirst.unshift(at);
+    return at + (user ? 2 : 1);
+  }, 0);
   const record = (fields: Field[]): Field[] => {
     if (fields.length !== fieldsPerRow) {
       throw new Error(
         `The query of dataset ${dataset.name} returned ${fields.length} fields where its columns need ${fieldsPerRow} (a user column takes two: id, login).`,
       );
     }
-    if (!hasUser) return fields;
-    const cells: Field[] = [];
-    let at = 0;
-    for (const user of users) cells.push(user ? person(fields[at++] ?? null, fields[at++] ?? null) : (fields[at++] ?? null));
-    return cells;
+    for (const at of personFieldsLastFirst) fields.splice(at, 2, person(fields[at] ?? null, fields[at + 1] ?? null));
+    return fields;
   };
   return (chunk) => copyRows(chunk).map(record);
 }
