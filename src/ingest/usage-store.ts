@@ -39,6 +39,21 @@ export class RepeatedUserError extends Error {
   }
 }
 
+/**
+ * Runs `replace` (which reads the unit's files afresh and passes `forceStaging` on to
+ * replaceReportDays) as usual and, when a lone users file named a user twice on one day, once more
+ * with the file staged and its rows combined: the direct copy cannot take such a file, and nothing
+ * of the first attempt was kept.
+ */
+export async function combiningRepeatedUsers<T>(replace: (forceStaging: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await replace(false);
+  } catch (error) {
+    if (!(error instanceof RepeatedUserError)) throw error;
+    return replace(true);
+  }
+}
+
 // Staging-only columns of stage_user_daily; the rest are copilot_user_daily's own.
 const stagingOnly = new Set(["primary_ide_activity", "ide_sampled_at", "file_index"]);
 const directUserColumns = ["enterprise", "scope", "organization", "source_report", ...userColumns.filter((column) => !stagingOnly.has(column))];
