@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { addDays } from "../days.js";
-import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-data.js";
+import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-tenants.js";
 import {
   repositoryRoutes,
   type FakeCommit,
