@@ -32,7 +32,7 @@ export interface ReplacementTarget {
 export type StageFile = (file: ReportFile) => Promise<void>;
 
 /** A single users file named the same user twice on one day: its rows must be combined instead. */
-export class RepeatedUserError extends Error {
+class RepeatedUserError extends Error {
   override readonly name = "RepeatedUserError";
   constructor(cause: unknown) {
     super("A users report file lists the same user twice for one day; its rows are combined on the next attempt.", { cause });
