@@ -17,7 +17,7 @@ import { parseSettings } from "../src/config/index.js";
 import { dayOf } from "../src/days.js";
 import { migrate, openDatabase, startEmbeddedPostgres, type Pool } from "../src/db/index.js";
 import { copyQueryOut } from "../src/db/index.js";
-import { wholeRows } from "../src/publish/copy-text.js";
+import { wholeRows } from "../src/publish/copy-text-decoding.js";
 import { csvOptions, csvRecords } from "../src/publish/csv-format.js";
 import { createFolderSink, findDataset, publishDataset, type UserIdentity } from "../src/publish/index.js";
 import { stringify } from "csv-stringify/sync";

@@ -14,10 +14,11 @@ import path from "node:path";
 import pg from "pg";
 import { migrate, startEmbeddedPostgres, survivingConnectionErrors } from "../src/db/index.js";
 import { createGitHubClient, rateBudget } from "../src/github/index.js";
-import { saveRepositories } from "../src/metrics/index.js";
+import { saveRepositories } from "../src/ingest/index.js";
 import { syncRepository, type RepositorySyncContext } from "../src/pipeline/repository-sync.js";
 import { startGitHubServer } from "../src/sandbox/github-server.js";
-import { repositoryRoutes, type FakeCommit, type FakeDeployment, type FakePullRequest, type FakeRepository } from "../src/sandbox/repository-routes.js";
+import type { FakeCommit, FakeDeployment, FakePullRequest, FakeRepository } from "../src/sandbox/repository-model.js";
+import { repositoryRoutes } from "../src/sandbox/repository-routes.js";
 import type { BenchOptions } from "./run.js";
 
 const perDay = 10;

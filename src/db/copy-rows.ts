@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { copyLine, type CopyValue } from "./copy-text.js";
+import { copyLine, type CopyValue } from "./copy-text-encoding.js";
 
 /**
  * Streams rows into `table` with COPY FROM STDIN (text format). When the source throws, pipeline
@@ -17,7 +17,7 @@ export async function copyRows(
   await copyText(client, table, columns, encode(rows));
 }
 
-/** Streams text already in COPY's text format (see copy-text.ts) into `table`, as copyRows does. */
+/** Streams text already in COPY's text format (see copy-text-encoding.ts) into `table`, as copyRows does. */
 export async function copyText(
   client: pg.PoolClient,
   table: string,

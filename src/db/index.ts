@@ -1,7 +1,7 @@
 export { openDatabase, survivingConnectionErrors, type Database } from "./pool.js";
 export { migrate, MigrationError } from "./migrate.js";
 export { copyQueryOut, copyRows, copyText } from "./copy-rows.js";
-export { copyLine, type CopyValue } from "./copy-text.js";
+export { copyLine, type CopyValue } from "./copy-text-encoding.js";
 export { sqlFile } from "./sql-file.js";
 export { inTransaction } from "./transaction.js";
 export { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.js";

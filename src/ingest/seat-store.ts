@@ -1,6 +1,8 @@
 import { copyRows, inTransaction, sqlFile, type CopyValue, type Pool } from "../db/index.js";
 import { seatColumns } from "./seat-rows.js";
 
+const deleteSnapshotSql = sqlFile(import.meta.url, "delete-seat-snapshot.sql");
+const stagingSql = sqlFile(import.meta.url, "enterprise-seat-staging.sql");
 const mergeEnterpriseSeatsSql = sqlFile(import.meta.url, "merge-enterprise-seats.sql");
 
 /**
@@ -17,7 +19,7 @@ export async function replaceSeatSnapshot(
   rows: AsyncIterable<CopyValue[]>,
 ): Promise<number> {
   return inTransaction(pool, async (client) => {
-    await client.query("delete from copilot_seats where enterprise = $1 and organization = $2 and snapshot_day = $3", [key.enterprise, key.organization, key.day]);
+    await client.query(deleteSnapshotSql, [key.enterprise, key.organization, key.day]);
     let seats = 0;
     const keyed = (async function* () {
       for await (const row of rows) {
@@ -30,7 +32,7 @@ export async function replaceSeatSnapshot(
       await copyRows(client, "copilot_seats", columns, keyed);
       return seats;
     }
-    await client.query("create temporary table enterprise_seat_staging (like copilot_seats) on commit drop");
+    await client.query(stagingSql);
     await copyRows(client, "enterprise_seat_staging", columns, keyed);
     const merged = await client.query(mergeEnterpriseSeatsSql);
     return merged.rowCount ?? 0;

@@ -32,10 +32,25 @@ export interface ReplacementTarget {
 export type StageFile = (file: ReportFile) => Promise<void>;
 
 /** A single users file named the same user twice on one day: its rows must be combined instead. */
-export class RepeatedUserError extends Error {
+class RepeatedUserError extends Error {
   override readonly name = "RepeatedUserError";
   constructor(cause: unknown) {
     super("A users report file lists the same user twice for one day; its rows are combined on the next attempt.", { cause });
+  }
+}
+
+/**
+ * Runs `replace` (which reads the unit's files afresh and passes `forceStaging` on to
+ * replaceReportDays) as usual and, when a lone users file named a user twice on one day, once more
+ * with the file staged and its rows combined: the direct copy cannot take such a file, and nothing
+ * of the first attempt was kept.
+ */
+export async function combiningRepeatedUsers<T>(replace: (forceStaging: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await replace(false);
+  } catch (error) {
+    if (!(error instanceof RepeatedUserError)) throw error;
+    return replace(true);
   }
 }
 

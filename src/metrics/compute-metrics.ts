@@ -2,6 +2,19 @@ import { inTransaction, sqlFile, type Pool } from "../db/index.js";
 import { addDays } from "../days.js";
 
 const sql = {
+  lock: sqlFile(import.meta.url, "computation-lock.sql"),
+  unlock: sqlFile(import.meta.url, "computation-unlock.sql"),
+  mark: sqlFile(import.meta.url, "computation-mark.sql"),
+  dueWeeks: sqlFile(import.meta.url, "due-weeks.sql"),
+  saveState: sqlFile(import.meta.url, "save-metrics-state.sql"),
+  rangeSettings: sqlFile(import.meta.url, "range-settings.sql"),
+  manyWeeksSettings: sqlFile(import.meta.url, "many-weeks-settings.sql"),
+  besideSettings: sqlFile(import.meta.url, "beside-settings.sql"),
+  metricWeeks: sqlFile(import.meta.url, "metric-weeks.sql"),
+  fillMetricWeeks: sqlFile(import.meta.url, "fill-metric-weeks.sql"),
+  metricBounds: sqlFile(import.meta.url, "metric-bounds.sql"),
+  deleteDoraWeeks: sqlFile(import.meta.url, "delete-dora-weeks.sql"),
+  deleteVelocityWeeks: sqlFile(import.meta.url, "delete-velocity-weeks.sql"),
   recomputeRange: sqlFile(import.meta.url, "recompute-range.sql"),
   repositories: sqlFile(import.meta.url, "metric-repositories.sql"),
   doraEvents: sqlFile(import.meta.url, "dora-events.sql"),
@@ -90,29 +103,16 @@ export async function computeWeeklyMetrics(pool: Pool, request: ComputeRequest):
   let locked = false;
   try {
     // One computation at a time: two would delete and insert the same weeks.
-    await coordinator.query("select pg_advisory_lock($1)", [metricsLockKey]);
+    await coordinator.query(sql.lock, [metricsLockKey]);
     locked = true;
-    // Rows synced before this moment are in the figures written here. A transaction still open
-    // elsewhere may commit rows stamped earlier: the mark stays before its start. As text, because
-    // a JS Date would cut the microseconds and make the last rows look changed again.
-    const mark = await coordinator.query<{ mark: string }>(
-      `select least(now(), (select min(xact_start) from pg_stat_activity
-                            where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()))::text as mark`,
-    );
+    // Rows synced before this moment are in the figures written here.
+    const mark = await coordinator.query<{ mark: string }>(sql.mark);
     const ranges = await coordinator.query<{ enterprise: string; first_week: string }>(sql.recomputeRange, [
       request.enterprises, fingerprint, request.full ?? false, definitions.revertPattern,
     ]);
     // From the first week a change reaches (and the first Copilot week collected) to the current week.
     const due = await coordinator.query<EnterpriseWeek>(
-      `select enterprise, week::date::text as week from (
-         select r.enterprise, generate_series(r.first_week, $3::date - (extract(isodow from $3::date)::int - 1), interval '7 days') as week
-         from unnest($1::text[], $2::date[]) as r (enterprise, first_week)
-         union
-         select e.enterprise, generate_series($4::date - (extract(isodow from $4::date)::int - 1), $3::date - (extract(isodow from $3::date)::int - 1), interval '7 days')
-         from unnest($5::text[]) as e (enterprise)
-         where $4::date is not null
-       ) weeks
-       order by week, enterprise`,
+      sql.dueWeeks,
       [
         ranges.rows.map((row) => row.enterprise), ranges.rows.map((row) => row.first_week), request.today,
         request.copilotFrom ?? null, request.enterprises,
@@ -123,20 +123,14 @@ export async function computeWeeklyMetrics(pool: Pool, request: ComputeRequest):
     const weekRanges = chunks(weeks, request.weeksPerRange ?? defaultWeeksPerRange);
     const beside = Math.min(parallel, weekRanges.length) > 1;
     const results = await inParallel(weekRanges, parallel, (range) => computeWeeks(pool, range, definitions, beside));
-    await coordinator.query(
-      `insert into metrics_state (enterprise, computed_through, definitions, computed_at)
-       select enterprise, $2::timestamptz, $3, now() from unnest($1::text[]) as e (enterprise)
-       on conflict (enterprise) do update set
-         computed_through = excluded.computed_through, definitions = excluded.definitions, computed_at = excluded.computed_at`,
-      [request.enterprises, mark.rows[0]?.mark, fingerprint],
-    );
+    await coordinator.query(sql.saveState, [request.enterprises, mark.rows[0]?.mark, fingerprint]);
     return {
       weeks: weeks.length,
       doraRows: results.reduce((total, result) => total + result.doraRows, 0),
       velocityRows: results.reduce((total, result) => total + result.velocityRows, 0),
     };
   } finally {
-    if (locked) await coordinator.query("select pg_advisory_unlock($1)", [metricsLockKey]).catch(() => undefined);
+    if (locked) await coordinator.query(sql.unlock, [metricsLockKey]).catch(() => undefined);
     coordinator.release();
   }
 }
@@ -184,37 +178,18 @@ async function computeWeeks(
   beside: boolean,
 ): Promise<{ doraRows: number; velocityRows: number }> {
   return inTransaction(pool, async (client) => {
-    await client.query("set local timezone = 'UTC'");
-    // The grouping sorts and medians run in memory at this size; the default 4 MB spills to disk.
-    await client.query("set local work_mem = '256MB'");
-    // The estimates of joins on several keys ((enterprise, repository, number) and the like) are far
-    // too low, and the merge joins they lead to compare on a few keys and filter on the rest: 100x
-    // slower on the benchmark's history than hashing every key.
-    await client.query("set local enable_mergejoin = off");
-    if (new Set(weeks.map((row) => row.week)).size > smallComputationWeeks) {
-      // Many weeks read most of every table: hash joins throughout, not nested loops.
-      await client.query("set local enable_nestloop = off");
-    }
-    // Ranges computed beside each other already keep the cores busy: parallel workers would only
-    // queue behind them.
-    if (beside) await client.query("set local max_parallel_workers_per_gather = 0");
-    await client.query("create temporary table metric_weeks (enterprise text, week date, primary key (enterprise, week)) on commit drop");
-    await client.query("insert into metric_weeks select * from unnest($1::text[], $2::date[])", [
-      weeks.map((row) => row.enterprise), weeks.map((row) => row.week),
-    ]);
-    await client.query("analyze metric_weeks");
-    // The weeks of a range are consecutive, per enterprise: from `starts` to `ends`.
-    await client.query(
-      `create temporary table metric_bounds on commit drop as
-       select enterprise, min(week)::timestamp at time zone 'UTC' as starts, (max(week) + 7)::timestamp at time zone 'UTC' as ends
-       from metric_weeks group by enterprise`,
-    );
-    await client.query("analyze metric_bounds");
-    // Stages as temporary tables, each analyzed: the planner then knows their sizes.
+    await client.query(sql.rangeSettings);
+    if (new Set(weeks.map((row) => row.week)).size > smallComputationWeeks) await client.query(sql.manyWeeksSettings);
+    if (beside) await client.query(sql.besideSettings);
+    // Stages as temporary tables, each analyzed: the planner then knows their sizes. ANALYZE takes
+    // no parameter, so the table's name, one of this module's own, is written into it.
     const stage = async (text: string, parameters: unknown[], table: string) => {
       await client.query(text, parameters);
       await client.query(`analyze ${table}`);
     };
+    await client.query(sql.metricWeeks);
+    await stage(sql.fillMetricWeeks, [weeks.map((row) => row.enterprise), weeks.map((row) => row.week)], "metric_weeks");
+    await stage(sql.metricBounds, [], "metric_bounds");
     // The range's ends as constants too, beside the per-enterprise bounds the stages join: an index
     // range scan needs them.
     const sorted = weeks.map((row) => row.week).sort();
@@ -230,9 +205,9 @@ async function computeWeeks(
     await stage(sql.doraChanges, [], "dora_changes");
     await stage(sql.velocityCounted, [definitions.botLogins, starts, ends], "velocity_counted");
     await stage(sql.velocityMedians, [definitions.botLogins], "velocity_medians");
-    await client.query("delete from dora_weekly d using metric_weeks w where d.enterprise = w.enterprise and d.week = w.week");
+    await client.query(sql.deleteDoraWeeks);
     const dora = await client.query(sql.doraWeekly, [definitions.incidentLabels, new Date()]);
-    await client.query("delete from velocity_weekly v using metric_weeks w where v.enterprise = w.enterprise and v.week = w.week");
+    await client.query(sql.deleteVelocityWeeks);
     const velocity = await client.query(sql.velocityWeekly, [new Date()]);
     return { doraRows: dora.rowCount ?? 0, velocityRows: velocity.rowCount ?? 0 };
   });

@@ -1,7 +1,7 @@
 import { attemptKey, fileCountKey, parseReportFilePath, reportSetFolder, type ReportArchive, type ReportFileSet } from "../archive/index.js";
 import type { Pool } from "../db/index.js";
 import { findReportKind, type ReportKind } from "../github/index.js";
-import { RepeatedUserError, replaceReportDays } from "../ingest/index.js";
+import { combiningRepeatedUsers, replaceReportDays } from "../ingest/index.js";
 import { summarize } from "./error-summary.js";
 import { finishRun, startRun, type FinishRunInput, type RunSummary } from "./run-record.js";
 
@@ -38,14 +38,7 @@ export async function reingest(pool: Pool, archive: ReportArchive, request: Rein
     const firstDay = maxDay(archived.set.firstDay, request.from);
     const lastDay = minDay(archived.set.lastDay, request.to);
     try {
-      let setRecords: number;
-      try {
-        setRecords = await replaceFromArchive(pool, archive, archived, firstDay, lastDay, false, warnings);
-      } catch (error) {
-        // As the ingest does: a file naming a user twice is staged and combined instead.
-        if (!(error instanceof RepeatedUserError)) throw error;
-        setRecords = await replaceFromArchive(pool, archive, archived, firstDay, lastDay, true, warnings);
-      }
+      const setRecords = await combiningRepeatedUsers((forceStaging) => replaceFromArchive(pool, archive, archived, firstDay, lastDay, forceStaging, warnings));
       records += setRecords;
       setsOk++;
       log(`${reportSetFolder(archived.set)}: ${setRecords} records for ${firstDay}..${lastDay}`);

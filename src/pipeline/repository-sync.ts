@@ -35,7 +35,7 @@ import {
   type ReviewRow,
   type SyncResource,
   type SyncState,
-} from "../metrics/index.js";
+} from "../ingest/index.js";
 import { summarize } from "./error-summary.js";
 
 const day = 24 * 60 * 60 * 1000;

@@ -1,6 +1,5 @@
 import { sqlFile } from "../db/index.js";
-import { decimals, integers, texts } from "./dataset-columns.js";
-import type { Dataset } from "./datasets.js";
+import { decimals, integers, texts, type Dataset } from "./dataset-columns.js";
 
 // The adoption views: teams, seats (with the never-used ones) and per-repository pull requests.
 

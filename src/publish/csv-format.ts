@@ -1,5 +1,5 @@
 import { stringify, type Options } from "csv-stringify/sync";
-import { copyRows } from "./copy-text.js";
+import { copyRows } from "./copy-text-decoding.js";
 import { pseudonyms, type UserIdentity } from "./user-identity.js";
 
 /**

@@ -1,30 +1,10 @@
 import { sqlFile } from "../db/index.js";
 import { featureFigureColumns } from "../ingest/usage-rows.js";
 import { copilotRepoMetrics, copilotSeats, copilotTeamMetrics } from "./adoption-datasets.js";
-import { booleans, decimals, integers, texts, type DatasetColumn } from "./dataset-columns.js";
+import { booleans, decimals, integers, texts, type Dataset } from "./dataset-columns.js";
 import { doraMetrics, premiumRequests, premiumRequestsByUser, velocityMetrics } from "./metrics-datasets.js";
 
-export type { DatasetColumn } from "./dataset-columns.js";
-
-/**
- * One CSV dataset of docs/power-bi.md: its query, its columns in file order (columns are only ever added at
- * the end), its grain and whether it is one file or one file per month.
- *
- * The query's parameters: with `partition: "none"`, $1 is the first day kept (EXPORT_RETENTION_MONTHS);
- * with `partition: "month"`, $1 is the month's first day and $2 the next month's, and it runs once
- * per month. It returns one field per column in column order, two for a `user` column (the GitHub
- * user id, then the login), and orders rows completely (by the grain): a partition's bytes must not
- * change while its data does not, or it is uploaded again every run.
- */
-export interface Dataset {
-  name: string;
-  sql: string;
-  columns: DatasetColumn[];
-  partition: "none" | "month";
-  /** The key columns: one row per combination (docs/power-bi.md lists them for the analysts). */
-  grain?: string[];
-}
-
+export type { Dataset, DatasetColumn } from "./dataset-columns.js";
 
 export const copilotMetrics: Dataset = {
   name: "copilot_metrics",

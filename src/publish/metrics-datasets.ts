@@ -1,6 +1,5 @@
 import { sqlFile } from "../db/index.js";
-import { booleans, decimals, integers, texts } from "./dataset-columns.js";
-import type { Dataset } from "./datasets.js";
+import { booleans, decimals, integers, texts, type Dataset } from "./dataset-columns.js";
 
 // The datasets computed from repository activity (DORA, velocity) and Copilot billing usage.
 

@@ -1,5 +1,11 @@
-import type { Pool } from "../db/index.js";
+import { sqlFile, type Pool } from "../db/index.js";
 import type { PublishSink } from "./sink.js";
+
+const sql = {
+  entries: sqlFile(import.meta.url, "manifest-entries.sql"),
+  record: sqlFile(import.meta.url, "record-manifest-entry.sql"),
+  drop: sqlFile(import.meta.url, "drop-manifest-entry.sql"),
+};
 
 export type ManifestKind = "file" | "partition" | "snapshot";
 
@@ -25,23 +31,14 @@ export interface PublishManifest {
 export function publishManifest(pool: Pool, sink: string): PublishManifest {
   return {
     async entries(dataset, kind) {
-      const result = await pool.query<ManifestEntry>(
-        "select path, dataset, kind, sha256, rows, bytes from publish_manifest where sink = $1 and dataset = $2 and kind = $3",
-        [sink, dataset, kind],
-      );
+      const result = await pool.query<ManifestEntry>(sql.entries, [sink, dataset, kind]);
       return new Map(result.rows.map((row) => [row.path, { ...row, rows: Number(row.rows), bytes: Number(row.bytes) }]));
     },
     async record(entry, runId) {
-      await pool.query(
-        `insert into publish_manifest (sink, path, dataset, kind, sha256, rows, bytes, published_at, run_id)
-         values ($1, $2, $3, $4, $5, $6, $7, now(), $8)
-         on conflict (sink, path) do update set dataset = excluded.dataset, kind = excluded.kind, sha256 = excluded.sha256,
-           rows = excluded.rows, bytes = excluded.bytes, published_at = excluded.published_at, run_id = excluded.run_id`,
-        [sink, entry.path, entry.dataset, entry.kind, entry.sha256, entry.rows, entry.bytes, runId],
-      );
+      await pool.query(sql.record, [sink, entry.path, entry.dataset, entry.kind, entry.sha256, entry.rows, entry.bytes, runId]);
     },
     async drop(path) {
-      await pool.query("delete from publish_manifest where sink = $1 and path = $2", [sink, path]);
+      await pool.query(sql.drop, [sink, path]);
     },
   };
 }

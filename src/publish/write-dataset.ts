@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { copyQueryOut, type Pool, type PoolClient } from "../db/index.js";
-import { wholeRows } from "./copy-text.js";
+import { wholeRows } from "./copy-text-decoding.js";
 import { csvEncoder, csvPreamble, type CsvFormat } from "./csv-format.js";
 import type { Dataset } from "./datasets.js";
 import type { UserIdentity } from "./user-identity.js";

@@ -9,7 +9,7 @@ import {
   type IntrospectionQuery,
   type SelectionSetNode,
 } from "graphql";
-import type { FakePullRequest, FakeRepository, FakeRepositoryData, FakeReview, FakeUser } from "./repository-routes.js";
+import type { FakePullRequest, FakeRepository, FakeRepositoryData, FakeReview, FakeUser } from "./repository-model.js";
 
 // GitHub's GraphQL endpoint over the repository model: queries run through graphql-js against
 // GitHub's published schema (@octokit/graphql-schema), so a field GitHub does not have fails here

@@ -2,7 +2,7 @@ import { addDays } from "../days.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { listPage } from "./repository-routes.js";
 import { simpleUser } from "./rest-objects.js";
-import { chance, isActive, members, repositoryId, repositoryNames, sandboxEnterprises, userId } from "./sandbox-data.js";
+import { chance, isActive, members, repositoryId, repositoryNames, sandboxEnterprises, userId } from "./sandbox-tenants.js";
 
 // Teams of the sandbox organizations. GitHub leaves teams with fewer than five seated users out
 // of user-teams-1-day, so "tiny" and "toons" exist here but never appear in a report.

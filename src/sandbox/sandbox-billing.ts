@@ -1,7 +1,7 @@
 import type { PremiumUsageItem } from "../github/index.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import type { ServedRequest } from "./repository-routes.js";
-import { chance, isActive, members, sandboxEnterprises } from "./sandbox-data.js";
+import { chance, isActive, members, sandboxEnterprises } from "./sandbox-tenants.js";
 
 // GitHub's Copilot billing usage endpoints: premium_request/usage (the unit until 2026-05-31) and
 // ai_credit/usage (from 2026-06-01), for an enterprise and an organization, per day for everyone

@@ -1,14 +1,8 @@
 import { createHash } from "node:crypto";
 import { addDays } from "../days.js";
-import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-data.js";
-import {
-  repositoryRoutes,
-  type FakeCommit,
-  type FakeDeployment,
-  type FakePullRequest,
-  type FakeRepository,
-  type FakeRepositoryData,
-} from "./repository-routes.js";
+import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-tenants.js";
+import type { FakeCommit, FakeDeployment, FakePullRequest, FakeRepository, FakeRepositoryData } from "./repository-model.js";
+import { repositoryRoutes } from "./repository-routes.js";
 import type { ExtraRoute } from "./github-server.js";
 import { sandboxBillingRoutes } from "./sandbox-billing.js";
 

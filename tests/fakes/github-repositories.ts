@@ -1,8 +1,9 @@
-import type { FakeCommit, FakePullRequest, FakeRepository, FakeUser } from "../../src/sandbox/repository-routes.js";
+import type { FakeCommit, FakePullRequest, FakeRepository, FakeUser } from "../../src/sandbox/repository-model.js";
 
 // The repository endpoints of the GitHub fake are the sandbox's (src/sandbox/repository-routes.ts);
 // these helpers build the small histories the tests read.
-export { repositoryRoutes, type FakeRepositoryData, type FakeWorkflowRun, type ServedRequest } from "../../src/sandbox/repository-routes.js";
+export type { FakeRepositoryData, FakeWorkflowRun } from "../../src/sandbox/repository-model.js";
+export { repositoryRoutes, type ServedRequest } from "../../src/sandbox/repository-routes.js";
 
 export const people = {
   alice: { id: 1, login: "alice" },

@@ -9,7 +9,7 @@ import {
   RepositoryUnavailableError,
   type GraphqlPullRequest,
 } from "../../src/github/index.js";
-import type { FakePullRequest } from "../../src/sandbox/repository-routes.js";
+import type { FakePullRequest } from "../../src/sandbox/repository-model.js";
 import { ReportTable, fakeGitHubClient, fakeToken, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
 import { closedPull, people, repository, repositoryRoutes, type FakeRepositoryData } from "../fakes/github-repositories.js";
 

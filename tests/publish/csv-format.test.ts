@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dataset } from "../../src/publish/datasets.js";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { wholeRows } from "../../src/publish/copy-text.js";
+import { wholeRows } from "../../src/publish/copy-text-decoding.js";
 import { cellCast, csvEncoder } from "../../src/publish/csv-format.js";
 import { writeDatasetFile } from "../../src/publish/write-dataset.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";

@@ -10,7 +10,7 @@ import {
   type DownloadOptions,
   type GitHubClient,
 } from "../../github/index.js";
-import { MalformedReportError, RepeatedUserError, replaceReportDays } from "../../ingest/index.js";
+import { combiningRepeatedUsers, MalformedReportError, replaceReportDays } from "../../ingest/index.js";
 import { recordCheckpoints } from "../checkpoints.js";
 import { summarize } from "../error-summary.js";
 import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
@@ -52,15 +52,10 @@ export function ingestReport(deps: IngestDependencies) {
 
 async function ingestWithRetries(deps: IngestDependencies, unit: ReportUnit): Promise<UnitResult & { ok: true; covered: string[] }> {
   const attempts = deps.attempts ?? 3;
-  let forceStaging = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestOnce(deps, unit, forceStaging);
+      return await combiningRepeatedUsers((forceStaging) => ingestOnce(deps, unit, forceStaging));
     } catch (error) {
-      if (error instanceof RepeatedUserError && !forceStaging) {
-        forceStaging = true;
-        continue;
-      }
       // A malformed file stays malformed: retrying would only hide it. Transient faults get fresh
       // links; a dropped database connection rolled the transaction back, so the unit is redone whole.
       if (error instanceof MalformedReportError || !isTransient(error)) throw error;

@@ -1,7 +1,7 @@
 import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { organizationRepositories, rateBudget, type GitHubClient, type RepositoryRecord } from "../../github/index.js";
-import { saveRepositories, shardRepositories } from "../../metrics/index.js";
+import { saveRepositories, shardRepositories } from "../../ingest/index.js";
 import { telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import {

@@ -1,4 +1,4 @@
-import { inTransaction, sqlFile, type Pool } from "../db/index.js";
+import { inTransaction, sqlFile, type Pool } from "../../db/index.js";
 import type {
   CommitRecord,
   DeploymentRecord,
@@ -8,7 +8,7 @@ import type {
   RepositoryRecord,
   ReviewRecord,
   WorkflowRunRecord,
-} from "../github/index.js";
+} from "../../github/index.js";
 
 // Repository activity in PostgreSQL: every write is an idempotent upsert keyed by GitHub's ids, so
 // a retried page or a resumed run never adds a row twice.
@@ -16,6 +16,8 @@ import type {
 const sql = {
   saveRepositories: sqlFile(import.meta.url, "save-repositories.sql"),
   shardRepositories: sqlFile(import.meta.url, "shard-repositories.sql"),
+  markRepository: sqlFile(import.meta.url, "mark-repository.sql"),
+  loadSyncStates: sqlFile(import.meta.url, "load-sync-states.sql"),
   saveSyncState: sqlFile(import.meta.url, "save-sync-state.sql"),
   savePullRequests: sqlFile(import.meta.url, "save-pull-requests.sql"),
   saveCommits: sqlFile(import.meta.url, "save-commits.sql"),
@@ -23,6 +25,7 @@ const sql = {
   deploymentsNeedingStatuses: sqlFile(import.meta.url, "deployments-needing-statuses.sql"),
   saveDeploymentStatuses: sqlFile(import.meta.url, "save-deployment-statuses.sql"),
   deploymentsToCompare: sqlFile(import.meta.url, "deployments-to-compare.sql"),
+  deleteDeploymentCommits: sqlFile(import.meta.url, "delete-deployment-commits.sql"),
   saveDeploymentCommits: sqlFile(import.meta.url, "save-deployment-commits.sql"),
   saveWorkflowRuns: sqlFile(import.meta.url, "save-workflow-runs.sql"),
   saveIncidents: sqlFile(import.meta.url, "save-incidents.sql"),
@@ -73,15 +76,12 @@ export async function shardRepositories(
 }
 
 export async function markRepository(pool: Pool, repo: StoredRepository, status: "active" | "not_found" | "empty"): Promise<void> {
-  await pool.query(
-    "update repositories set status = $3, synced_at = now() where enterprise = $1 and repository_id = $2 and status is distinct from $3",
-    [repo.enterprise, repo.repositoryId, status],
-  );
+  await pool.query(sql.markRepository, [repo.enterprise, repo.repositoryId, status]);
 }
 
 export async function loadSyncStates(pool: Pool, repo: StoredRepository): Promise<Map<string, SyncState>> {
   const result = await pool.query<{ resource: string; status: SyncState["status"]; watermark: Date | null; etag: string | null; etag_url: string | null }>(
-    "select resource, status, watermark, etag, etag_url from repository_sync_state where enterprise = $1 and repository_id = $2",
+    sql.loadSyncStates,
     [repo.enterprise, repo.repositoryId],
   );
   return new Map(result.rows.map((row) => [row.resource, { status: row.status, watermark: row.watermark, etag: row.etag, etagUrl: row.etag_url }]));
@@ -169,9 +169,7 @@ export async function saveDeploymentCommits(
   commits: CommitRecord[],
 ): Promise<number> {
   await inTransaction(pool, async (client) => {
-    await client.query("delete from deployment_commits where enterprise = $1 and repository_id = $2 and deployment_id = $3", [
-      repo.enterprise, repo.repositoryId, deployment.deploymentId,
-    ]);
+    await client.query(sql.deleteDeploymentCommits, [repo.enterprise, repo.repositoryId, deployment.deploymentId]);
     await client.query(sql.saveDeploymentCommits, [
       repo.enterprise, repo.repositoryId, deployment.deploymentId, deployment.previousDeploymentId, status, JSON.stringify(commits),
     ]);

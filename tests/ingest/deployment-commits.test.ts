@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveDeploymentCommits } from "../../src/metrics/index.js";
+import { saveDeploymentCommits } from "../../src/ingest/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 const repo = { enterprise: "acme", repositoryId: 7 };

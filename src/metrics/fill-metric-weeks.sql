@@ -1,0 +1,1 @@
+insert into metric_weeks select * from unnest($1::text[], $2::date[])
