@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TokenCredential } from "@azure/identity";
+import { z } from "zod";
 import { createBlobArchive } from "../archive/index.js";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
 import { openDatabase } from "../db/index.js";
@@ -10,7 +11,7 @@ import { createGitHubClient, findReportKind, probe, type AccessContext, type Acc
 import { accessContext } from "../pipeline/activities/check-access.js";
 import { createFolderSink, type PublishSink } from "../publish/index.js";
 import { createSharePointSink } from "../publish/sharepoint-sink.js";
-import { createSecretSource, type SecretSource } from "../secrets/index.js";
+import { createSecretSource, SecretNotFoundError, type SecretSource } from "../secrets/index.js";
 import type { Interruption } from "./interruption.js";
 import { embeddedDataDir, type CliIo } from "./io.js";
 
@@ -29,6 +30,7 @@ export async function checkCommand(_args: void, settings: Settings, io: CliIo, i
   });
   const checks: Check[] = [
     { name: "settings", run: async () => "read from the environment and .env" },
+    keyVaultCheck(settings, secrets),
     ...githubChecks(settings, secrets),
     { name: "PostgreSQL", run: () => checkDatabase(settings, credential) },
     { name: "publish target", run: () => checkSink(publishSink(settings, credential)) },
@@ -56,6 +58,55 @@ async function azureCredential(settings: Settings): Promise<TokenCredential | un
   if (!needsAzure) return undefined;
   const { DefaultAzureCredential } = await import("@azure/identity");
   return new DefaultAzureCredential();
+}
+
+/**
+ * With KEY_VAULT_URL: the vault answers and every secret a run reads from it is there (each
+ * enterprise's token, and the user-hash key when USER_IDENTITY=hashed). Reading them also proves the
+ * credential and its role on the vault.
+ */
+function keyVaultCheck(settings: Settings, secrets: SecretSource): Check {
+  const vaultUrl = settings.KEY_VAULT_URL;
+  if (vaultUrl === undefined) {
+    return { name: "Key Vault", run: async () => "KEY_VAULT_URL not set: secrets come from the environment and .env" };
+  }
+  const names = new Set((settings.ENTERPRISES ?? []).map((enterprise) => enterprise.tokenSecret ?? "github-token"));
+  if (settings.USER_IDENTITY === "hashed") names.add("user-hash-key");
+  return {
+    name: `Key Vault ${vaultUrl}`,
+    run: async () => {
+      for (const name of names) {
+        try {
+          await secrets.get(name);
+        } catch (error) {
+          throw new Error(keyVaultFix(vaultUrl, name, error), { cause: error });
+        }
+      }
+      return names.size === 0 ? "no secret to read (ENTERPRISES not set)" : `answers; secrets ${[...names].join(", ")} readable`;
+    },
+  };
+}
+
+const restError = z.object({ statusCode: z.number() });
+const namedError = z.object({ name: z.string(), code: z.string().optional() });
+
+/** The one line that says what to do about a secret the vault would not hand out. */
+function keyVaultFix(vaultUrl: string, secretName: string, error: unknown): string {
+  if (error instanceof SecretNotFoundError) return error.message;
+  const status = restError.safeParse(error);
+  if (status.success && (status.data.statusCode === 401 || status.data.statusCode === 403)) {
+    return (
+      `Key Vault answered ${status.data.statusCode} for secret "${secretName}": give the identity that runs the collector ` +
+      "(az login locally, the Function App's managed identity in Azure) the role Key Vault Secrets User on the vault."
+    );
+  }
+  if (status.success) return `Key Vault answered ${status.data.statusCode} for secret "${secretName}"; it may be a passing fault: run check again.`;
+  const named = namedError.safeParse(error);
+  if (named.success && (named.data.name === "CredentialUnavailableError" || named.data.name === "AuthenticationError")) {
+    return `No Azure credential could get a token for Key Vault: run az login, or run where a managed identity is assigned (${named.data.name}).`;
+  }
+  const code = named.success && named.data.code !== undefined ? ` (${named.data.code})` : "";
+  return `Key Vault ${vaultUrl} did not answer${code}: check KEY_VAULT_URL and that this machine can reach the vault.`;
 }
 
 /** Per enterprise: its token, then one cheap call per endpoint family the run uses. */

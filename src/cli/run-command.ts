@@ -109,7 +109,7 @@ async function recordInterruption(runtime: Runtime, runId: string, code: number,
     await markRunInterrupted(runtime.database.pool, runId, `Interrupted by ${signal}; the units in flight finished, the rest are collected by the next run.`);
     io.err(`Run ${runId} interrupted (${signal}) and recorded as interrupted; the next run resumes where it stopped.`);
   } catch (error) {
-    // In a terminal Ctrl-C reaches the database server too; the next start closes the run as aborted.
+    // A server that went away with the signal cannot take the record; the next start closes the run as aborted.
     io.err(`Run ${runId} interrupted (${signal}); it could not be recorded (${error instanceof Error ? error.message : String(error)}). The next run resumes where it stopped.`);
   }
   return code;

@@ -28,6 +28,8 @@ export interface SpawnOptions {
   /** Extra arguments for node before the script (e.g. --import hooks). */
   nodeArgs?: string[];
   script?: string;
+  /** Starts the CLI as the leader of its own process group, as a shell starts a foreground job. */
+  detached?: boolean;
 }
 
 /** Runs the real command-line process (the package's bin) and resolves with its exit status and output. */
@@ -36,7 +38,12 @@ export function spawnCli(args: string[], options: SpawnOptions): Promise<CliResu
   for (const name of settingNames) delete env[name];
   Object.assign(env, options.env);
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? binPath, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? binPath, ...args], {
+    cwd: options.cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached === true,
+  });
   let out = "";
   let err = "";
   let pending = "";
