@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Pool } from "../db/index.js";
+import { runStore } from "../runs/index.js";
 import { dropPlan } from "./run-plan.js";
 import type { ErrorSummary } from "./units.js";
 
@@ -60,12 +61,7 @@ const startRunInput = z.object({
 export function startRun(pool: Pool) {
   return async (input: unknown): Promise<{ runId: string }> => {
     const run = startRunInput.parse(input);
-    await pool.query(
-      `insert into collection_runs (run_id, trigger, status, started_at, range_from, range_to)
-       values ($1, $2, 'running', $3, $4, $5)
-       on conflict (run_id) do nothing`,
-      [run.runId, run.trigger, run.startedAt, run.from ?? null, run.to ?? null],
-    );
+    await runStore.insertRun(pool, run);
     return { runId: run.runId };
   };
 }
@@ -76,13 +72,7 @@ export function finishRun(pool: Pool) {
     const run = input as FinishRunInput;
     const publishFailed = run.publish.some((result) => !result.ok);
     const status = runStatus(run);
-    const freshnessRows = await pool.query<{ report: string; newest: string }>(
-      `select report, max(day)::text as newest from sync_checkpoints
-       where status = 'ok' and enterprise in (select distinct enterprise from sync_checkpoints where last_run_id = $1)
-       group by report order by report`,
-      [run.runId],
-    );
-    const freshness = Object.fromEntries(freshnessRows.rows.map((row) => [row.report, row.newest]));
+    const freshness = await runStore.runFreshness(pool, run.runId);
     const errors = [
       ...run.failures,
       ...run.publish.flatMap((result) => (result.ok ? [] : [{ unit: `publish ${result.dataset}`, ...result.error }])),
@@ -90,18 +80,21 @@ export function finishRun(pool: Pool) {
       ...notListed(run.failuresNotListed, "failures", "each unit's error is on its checkpoint (status command)"),
       ...notListed(run.warningsNotListed, "warnings", "the first ones are listed above"),
     ];
-    const updated = await pool.query<{ started_at: Date }>(
-      `update collection_runs set status = $2, finished_at = $3, units_total = $4, units_ok = $5, units_pending = $6,
-         units_failed = $7, records = $8, publish_status = $9, errors = $10, freshness = $11
-       where run_id = $1 returning started_at`,
-      [
-        run.runId, status, run.finishedAt, run.unitsTotal, run.unitsOk, run.unitsPending, run.unitsFailed, run.records,
-        run.publish.length === 0 ? "skipped" : publishFailed ? "failed" : "succeeded",
-        JSON.stringify(errors), JSON.stringify(freshness),
-      ],
-    );
+    const started = await runStore.closeRun(pool, {
+      runId: run.runId,
+      status,
+      finishedAt: run.finishedAt,
+      unitsTotal: run.unitsTotal,
+      unitsOk: run.unitsOk,
+      unitsPending: run.unitsPending,
+      unitsFailed: run.unitsFailed,
+      records: run.records,
+      publishStatus: run.publish.length === 0 ? "skipped" : publishFailed ? "failed" : "succeeded",
+      errors,
+      freshness,
+    });
     await dropPlan(pool, run.runId);
-    const startedAt = updated.rows[0]?.started_at.toISOString() ?? run.finishedAt;
+    const startedAt = started?.toISOString() ?? run.finishedAt;
     return { ...run, status, startedAt, freshness };
   };
 }

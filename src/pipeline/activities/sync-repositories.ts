@@ -2,6 +2,7 @@ import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { organizationRepositories, rateBudget, type GitHubClient, type RepositoryRecord } from "../../github/index.js";
 import { saveRepositories, shardRepositories } from "../../metrics/index.js";
+import { runStore } from "../../runs/index.js";
 import { telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
 import {
@@ -127,7 +128,5 @@ export async function recordRateLimitPeak(
   if (runId === undefined) return;
   // Runs in `finally`: the unit's own outcome is what counts, so a lost audit figure must not
   // replace it (the next activity of the run writes the peak again).
-  await deps.pool
-    .query("update collection_runs set ratelimit_peak_percent = greatest(coalesce(ratelimit_peak_percent, 0), $2) where run_id = $1", [runId, percent])
-    .catch(() => undefined);
+  await runStore.recordRateLimitPeak(deps.pool, runId, percent).catch(() => undefined);
 }
