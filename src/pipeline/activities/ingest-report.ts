@@ -14,7 +14,7 @@ import { MalformedReportError, RepeatedUserError, replaceReportDays } from "../.
 import { runStore } from "../../runs/index.js";
 import { recordCheckpoints } from "../checkpoints.js";
 import { summarize } from "../error-summary.js";
-import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
+import type { ReportUnit, UnitResult } from "../units.js";
 
 export interface IngestDependencies {
   pool: Pool;
@@ -35,10 +35,7 @@ export interface IngestDependencies {
  * instead of throwing: one unit must never sink its siblings (Task.all fails fast).
  */
 export function ingestReport(deps: IngestDependencies) {
-  return async (input: unknown): Promise<UnitResult> => {
-    const parsed = reportUnit.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const unit = parsed.data;
+  return async (unit: ReportUnit): Promise<UnitResult> => {
     try {
       const { covered, ...result } = await ingestWithRetries(deps, unit);
       await recordCheckpoints(deps.pool, unit, covered, result);

@@ -5,14 +5,7 @@ import { saveRepositories, shardRepositories } from "../../metrics/index.js";
 import { runStore } from "../../runs/index.js";
 import { telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
-import {
-  organizationInput,
-  repositoryShard,
-  shardCount,
-  shardLabel,
-  type CollectionResult,
-  type RepositoryListResult,
-} from "../repository-shards.js";
+import { shardCount, shardLabel, type CollectionResult, type OrganizationInput, type RepositoryListResult, type RepositoryShard } from "../repository-shards.js";
 import { isStop, ShardTimeUpError, syncRepository, type RepositorySyncContext } from "../repository-sync.js";
 
 export interface RepositoryDependencies {
@@ -33,10 +26,7 @@ const defaultShardTimeMs = 8 * 60 * 1000;
  * rest of the organization's repositories as gone.
  */
 export function listRepositories(deps: RepositoryDependencies) {
-  return async (input: unknown): Promise<RepositoryListResult> => {
-    const parsed = organizationInput.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const { enterprise, organization, runId } = parsed.data;
+  return async ({ enterprise, organization, runId }: OrganizationInput): Promise<RepositoryListResult> => {
     const client = deps.github(enterprise);
     try {
       const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
@@ -62,10 +52,7 @@ export function listRepositories(deps: RepositoryDependencies) {
  * (status "pending"). One repository's failure is recorded on it and the shard goes on.
  */
 export function syncRepositories(deps: RepositoryDependencies) {
-  return async (input: unknown): Promise<CollectionResult> => {
-    const parsed = repositoryShard.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const shard = parsed.data;
+  return async (shard: RepositoryShard): Promise<CollectionResult> => {
     const client = deps.github(shard.enterprise);
     const now = (deps.now ?? (() => new Date()))();
     const started = Date.now();
