@@ -1,9 +1,9 @@
 import * as df from "durable-functions";
-import { activityNames } from "../src/pipeline/index.js";
+import { activityTable } from "../src/pipeline/index.js";
 import { functionWorker } from "../src/pipeline/function-worker.js";
 
-// Every activity the orchestrator calls, under the name it calls it by; each builds its
+// Every activity of the table, under the name the orchestrator calls it by; each builds its
 // dependencies on the worker's first call.
-for (const name of Object.values(activityNames)) {
+for (const { name } of Object.values(activityTable)) {
   df.app.activity(name, { handler: functionWorker.activity(name) });
 }

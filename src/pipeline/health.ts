@@ -1,5 +1,6 @@
 import type { EnterpriseConfig } from "../config/index.js";
 import type { Pool } from "../db/index.js";
+import { runStore } from "../runs/index.js";
 import { redact } from "../telemetry/index.js";
 import { reportSeries } from "./planner.js";
 
@@ -60,15 +61,8 @@ export async function checkHealth(openPool: () => Promise<Pool>, enterprises: re
 }
 
 async function read(pool: Pool, enterprises: readonly EnterpriseConfig[], now: Date): Promise<Health> {
-  const rows = await pool.query<{ enterprise: string; organization: string; report: string; newest_day: string | null; polled_at: Date | null }>(
-    `select enterprise, organization, report,
-            max(day) filter (where status = 'ok')::text as newest_day,
-            max(finished_at) filter (where status <> 'failed') as polled_at
-     from sync_checkpoints where enterprise = any($1)
-     group by enterprise, organization, report`,
-    [enterprises.map((enterprise) => enterprise.slug)],
-  );
-  const found = new Map(rows.rows.map((row) => [`${row.enterprise}/${row.organization}/${row.report}`, row]));
+  const rows = await runStore.seriesPolled(pool, enterprises.map((enterprise) => enterprise.slug));
+  const found = new Map(rows.map((row) => [`${row.enterprise}/${row.organization}/${row.report}`, row]));
   const sources: SourceHealth[] = reportSeries(enterprises).map(({ enterprise, organization, series }) => {
     const source = { enterprise, organization, report: series.report };
     const row = found.get(`${source.enterprise}/${source.organization}/${source.report}`);
@@ -82,10 +76,8 @@ async function read(pool: Pool, enterprises: readonly EnterpriseConfig[], now: D
       stale: hours === null || hours > staleAfterHours,
     };
   });
-  const runs = await pool.query<{ run_id: string; status: string; started_at: Date; finished_at: Date | null }>(
-    "select run_id, status, started_at, finished_at from collection_runs order by started_at desc limit 1",
-  );
-  const run = runs.rows[0];
+  const runs = await runStore.lastRuns(pool, 1);
+  const run = runs[0];
   return {
     status: sources.some((source) => source.stale) ? "stale" : "healthy",
     database: "reachable",

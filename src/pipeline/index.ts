@@ -1,6 +1,6 @@
 export { collectOrchestrator, activityNames, activityRetry, type RunProgress } from "./orchestrator.js";
 export type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
-export { createActivities, type PipelineDependencies, type Activity } from "./activities/index.js";
+export { createActivities, activityTable, type PipelineDependencies, type Activity } from "./activities/index.js";
 export { runLocally, type LocalDriverOptions } from "./local-driver.js";
 export { planUnits, type PlanRequest } from "./planner.js";
 export type { RunSummary, PublishResult } from "./run-record.js";

@@ -1,28 +1,15 @@
+import type { z } from "zod";
 import { dayOf } from "../days.js";
+import type { ActivityEntry } from "./activities/entry.js";
+import { activityTable } from "./activities/table.js";
 import type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
-import type { AccessCheckResult } from "./activities/check-access.js";
 import type { PublishResult, RunSummary } from "./run-record.js";
 import { RunTally } from "./run-tally.js";
-import {
-  computeMetricsLabel, premiumUsageLabel, repositoriesLabel, shardLabel, type CollectionResult, type RepositoryListResult, type RepositoryShard,
-} from "./repository-shards.js";
-import { runInput, seatsLabel, type ErrorSummary, type PlanSummary, type RunInput, type SeatSnapshotResult, type UnitIdentity, type UnitResult } from "./units.js";
+import type { RepositoryShard } from "./repository-shards.js";
+import { runInput, type Failure, type RunInput } from "./units.js";
 
 export type { RunProgress } from "./run-tally.js";
-
-export const activityNames = {
-  startRun: "startRun",
-  planUnits: "planUnits",
-  ingestReport: "ingestReport",
-  snapshotSeats: "snapshotSeats",
-  listRepositories: "listRepositories",
-  syncRepositories: "syncRepositories",
-  collectPremiumUsage: "collectPremiumUsage",
-  computeMetrics: "computeMetrics",
-  publishDataset: "publishDataset",
-  finishRun: "finishRun",
-  checkAccess: "checkAccess",
-} as const;
+export { accessLabel, activityNames } from "./activities/table.js";
 
 /** Covers what an activity cannot catch itself (a worker crash, a timeout); activities are idempotent. */
 export const activityRetry: RetryPolicy = { firstRetryIntervalInMilliseconds: 5_000, maxNumberOfAttempts: 3, backoffCoefficient: 2 };
@@ -31,7 +18,7 @@ export const activityRetry: RetryPolicy = { firstRetryIntervalInMilliseconds: 5_
 const batchSize = 50;
 
 /** What a unit whose activity failed every attempt (a worker crash, a timeout) counts as. */
-type Crashed = { ok: false; error: ErrorSummary };
+type Crashed = Failure;
 
 /** Planning failed every attempt; the run stops (after the whole planning batch has settled). */
 class PlanningFailed extends Error {
@@ -52,13 +39,12 @@ export function* collectOrchestrator(context: OrchestrationContext): Generator<T
     // still gets its audit row and its CollectionRunCompleted event, as failed, with what it had
     // done, before the orchestration fails.
     tally.aborted({ errorClass: "RunAborted", message: crashed(error).error.message });
-    yield context.df.callActivityWithRetry(activityNames.finishRun, activityRetry, tally.finishInput(input.runId, context.df.currentUtcDateTime, [], true));
+    yield schedule(context, activityTable.finishRun, tally.finishInput(input.runId, context.df.currentUtcDateTime, [], true));
     throw error;
   }
 }
 
 function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunTally): Generator<Task, RunSummary, unknown> {
-  const call = (name: string, activityInput: unknown) => context.df.callActivityWithRetry(name, activityRetry, activityInput);
   const { runId } = input;
   const { progress } = tally;
   const showProgress = () => context.df.setCustomStatus(progress);
@@ -67,17 +53,17 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const today = dayOf(context.df.currentUtcDateTime);
   showProgress();
 
-  yield call(activityNames.startRun, { runId, trigger: input.trigger, from: input.from, to: input.to, startedAt: context.df.currentUtcDateTime.toISOString() });
+  yield schedule(context, activityTable.startRun, { runId, trigger: input.trigger, from: input.from, to: input.to, startedAt: context.df.currentUtcDateTime.toISOString() });
 
   // Preflight, one cheap call per enterprise: an enterprise with a configuration fault (no token, a
   // refused token, no answer from GITHUB_API_URL) is left out of the run and reported once, as one
   // failed unit, instead of failing each of its units after minutes of retries.
   const enterprises: Array<RunInput["enterprises"][number]> = [];
-  yield* inBatches<RunInput["enterprises"][number], AccessCheckResult>(context, input.enterprises, (enterprise) => call(activityNames.checkAccess, { enterprise: enterprise.slug }), (enterprise, result) => {
+  yield* inBatches(context, activityTable.checkAccess, input.enterprises, (enterprise) => ({ enterprise: enterprise.slug }), (enterprise, result, label) => {
     if (result.ok) enterprises.push(enterprise);
     else {
       tally.planned(1);
-      tally.add(accessLabel(enterprise.slug), result);
+      tally.add(label, result);
     }
   }, showProgress);
 
@@ -85,7 +71,7 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const planRequest = { runId, today, from: input.from, to: input.to, backfillDays: input.backfillDays, repollDays: input.repollDays };
   const planned: Array<{ enterprise: string; unit: number; of: number }> = [];
   let copilotFrom: string | undefined;
-  yield* inBatches<RunInput["enterprises"][number], PlanSummary | Crashed>(context, enterprises, (enterprise) => call(activityNames.planUnits, { ...planRequest, enterprise }), (enterprise, plan) => {
+  yield* inBatches(context, activityTable.planUnits, enterprises, (enterprise) => ({ ...planRequest, enterprise }), (enterprise, plan) => {
     // Planning only reads the checkpoints: when that fails every attempt, so would the rest of the run.
     if ("ok" in plan) throw new PlanningFailed(plan.error.message);
     for (let unit = 0; unit < plan.units; unit++) planned.push({ enterprise: enterprise.slug, unit, of: plan.units });
@@ -95,10 +81,11 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   progress.step = "collect";
   tally.planned(planned.length);
   showProgress();
-  yield* inBatches<(typeof planned)[number], UnitResult & { unit?: UnitIdentity }>(
+  yield* inBatches(
     context,
+    activityTable.ingestReport,
     planned,
-    ({ enterprise, unit }) => call(activityNames.ingestReport, { runId, enterprise, unit }),
+    ({ enterprise, unit }) => ({ runId, enterprise, unit }),
     ({ enterprise, unit, of }, result) => {
       // A report day not yet available, or an endpoint missing here, is pending too.
       const label = "unit" in result && result.unit !== undefined ? result.unit.label : `${enterprise} report unit ${unit + 1} of ${of}`;
@@ -113,8 +100,8 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const organizations = enterprises.flatMap((enterprise) => enterprise.orgs.map((organization) => ({ enterprise: enterprise.slug, organization })));
   const seatListings = [...organizations, ...enterprises.map((enterprise) => ({ enterprise: enterprise.slug, organization: "" }))];
   tally.planned(seatListings.length);
-  yield* inBatches<(typeof seatListings)[number], SeatSnapshotResult>(context, seatListings, (org) => call(activityNames.snapshotSeats, { ...org, runId, day: today }), (org, result) => {
-    tally.add(seatsLabel(org), result.ok ? { ok: true, status: "ok", records: result.seats } : result);
+  yield* inBatches(context, activityTable.snapshotSeats, seatListings, (org) => ({ ...org, runId, day: today }), (org, result, label) => {
+    tally.add(label, result.ok ? { ok: true, status: "ok", records: result.seats } : result);
   }, showProgress);
 
   // Repository activity: each organization's repository list, then its repositories in shards
@@ -122,69 +109,77 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   // next run carries on with its repositories.
   tally.planned(organizations.length);
   const shards: RepositoryShard[] = [];
-  yield* inBatches<(typeof organizations)[number], RepositoryListResult>(context, organizations, (org) => call(activityNames.listRepositories, { ...org, runId }), (org, result) => {
-    tally.add(repositoriesLabel(org), result);
+  yield* inBatches(context, activityTable.listRepositories, organizations, (org) => ({ ...org, runId }), (org, result, label) => {
+    tally.add(label, result);
     if (result.ok) for (let shard = 0; shard < result.shards; shard++) shards.push({ ...org, runId, shard, shards: result.shards });
   }, showProgress);
   tally.planned(shards.length);
   showProgress();
-  yield* inBatches<RepositoryShard, CollectionResult>(context, shards, (shard) => call(activityNames.syncRepositories, shard), (shard, result) => {
-    tally.add(shardLabel(shard), result);
+  yield* inBatches(context, activityTable.syncRepositories, shards, (shard) => shard, (_, result, label) => {
+    tally.add(label, result);
   }, showProgress);
 
   // Copilot billing usage per enterprise; then DORA and velocity for the weeks this run's changes
   // reach, and the weeks of the Copilot days it read.
   tally.planned(enterprises.length);
-  yield* inBatches<RunInput["enterprises"][number], CollectionResult>(
+  yield* inBatches(
     context,
+    activityTable.collectPremiumUsage,
     enterprises,
-    (enterprise) => call(activityNames.collectPremiumUsage, { runId, enterprise: enterprise.slug, organizations: enterprise.orgs, today }),
-    (enterprise, result) => tally.add(premiumUsageLabel(enterprise.slug), result),
+    (enterprise) => ({ runId, enterprise: enterprise.slug, organizations: enterprise.orgs, today }),
+    (_, result, label) => tally.add(label, result),
     showProgress,
   );
   if (enterprises.length > 0) {
     progress.step = "compute";
     showProgress();
     const computeInput = { runId, enterprises: enterprises.map((enterprise) => enterprise.slug), today, ...(copilotFrom === undefined ? {} : { copilotFrom }) };
-    yield* inBatches<null, CollectionResult>(context, [null], () => call(activityNames.computeMetrics, computeInput), (_, result) => tally.computed(computeMetricsLabel, result), showProgress);
+    yield* inBatches(context, activityTable.computeMetrics, [null], () => computeInput, (_, result, label) => tally.computed(label, result), showProgress);
   }
 
   progress.step = "publish";
   showProgress();
   const published: PublishResult[] = [];
-  yield* inBatches<string, PublishResult | Crashed>(context, input.datasets, (dataset) => call(activityNames.publishDataset, { runId, dataset, day: today }), (dataset, result) => {
+  yield* inBatches(context, activityTable.publishDataset, input.datasets, (dataset) => ({ runId, dataset, day: today }), (dataset, result) => {
     published.push("dataset" in result ? result : { dataset, ...result });
   }, showProgress);
 
   progress.step = "record";
   showProgress();
-  const summary = (yield call(activityNames.finishRun, tally.finishInput(runId, context.df.currentUtcDateTime, published))) as RunSummary;
+  const summary = activityTable.finishRun.output.parse(yield schedule(context, activityTable.finishRun, tally.finishInput(runId, context.df.currentUtcDateTime, published)));
   progress.step = "done";
   showProgress();
   return summary;
 }
 
-/** The unit name under which an enterprise that could not start is reported. */
-export const accessLabel = (enterprise: string) => `${enterprise} access`;
+/** Schedules an activity of the table with the pipeline's retry policy; its input is what the activity's function takes. */
+function schedule<I extends z.ZodType, O extends z.ZodType>(context: OrchestrationContext, entry: ActivityEntry<I, O>, input: z.output<I>): Task {
+  return context.df.callActivityWithRetry(entry.name, activityRetry, input);
+}
 
 /**
- * Runs one activity per item, `batchSize` at a time, records every item's result and calls
- * `afterBatch` (the progress report) after each batch; an activity that failed every attempt is
- * recorded as a failed unit, not a failed run. Empty lists schedule nothing (Durable's Task.all
- * refuses them).
+ * Runs `entry` once per item, `batchSize` at a time, records every item's result (parsed by the
+ * entry's output schema: it crossed a process and Durable's history) with the unit name it is
+ * reported under, and calls `afterBatch` (the progress report) after each batch; an activity that
+ * failed every attempt is recorded as a failed unit, not a failed run. Empty lists schedule
+ * nothing (Durable's Task.all refuses them).
  */
-function* inBatches<T, R>(
+function* inBatches<T, I extends z.ZodType, O extends z.ZodType>(
   context: OrchestrationContext,
+  entry: ActivityEntry<I, O>,
   items: readonly T[],
-  schedule: (item: T) => Task,
-  record: (item: T, result: R | Crashed) => void,
+  inputOf: (item: T) => z.output<I>,
+  record: (item: T, result: z.output<O> | Crashed, label: string) => void,
   afterBatch: () => void,
 ): Generator<Task, void, unknown> {
   for (let start = 0; start < items.length; start += batchSize) {
     const batch = items.slice(start, start + batchSize);
-    const tasks = batch.map(schedule);
-    const results = yield* settleAll<R>(context, tasks);
-    results.forEach((result, index) => record(batch[index]!, result));
+    const inputs = batch.map(inputOf);
+    const results = yield* settleAll(context, inputs.map((input) => schedule(context, entry, input)));
+    results.forEach((result, index) => {
+      const input = inputs[index]!;
+      record(batch[index]!, "crashed" in result ? result.crashed : entry.output.parse(result.value), entry.label?.(input) ?? entry.name);
+    });
     afterBatch();
   }
 }
@@ -197,16 +192,18 @@ function* inBatches<T, R>(
  * stay Running for good. So after a failure each member is yielded in turn, which schedules
  * nothing, until every one has settled.
  */
-function* settleAll<R>(context: OrchestrationContext, tasks: Task[]): Generator<Task, Array<R | Crashed>, unknown> {
+function* settleAll(context: OrchestrationContext, tasks: Task[]): Generator<Task, Array<{ value: unknown } | { crashed: Crashed }>, unknown> {
   try {
-    return (yield context.df.Task.all(tasks)) as R[];
+    const values: unknown = yield context.df.Task.all(tasks);
+    if (!Array.isArray(values)) throw new Error(`Task.all of ${tasks.length} activities answered with no list.`);
+    return values.map((value: unknown) => ({ value }));
   } catch {
-    const settled: Array<R | Crashed> = [];
+    const settled: Array<{ value: unknown } | { crashed: Crashed }> = [];
     for (const task of tasks) {
       try {
-        settled.push((yield task) as R);
+        settled.push({ value: yield task });
       } catch (error) {
-        settled.push(crashed(error));
+        settled.push({ crashed: crashed(error) });
       }
     }
     return settled;

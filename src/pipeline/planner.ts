@@ -1,4 +1,5 @@
 import type { Pool } from "../db/index.js";
+import { runStore } from "../runs/index.js";
 import { addDays, daysBetween } from "../days.js";
 import { reportKinds, type ReportKind, type Scope } from "../github/index.js";
 import type { ReportUnit, RunInput } from "./units.js";
@@ -17,15 +18,6 @@ export interface PlanRequest {
   repollDays: number;
 }
 
-interface Checkpoint {
-  enterprise: string;
-  scope: string;
-  organization: string;
-  report: string;
-  day: string;
-  status: string;
-}
-
 /**
  * Which (scope, report, days) units are due: an explicit --from/--to range; otherwise the first
  * run's backfill, every day since then that is not collected yet (gaps, pending and failed days),
@@ -33,12 +25,9 @@ interface Checkpoint {
  * 28-day call instead of many 1-day calls. Units never overlap, so their merges cannot collide.
  */
 export async function planUnits(pool: Pool, request: PlanRequest): Promise<ReportUnit[]> {
-  const checkpoints = await pool.query<Checkpoint>(
-    "select enterprise, scope, organization, report, day, status from sync_checkpoints where enterprise = any($1)",
-    [request.enterprises.map((enterprise) => enterprise.slug)],
-  );
+  const checkpoints = await runStore.checkpointsOf(pool, request.enterprises.map((enterprise) => enterprise.slug));
   const byKey = new Map<string, Map<string, string>>();
-  for (const row of checkpoints.rows) {
+  for (const row of checkpoints) {
     const key = seriesKey(row.enterprise, row.scope, row.organization, row.report);
     const days = byKey.get(key) ?? new Map<string, string>();
     days.set(row.day, row.status);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { day, type ErrorSummary } from "./units.js";
+import { day, outcome } from "./units.js";
 
 // The small JSON of the repository, premium-usage and metrics activities (it crosses the
 // orchestrator boundary, so the activity side parses it again).
@@ -8,12 +8,14 @@ import { day, type ErrorSummary } from "./units.js";
 const repositoriesPerShard = 25;
 
 export const organizationInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organization: z.string() });
+export type OrganizationInput = z.infer<typeof organizationInput>;
 
 /** Shard `shard` of `shards` of an organization: the repositories whose id % shards = shard. */
 export const repositoryShard = organizationInput.extend({ shard: z.number().int().min(0), shards: z.number().int().min(1) });
 export type RepositoryShard = z.infer<typeof repositoryShard>;
 
 export const premiumUsageInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organizations: z.array(z.string()), today: day });
+export type PremiumUsageInput = z.infer<typeof premiumUsageInput>;
 
 export const computeMetricsInput = z.object({
   runId: z.string().optional(),
@@ -24,19 +26,18 @@ export const computeMetricsInput = z.object({
   /** Recompute every week, not only those the changes reach. */
   full: z.boolean().optional(),
 });
+export type ComputeMetricsInput = z.infer<typeof computeMetricsInput>;
 
 /** What a repository-listing unit returns: how many shards the organization's repositories make. */
-export type RepositoryListResult =
-  | { ok: true; status: "ok" | "pending"; records: number; repositories: number; shards: number }
-  | { ok: false; error: ErrorSummary };
+export const repositoryListResult = outcome({ status: z.enum(["ok", "pending"]), records: z.number(), repositories: z.number(), shards: z.number().int() });
+export type RepositoryListResult = z.infer<typeof repositoryListResult>;
 
 /**
  * What the shard, premium-usage and metrics units return. `pending`: the rate budget or the time ran
  * out and the rest is carried to the next run; `unavailable`: GitHub has no such data for the scope.
  */
-export type CollectionResult =
-  | { ok: true; status: "ok" | "pending" | "unavailable"; records: number; warning?: string }
-  | { ok: false; error: ErrorSummary };
+export const collectionResult = outcome({ status: z.enum(["ok", "pending", "unavailable"]), records: z.number(), warning: z.string().optional() });
+export type CollectionResult = z.infer<typeof collectionResult>;
 
 export function repositoriesLabel(org: { enterprise: string; organization: string }): string {
   return `${org.enterprise}/${org.organization} repositories`;

@@ -1,9 +1,10 @@
 import { hostname } from "node:os";
 import type { Pool } from "../db/index.js";
+import { runStore } from "../runs/index.js";
 
 /** Notes that this process runs `runId`, so that a later start can tell whether it is still alive. */
 export async function registerRunProcess(pool: Pool, runId: string): Promise<void> {
-  await pool.query("insert into run_processes (run_id, host, pid) values ($1, $2, $3) on conflict (run_id) do nothing", [runId, hostname(), process.pid]);
+  await runStore.registerRunProcess(pool, runId, hostname(), process.pid);
 }
 
 /**
@@ -11,33 +12,16 @@ export async function registerRunProcess(pool: Pool, runId: string): Promise<voi
  * longer exists (killed, crashed); returns their ids. Runs of other hosts are left to their own.
  */
 export async function closeAbandonedRuns(pool: Pool): Promise<string[]> {
-  const running = await pool.query<{ run_id: string; pid: number }>(
-    `select r.run_id, p.pid from collection_runs r join run_processes p using (run_id)
-     where r.status = 'running' and p.host = $1`,
-    [hostname()],
-  );
-  const abandoned = running.rows.filter((row) => row.pid !== process.pid && !isAlive(row.pid)).map((row) => row.run_id);
+  const running = await runStore.runningRunsOfHost(pool, hostname());
+  const abandoned = running.filter((row) => row.pid !== process.pid && !isAlive(row.pid)).map((row) => row.run_id);
   if (abandoned.length === 0) return [];
-  await pool.query(
-    `update collection_runs set status = 'aborted', finished_at = now(),
-       errors = errors || jsonb_build_array(jsonb_build_object('unit', 'run', 'errorClass', 'RunAborted',
-         'message', 'The process running it ended without closing it (killed or crashed); the next run collected what it missed.'))
-     where run_id = any($1) and status = 'running'`,
-    [abandoned],
-  );
+  await runStore.closeAbandonedRuns(pool, abandoned);
   return abandoned;
 }
 
 /** Records `runId` as interrupted (Ctrl-C, SIGTERM): whatever its record said, it did not run to its end. */
 export async function markRunInterrupted(pool: Pool, runId: string, reason: string): Promise<void> {
-  await pool.query(
-    `update collection_runs set status = 'interrupted', finished_at = coalesce(finished_at, now()),
-       errors = case when finished_at is null
-                     then errors || jsonb_build_array(jsonb_build_object('unit', 'run', 'errorClass', 'Interrupted', 'message', $2::text))
-                     else errors end
-     where run_id = $1`,
-    [runId, reason],
-  );
+  await runStore.markRunInterrupted(pool, runId, reason);
 }
 
 function isAlive(pid: number): boolean {

@@ -1,30 +1,36 @@
 import { z } from "zod";
 import type { Pool } from "../db/index.js";
+import { runStore } from "../runs/index.js";
 import { dropPlan } from "./run-plan.js";
-import type { ErrorSummary } from "./units.js";
+import { errorSummary } from "./units.js";
 
-export type PublishResult = { dataset: string; ok: true; files: number; rows: number; skipped: number } | { dataset: string; ok: false; error: ErrorSummary };
+export const publishResult = z.discriminatedUnion("ok", [
+  z.object({ dataset: z.string(), ok: z.literal(true), files: z.number(), rows: z.number(), skipped: z.number() }),
+  z.object({ dataset: z.string(), ok: z.literal(false), error: errorSummary }),
+]);
+export type PublishResult = z.infer<typeof publishResult>;
 
-export interface FinishRunInput {
-  runId: string;
-  finishedAt: string;
-  unitsTotal: number;
-  unitsOk: number;
-  unitsPending: number;
-  unitsFailed: number;
-  records: number;
-  failures: Array<ErrorSummary & { unit: string }>;
+export const finishRunInput = z.object({
+  runId: z.string(),
+  finishedAt: z.string(),
+  unitsTotal: z.number(),
+  unitsOk: z.number(),
+  unitsPending: z.number(),
+  unitsFailed: z.number(),
+  records: z.number(),
+  failures: z.array(errorSummary.extend({ unit: z.string() })),
   /** Failures counted in unitsFailed but not listed (the list is kept short). */
-  failuresNotListed?: number;
+  failuresNotListed: z.number().optional(),
   /** Conditions worth an operator's eye that are not failures, e.g. an endpoint missing on this plan. */
-  warnings: string[];
-  warningsNotListed?: number;
+  warnings: z.array(z.string()),
+  warningsNotListed: z.number().optional(),
   /** The DORA and velocity computation failed (listed in failures; not a collection unit). */
-  computeFailed?: boolean;
-  publish: PublishResult[];
+  computeFailed: z.boolean().optional(),
+  publish: z.array(publishResult),
   /** The run stopped because an activity failed every attempt. */
-  aborted?: boolean;
-}
+  aborted: z.boolean().optional(),
+});
+export type FinishRunInput = z.infer<typeof finishRunInput>;
 
 /**
  * What the run came to, as an operator reads it: `failed` when it stopped, when it had collection
@@ -41,14 +47,15 @@ export function runStatus(run: FinishRunInput): RunSummary["status"] {
   return "succeeded";
 }
 
-export interface RunSummary extends FinishRunInput {
-  status: "succeeded" | "partial" | "failed";
-  startedAt: string;
+export const runSummary = finishRunInput.extend({
+  status: z.enum(["succeeded", "partial", "failed"]),
+  startedAt: z.string(),
   /** Newest day collected per data series, e.g. {"users-1-day": "2026-11-28"}. */
-  freshness: Record<string, string>;
-}
+  freshness: z.record(z.string(), z.string()),
+});
+export type RunSummary = z.infer<typeof runSummary>;
 
-const startRunInput = z.object({
+export const startRunInput = z.object({
   runId: z.string(),
   trigger: z.string(),
   from: z.string().optional(),
@@ -58,31 +65,18 @@ const startRunInput = z.object({
 
 /** Opens the run's audit row; a repeated call (activity retry, Durable replay) leaves it as is. */
 export function startRun(pool: Pool) {
-  return async (input: unknown): Promise<{ runId: string }> => {
-    const run = startRunInput.parse(input);
-    await pool.query(
-      `insert into collection_runs (run_id, trigger, status, started_at, range_from, range_to)
-       values ($1, $2, 'running', $3, $4, $5)
-       on conflict (run_id) do nothing`,
-      [run.runId, run.trigger, run.startedAt, run.from ?? null, run.to ?? null],
-    );
+  return async (run: z.infer<typeof startRunInput>): Promise<{ runId: string }> => {
+    await runStore.insertRun(pool, run);
     return { runId: run.runId };
   };
 }
 
 /** Closes the run's audit row with its outcome and returns the summary shown to the user. */
 export function finishRun(pool: Pool) {
-  return async (input: unknown): Promise<RunSummary> => {
-    const run = input as FinishRunInput;
+  return async (run: FinishRunInput): Promise<RunSummary> => {
     const publishFailed = run.publish.some((result) => !result.ok);
     const status = runStatus(run);
-    const freshnessRows = await pool.query<{ report: string; newest: string }>(
-      `select report, max(day)::text as newest from sync_checkpoints
-       where status = 'ok' and enterprise in (select distinct enterprise from sync_checkpoints where last_run_id = $1)
-       group by report order by report`,
-      [run.runId],
-    );
-    const freshness = Object.fromEntries(freshnessRows.rows.map((row) => [row.report, row.newest]));
+    const freshness = await runStore.runFreshness(pool, run.runId);
     const errors = [
       ...run.failures,
       ...run.publish.flatMap((result) => (result.ok ? [] : [{ unit: `publish ${result.dataset}`, ...result.error }])),
@@ -90,18 +84,21 @@ export function finishRun(pool: Pool) {
       ...notListed(run.failuresNotListed, "failures", "each unit's error is on its checkpoint (status command)"),
       ...notListed(run.warningsNotListed, "warnings", "the first ones are listed above"),
     ];
-    const updated = await pool.query<{ started_at: Date }>(
-      `update collection_runs set status = $2, finished_at = $3, units_total = $4, units_ok = $5, units_pending = $6,
-         units_failed = $7, records = $8, publish_status = $9, errors = $10, freshness = $11
-       where run_id = $1 returning started_at`,
-      [
-        run.runId, status, run.finishedAt, run.unitsTotal, run.unitsOk, run.unitsPending, run.unitsFailed, run.records,
-        run.publish.length === 0 ? "skipped" : publishFailed ? "failed" : "succeeded",
-        JSON.stringify(errors), JSON.stringify(freshness),
-      ],
-    );
+    const started = await runStore.closeRun(pool, {
+      runId: run.runId,
+      status,
+      finishedAt: run.finishedAt,
+      unitsTotal: run.unitsTotal,
+      unitsOk: run.unitsOk,
+      unitsPending: run.unitsPending,
+      unitsFailed: run.unitsFailed,
+      records: run.records,
+      publishStatus: run.publish.length === 0 ? "skipped" : publishFailed ? "failed" : "succeeded",
+      errors,
+      freshness,
+    });
     await dropPlan(pool, run.runId);
-    const startedAt = updated.rows[0]?.started_at.toISOString() ?? run.finishedAt;
+    const startedAt = started?.toISOString() ?? run.finishedAt;
     return { ...run, status, startedAt, freshness };
   };
 }

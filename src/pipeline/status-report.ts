@@ -1,4 +1,5 @@
 import type { Pool } from "../db/index.js";
+import { runStore } from "../runs/index.js";
 
 /** What `metrics-collector status` shows; with `--json` this document is printed as is, for scripts. */
 export interface StatusReport {
@@ -24,30 +25,12 @@ export interface StatusReport {
 }
 
 export async function readStatus(pool: Pool, today: string): Promise<StatusReport> {
-  const runs = await pool.query<{
-    run_id: string; trigger: string; status: string; started_at: Date; finished_at: Date | null;
-    units_total: number; units_ok: number; units_pending: number; units_failed: number; records: string;
-  }>(
-    `select run_id, trigger, status, started_at, finished_at, units_total, units_ok, units_pending, units_failed, records
-     from collection_runs order by started_at desc limit 5`,
-  );
-  const series = await pool.query<{ enterprise: string; organization: string; report: string; newest: string | null; gaps: string; failed: string; pending: string; age_days: number | null }>(
-    `select enterprise, organization, report,
-            max(day) filter (where status = 'ok')::text as newest,
-            count(*) filter (where status <> 'ok') as gaps,
-            count(*) filter (where status = 'failed') as failed,
-            count(*) filter (where status = 'pending') as pending,
-            $1::date - max(day) filter (where status = 'ok') as age_days
-     from sync_checkpoints group by enterprise, organization, report order by enterprise, organization, report`,
-    [today],
-  );
-  const failures = await pool.query<{ enterprise: string; organization: string; report: string; day: string; attempts: number; last_error: string | null; error_file: string | null; error_line: number | null }>(
-    `select enterprise, organization, report, day::text, attempts, last_error, error_file, error_line
-     from sync_checkpoints where status = 'failed' order by enterprise, organization, report, day limit 50`,
-  );
+  const runs = await runStore.lastRuns(pool, 5);
+  const series = await runStore.seriesStatus(pool, today);
+  const failures = await runStore.failedDays(pool);
   return {
     today,
-    runs: runs.rows.map((run) => ({
+    runs: runs.map((run) => ({
       runId: run.run_id,
       trigger: run.trigger,
       status: run.status,
@@ -60,7 +43,7 @@ export async function readStatus(pool: Pool, today: string): Promise<StatusRepor
       // bigint arrives as a string; a run's record count fits a double with room to spare.
       records: Number(run.records),
     })),
-    series: series.rows.map((row) => ({
+    series: series.map((row) => ({
       enterprise: row.enterprise,
       organization: row.organization,
       report: row.report,
@@ -70,7 +53,7 @@ export async function readStatus(pool: Pool, today: string): Promise<StatusRepor
       pending: Number(row.pending),
       failed: Number(row.failed),
     })),
-    failedUnits: failures.rows.map((row) => ({
+    failedUnits: failures.map((row) => ({
       enterprise: row.enterprise,
       organization: row.organization,
       report: row.report,

@@ -25,31 +25,53 @@ export type ReportUnit = z.infer<typeof reportUnit>;
 /** Unit `unit` (its position) of an enterprise's stored plan: what the orchestrator hands an ingest activity. */
 export const plannedUnitInput = z.object({ runId: z.string(), enterprise: z.string(), unit: z.number().int().min(0) });
 
+/** The ingest activity's input: a unit of the stored plan (the orchestrator), or a unit itself (reingest tooling, benchmarks). */
+export const ingestInput = z.union([plannedUnitInput, reportUnit]);
+
 /** What planUnits returns for an enterprise: the plan itself stays in the database (it runs to megabytes). */
-export interface PlanSummary {
-  units: number;
+export const planSummary = z.object({
+  units: z.number().int(),
   /** The earliest Copilot day planned. */
-  copilotFrom?: string;
-}
+  copilotFrom: day.optional(),
+});
+export type PlanSummary = z.infer<typeof planSummary>;
 
 /** Which unit a planned unit's result belongs to, for the run's failures and telemetry. */
-export interface UnitIdentity {
-  label: string;
-  enterprise: string;
-  report: string;
+export const unitIdentitySchema = z.object({ label: z.string(), enterprise: z.string(), report: z.string() });
+export type UnitIdentity = z.infer<typeof unitIdentitySchema>;
+
+export const errorSummary = z.object({
+  errorClass: z.string(),
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+});
+export type ErrorSummary = z.infer<typeof errorSummary>;
+
+/** How every unit's activity fails: it returns this instead of throwing, so one unit never sinks its siblings. */
+export const failure = z.object({ ok: z.literal(false), error: errorSummary });
+export type Failure = z.infer<typeof failure>;
+
+/** A unit's outcome: its result when it succeeded (`ok: true` and the fields of `success`), else the failure. */
+export function outcome<T extends z.ZodRawShape>(success: T) {
+  return z.discriminatedUnion("ok", [z.object({ ok: z.literal(true), ...success }), failure]);
 }
 
-export interface ErrorSummary {
-  errorClass: string;
-  message: string;
-  file?: string;
-  line?: number;
-}
+/** unavailable: the endpoint itself is missing for this scope (see `warning`). */
+export const unitResult = outcome({
+  status: z.enum(["ok", "pending", "unavailable"]),
+  records: z.number(),
+  daysCollected: z.number(),
+  warning: z.string().optional(),
+});
+export type UnitResult = z.infer<typeof unitResult>;
 
-export type UnitResult =
-  /** unavailable: the endpoint itself is missing for this scope (see `warning`). */
-  | { ok: true; status: "ok" | "pending" | "unavailable"; records: number; daysCollected: number; warning?: string }
-  | { ok: false; error: ErrorSummary };
+/** What the ingest activity returns: a unit of the stored plan names itself in its result. */
+export const ingestResult = z.discriminatedUnion("ok", [
+  unitResult.options[0].extend({ unit: unitIdentitySchema.optional() }),
+  failure.extend({ unit: unitIdentitySchema.optional() }),
+]);
+export type IngestResult = z.infer<typeof ingestResult>;
 
 export const enterpriseInput = z.object({ slug: z.string(), orgs: z.array(z.string()) });
 
@@ -76,9 +98,11 @@ export function unitLabel(unit: ReportUnit): string {
   return `${owner} ${unit.report} ${days}`;
 }
 
-export type SeatSnapshotResult = { ok: true; seats: number } | { ok: false; error: ErrorSummary };
+export const seatSnapshotResult = outcome({ seats: z.number() });
+export type SeatSnapshotResult = z.infer<typeof seatSnapshotResult>;
 
 export const seatSnapshotInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organization: z.string(), day });
+export type SeatSnapshotInput = z.infer<typeof seatSnapshotInput>;
 
 export function seatsLabel(org: { enterprise: string; organization: string }): string {
   return org.organization === "" ? `${org.enterprise} enterprise seats` : `${org.enterprise}/${org.organization} seats`;

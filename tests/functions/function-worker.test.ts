@@ -78,7 +78,7 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
   it("names an unknown activity and what the pipeline has", async () => {
     const functions = worker(createSecretSource({ env: { GITHUB_TOKEN: newToken } }));
     try {
-      await expect(functions.activity("sendEmail")({})).rejects.toThrow(/^No activity named "sendEmail"; the pipeline has startRun, planUnits, ingestReport/);
+      await expect(functions.activity("sendEmail")({})).rejects.toThrow(/^No activity named "sendEmail"; the pipeline has startRun, checkAccess, planUnits, ingestReport/);
     } finally {
       await functions.close();
     }

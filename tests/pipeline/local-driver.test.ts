@@ -18,7 +18,8 @@ function activities(calls: Array<{ name: string; input: unknown }>, ingest: (uni
     [activityNames.snapshotSeats]: record(activityNames.snapshotSeats, async () => ({ ok: true, seats: 2 })),
     [activityNames.collectPremiumUsage]: record(activityNames.collectPremiumUsage, async () => ({ ok: true, status: "ok", records: 0 })),
     [activityNames.computeMetrics]: record(activityNames.computeMetrics, async () => ({ ok: true, status: "ok", records: 0 })),
-    [activityNames.finishRun]: record(activityNames.finishRun, async (activityInput) => activityInput),
+    // Answers as finishRun does: the run's record with its status; the orchestrator parses it.
+    [activityNames.finishRun]: record(activityNames.finishRun, async (activityInput) => ({ ...(activityInput as FinishRunInput), status: "partial", startedAt: "2026-11-25T06:00:00.000Z", freshness: {} })),
   };
 }
 

@@ -112,6 +112,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     unitsFailed: 1,
     records: 120,
     failures: [],
+    warnings: [],
     publish: [],
     status: "partial",
     freshness: { "enterprise-1-day": "2026-11-24" },

@@ -2,11 +2,11 @@ import { z } from "zod";
 import type { Settings } from "../../config/index.js";
 import { checkEnterpriseAccess, type AccessContext, type GitHubClient } from "../../github/index.js";
 import { environmentVariablesFor } from "../../secrets/environment-secrets.js";
-import type { ErrorSummary } from "../units.js";
+import { outcome } from "../units.js";
 
-export type AccessCheckResult = { ok: true } | { ok: false; error: ErrorSummary };
-
-const accessInput = z.object({ enterprise: z.string() });
+export const accessInput = z.object({ enterprise: z.string() });
+export const accessCheckResult = outcome({});
+export type AccessCheckResult = z.infer<typeof accessCheckResult>;
 
 /**
  * The run's first call per enterprise: a configuration fault (no token, 401, 403, no answer from
@@ -14,8 +14,7 @@ const accessInput = z.object({ enterprise: z.string() });
  * retrying for minutes and failing with the same error.
  */
 export function checkAccess(deps: { settings: Settings; github: (enterprise: string) => GitHubClient }) {
-  return async (input: unknown): Promise<AccessCheckResult> => {
-    const { enterprise } = accessInput.parse(input);
+  return async ({ enterprise }: z.infer<typeof accessInput>): Promise<AccessCheckResult> => {
     const result = await checkEnterpriseAccess(deps.github(enterprise), accessContext(deps.settings, enterprise));
     return result.ok ? { ok: true } : { ok: false, error: { errorClass: "ConfigurationError", message: result.message } };
   };

@@ -7,7 +7,7 @@ import {
 } from "../../ingest/index.js";
 import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
-import { premiumUsageInput, type CollectionResult } from "../repository-shards.js";
+import type { CollectionResult, PremiumUsageInput } from "../repository-shards.js";
 import { isStop } from "../repository-sync.js";
 import { recordRateLimitPeak } from "./sync-repositories.js";
 
@@ -35,10 +35,7 @@ export function premiumUsageDays(today: string): string[] {
  * transaction. A scope GitHub answers 404 for has no usage to show (not an error): "unavailable".
  */
 export function collectPremiumUsage(deps: PremiumUsageDependencies) {
-  return async (input: unknown): Promise<CollectionResult> => {
-    const parsed = premiumUsageInput.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const { enterprise, organizations, today, runId } = parsed.data;
+  return async ({ enterprise, organizations, today, runId }: PremiumUsageInput): Promise<CollectionResult> => {
     const client = deps.github(enterprise);
     const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
     const scopes: Array<PremiumUsageScope & { organization: string }> = [

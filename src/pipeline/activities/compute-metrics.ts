@@ -2,7 +2,7 @@ import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { computeWeeklyMetrics, metricDefinitions } from "../../metrics/index.js";
 import { summarize } from "../error-summary.js";
-import { computeMetricsInput, type CollectionResult } from "../repository-shards.js";
+import type { CollectionResult, ComputeMetricsInput } from "../repository-shards.js";
 
 /**
  * DORA and velocity for the weeks this run's changes reach (set-based SQL, in ranges of weeks,
@@ -10,15 +10,13 @@ import { computeMetricsInput, type CollectionResult } from "../repository-shards
  * computation covers them.
  */
 export function computeMetrics(deps: { pool: Pool; settings: Settings }) {
-  return async (input: unknown): Promise<CollectionResult> => {
-    const parsed = computeMetricsInput.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
+  return async (input: ComputeMetricsInput): Promise<CollectionResult> => {
     try {
       await computeWeeklyMetrics(deps.pool, {
-        enterprises: parsed.data.enterprises,
-        today: parsed.data.today,
-        copilotFrom: parsed.data.copilotFrom,
-        full: parsed.data.full,
+        enterprises: input.enterprises,
+        today: input.today,
+        copilotFrom: input.copilotFrom,
+        full: input.full,
         definitions: metricDefinitions(deps.settings),
       });
       return { ok: true, status: "ok", records: 0 };

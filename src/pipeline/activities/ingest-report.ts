@@ -11,9 +11,10 @@ import {
   type GitHubClient,
 } from "../../github/index.js";
 import { combiningRepeatedUsers, MalformedReportError, replaceReportDays } from "../../ingest/index.js";
+import { runStore } from "../../runs/index.js";
 import { recordCheckpoints } from "../checkpoints.js";
 import { summarize } from "../error-summary.js";
-import { reportUnit, type ReportUnit, type UnitResult } from "../units.js";
+import type { ReportUnit, UnitResult } from "../units.js";
 
 export interface IngestDependencies {
   pool: Pool;
@@ -34,10 +35,7 @@ export interface IngestDependencies {
  * instead of throwing: one unit must never sink its siblings (Task.all fails fast).
  */
 export function ingestReport(deps: IngestDependencies) {
-  return async (input: unknown): Promise<UnitResult> => {
-    const parsed = reportUnit.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const unit = parsed.data;
+  return async (unit: ReportUnit): Promise<UnitResult> => {
     try {
       const { covered, ...result } = await ingestWithRetries(deps, unit);
       await recordCheckpoints(deps.pool, unit, covered, result);
@@ -70,7 +68,7 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
   const owner = unit.scope === "enterprise" ? unit.enterprise : unit.organization;
   const links = await fetchReportLinks(deps.github(unit.enterprise), kind, owner, kind.period === "1-day" ? unit.days[0] : undefined);
   if (!links.available) {
-    if (kind.level === "repos" && links.status === 404 && !(await seriesEverCollected(deps.pool, unit))) {
+    if (kind.level === "repos" && links.status === 404 && !(await runStore.seriesEverCollected(deps.pool, unit))) {
       // repos-1-day is newer than the other reports and missing on some plans and tenants: a 404
       // before it ever answered means the endpoint is absent here, not that the day is late.
       const where = unit.scope === "enterprise" ? unit.enterprise : `${unit.enterprise}/${unit.organization}`;
@@ -103,14 +101,6 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
   // A 28-day report may end before the newest due day: those days stay pending for the next run.
   const status = covered.length === unit.days.length ? "ok" : covered.length === 0 ? "pending" : "ok";
   return { ok: true, status, records, daysCollected: covered.length, covered, ...(warnings.length === 0 ? {} : { warning: warnings.join(" ") }) };
-}
-
-async function seriesEverCollected(pool: Pool, unit: ReportUnit): Promise<boolean> {
-  const found = await pool.query(
-    "select 1 from sync_checkpoints where enterprise = $1 and scope = $2 and organization = $3 and report = $4 and status = 'ok' limit 1",
-    [unit.enterprise, unit.scope, unit.organization, unit.series],
-  );
-  return (found.rowCount ?? 0) > 0;
 }
 
 function isTransient(error: unknown): boolean {

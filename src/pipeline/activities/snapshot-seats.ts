@@ -2,7 +2,7 @@ import type { Pool } from "../../db/index.js";
 import { listCopilotSeats, listEnterpriseCopilotSeats, type GitHubClient } from "../../github/index.js";
 import { replaceSeatSnapshot, seatRows } from "../../ingest/index.js";
 import { summarize } from "../error-summary.js";
-import { seatSnapshotInput, type SeatSnapshotResult } from "../units.js";
+import type { SeatSnapshotInput, SeatSnapshotResult } from "../units.js";
 
 export interface SeatDependencies {
   pool: Pool;
@@ -17,9 +17,8 @@ export interface SeatDependencies {
  * result, never throws.
  */
 export function snapshotSeats(deps: SeatDependencies) {
-  return async (input: unknown): Promise<SeatSnapshotResult> => {
+  return async ({ enterprise, organization, day }: SeatSnapshotInput): Promise<SeatSnapshotResult> => {
     try {
-      const { enterprise, organization, day } = seatSnapshotInput.parse(input);
       const client = deps.github(enterprise);
       const seats = organization === ""
         ? listEnterpriseCopilotSeats(client, enterprise, deps.rateLimitFloorPercent)

@@ -2,16 +2,10 @@ import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { organizationRepositories, rateBudget, type GitHubClient, type RepositoryRecord } from "../../github/index.js";
 import { saveRepositories, shardRepositories } from "../../ingest/index.js";
+import { runStore } from "../../runs/index.js";
 import { telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
-import {
-  organizationInput,
-  repositoryShard,
-  shardCount,
-  shardLabel,
-  type CollectionResult,
-  type RepositoryListResult,
-} from "../repository-shards.js";
+import { shardCount, shardLabel, type CollectionResult, type OrganizationInput, type RepositoryListResult, type RepositoryShard } from "../repository-shards.js";
 import { isStop, ShardTimeUpError, syncRepository, type RepositorySyncContext } from "../repository-sync.js";
 
 export interface RepositoryDependencies {
@@ -32,10 +26,7 @@ const defaultShardTimeMs = 8 * 60 * 1000;
  * rest of the organization's repositories as gone.
  */
 export function listRepositories(deps: RepositoryDependencies) {
-  return async (input: unknown): Promise<RepositoryListResult> => {
-    const parsed = organizationInput.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const { enterprise, organization, runId } = parsed.data;
+  return async ({ enterprise, organization, runId }: OrganizationInput): Promise<RepositoryListResult> => {
     const client = deps.github(enterprise);
     try {
       const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
@@ -61,10 +52,7 @@ export function listRepositories(deps: RepositoryDependencies) {
  * (status "pending"). One repository's failure is recorded on it and the shard goes on.
  */
 export function syncRepositories(deps: RepositoryDependencies) {
-  return async (input: unknown): Promise<CollectionResult> => {
-    const parsed = repositoryShard.safeParse(input);
-    if (!parsed.success) return { ok: false, error: { errorClass: "InvalidUnit", message: parsed.error.message } };
-    const shard = parsed.data;
+  return async (shard: RepositoryShard): Promise<CollectionResult> => {
     const client = deps.github(shard.enterprise);
     const now = (deps.now ?? (() => new Date()))();
     const started = Date.now();
@@ -127,7 +115,5 @@ export async function recordRateLimitPeak(
   if (runId === undefined) return;
   // Runs in `finally`: the unit's own outcome is what counts, so a lost audit figure must not
   // replace it (the next activity of the run writes the peak again).
-  await deps.pool
-    .query("update collection_runs set ratelimit_peak_percent = greatest(coalesce(ratelimit_peak_percent, 0), $2) where run_id = $1", [runId, percent])
-    .catch(() => undefined);
+  await runStore.recordRateLimitPeak(deps.pool, runId, percent).catch(() => undefined);
 }

@@ -1,15 +1,9 @@
 import { z } from "zod";
 import { redact, telemetryEvents, telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
-import { activityNames } from "../orchestrator.js";
 import type { PublishResult, RunSummary } from "../run-record.js";
-import {
-  computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel, repositoryShard, shardLabel,
-  type CollectionResult,
-} from "../repository-shards.js";
-import {
-  reportUnit, seatSnapshotInput, seatsLabel, unitIdentity, type ErrorSummary, type SeatSnapshotResult, type UnitIdentity, type UnitResult,
-} from "../units.js";
-import type { Activity } from "./index.js";
+import { failure, reportUnit, unitIdentity, type ErrorSummary, type IngestResult } from "../units.js";
+import type { Activity } from "./entry.js";
+import { activityNames, activityTable } from "./table.js";
 
 // Every activity input that belongs to a run carries its id; it is the run's operation id, so one
 // run's telemetry from every worker joins up (the orchestration instance id in Azure).
@@ -45,17 +39,26 @@ export function observedActivities(
  * error leaves the activity with a redacted message only, as the Functions host logs it.
  */
 export function withTelemetry(activities: Record<string, Activity>, telemetry: Telemetry, sources: TelemetrySources): Record<string, Activity> {
+  // The outputs are the activities' own, typed by the table; parsing them here keeps this wrapper
+  // one function for every activity.
   const observers: Record<string, (run: Telemetry, input: unknown, output: unknown) => void | Promise<void>> = {
-    [activityNames.ingestReport]: (run, input, output) => observeUnit(run, input, output as UnitResult & { unit?: UnitIdentity }, sources),
-    // The other units, named as the orchestrator names them.
-    [activityNames.snapshotSeats]: failedUnit((input) => seatsLabel(seatSnapshotInput.parse(input))),
-    [activityNames.listRepositories]: failedUnit((input) => repositoriesLabel(organizationInput.parse(input))),
-    [activityNames.syncRepositories]: failedUnit((input) => shardLabel(repositoryShard.parse(input))),
-    [activityNames.collectPremiumUsage]: failedUnit((input) => premiumUsageLabel(premiumUsageInput.parse(input).enterprise)),
-    [activityNames.computeMetrics]: failedUnit(() => computeMetricsLabel),
-    [activityNames.publishDataset]: (run, _input, output) => observePublish(run, output as PublishResult),
+    [activityNames.ingestReport]: (run, input, output) => {
+      const result = activityTable.ingestReport.output.safeParse(output);
+      if (result.success) observeUnit(run, input, result.data, sources);
+    },
+    // The other collection units, named as the orchestrator names them.
+    [activityNames.snapshotSeats]: failedUnit(activityTable.snapshotSeats),
+    [activityNames.listRepositories]: failedUnit(activityTable.listRepositories),
+    [activityNames.syncRepositories]: failedUnit(activityTable.syncRepositories),
+    [activityNames.collectPremiumUsage]: failedUnit(activityTable.collectPremiumUsage),
+    [activityNames.computeMetrics]: failedUnit(activityTable.computeMetrics),
+    [activityNames.publishDataset]: (run, _input, output) => {
+      const result = activityTable.publishDataset.output.safeParse(output);
+      if (result.success) observePublish(run, result.data);
+    },
     [activityNames.finishRun]: async (run, _input, output) => {
-      observeRun(run, output as RunSummary);
+      const summary = activityTable.finishRun.output.safeParse(output);
+      if (summary.success) observeRun(run, summary.data);
       // The last activity of a run: what is buffered goes out before the worker may be recycled.
       // Telemetry that cannot be sent must not fail the run.
       await run.flush().catch(() => undefined);
@@ -87,7 +90,7 @@ function operationOf(telemetry: Telemetry, input: unknown): Telemetry {
 }
 
 /** A unit of the stored plan names itself in its result; a unit given whole is its input. */
-function observeUnit(run: Telemetry, input: unknown, result: UnitResult & { unit?: UnitIdentity }, sources: TelemetrySources): void {
+function observeUnit(run: Telemetry, input: unknown, result: IngestResult, sources: TelemetrySources): void {
   const parsed = reportUnit.safeParse(input);
   const identity = result.unit ?? (parsed.success ? unitIdentity(parsed.data) : undefined);
   const enterprise = identity?.enterprise ?? "";
@@ -100,11 +103,13 @@ function observeUnit(run: Telemetry, input: unknown, result: UnitResult & { unit
   observeFailure(run, identity?.label ?? "invalid unit", result.error);
 }
 
-/** UnitFailed and an exception when a unit's activity returned a failure. */
-function failedUnit(label: (input: unknown) => string) {
+/** UnitFailed and an exception when a unit's activity returned a failure, under the unit's label. */
+function failedUnit<I extends z.ZodType>(entry: { input: I; label?: (input: z.output<I>) => string }) {
   return (run: Telemetry, input: unknown, output: unknown): void => {
-    const result = output as CollectionResult | SeatSnapshotResult;
-    if (!result.ok) observeFailure(run, label(input), result.error);
+    const failed = failure.safeParse(output);
+    if (!failed.success) return;
+    const parsed = entry.input.safeParse(input);
+    observeFailure(run, parsed.success && entry.label !== undefined ? entry.label(parsed.data) : "invalid unit", failed.data.error);
   };
 }
 

@@ -1,0 +1,1 @@
+delete from run_plan_units where run_id = $1

@@ -1,0 +1,2 @@
+export * as runStore from "./run-store.js";
+export type { CheckpointRow, PlanUnitRow, RunOutcome, SeriesKey } from "./run-store.js";
