@@ -56,10 +56,10 @@ export default defineConfig(
   },
   {
     // Tests get the same strict type-checked rules as the code (they parse JSON, spawn processes and
-    // fake wire formats, where `any` slips in), with one exception below.
-    files: ["tests/**/*.ts"],
+    // fake wire formats, where `any` slips in), with one exception below; so do the benchmarks.
+    files: ["tests/**/*.ts", "bench/**/*.ts"],
     rules: {
-      // `rows[0]!` in a test asserts presence: a wrong index fails the test with a TypeError, which is the check.
+      // `rows[0]!` in a test or benchmark asserts presence: a wrong index fails the run with a TypeError, which is the check.
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
