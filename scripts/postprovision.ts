@@ -108,8 +108,11 @@ function parseArgs(args: string[]): Options {
   const options: Options = { deployment: "main", smoke: "run", collect: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--resource-group" || arg === "-g") options.resourceGroup = args[++i];
-    else if (arg === "--deployment") options.deployment = args[++i] ?? "main";
+    if (arg === "--resource-group" || arg === "-g") {
+      const group = args[++i];
+      if (group === undefined) throw new UsageError(`${arg} needs a resource group name, as in ${arg} rg-metrics.`);
+      options.resourceGroup = group;
+    } else if (arg === "--deployment") options.deployment = args[++i] ?? "main";
     else if (arg === "--skip-smoke") options.smoke = "skip";
     else if (arg === "--smoke-only") options.smoke = "only";
     else if (arg === "--collect") options.collect = true;
@@ -184,7 +187,7 @@ async function setSecrets(output: (name: string) => string): Promise<void> {
       await vault.setSecret(name, value);
       console.log(`Key Vault: ${name} set from ${variable}.`);
     } catch (error) {
-      const status = typeof error === "object" && error !== null ? Reflect.get(error, "statusCode") : undefined;
+      const status: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "statusCode") : undefined;
       throw new Error(
         status === 403
           ? `Key Vault refused to set ${name}: you need Key Vault Secrets Officer on ${output("KEY_VAULT_NAME")} (infra/README.md, step 2).`

@@ -68,7 +68,7 @@ const definitions = {
     default: "copilot-reports",
     example: "copilot-reports",
   },
-  APPLICATIONINSIGHTS_CONNECTION_STRING: { schema: z.string().includes("InstrumentationKey=", { message: "must contain InstrumentationKey=" }), example: "InstrumentationKey=…;IngestionEndpoint=https://…" },
+  APPLICATIONINSIGHTS_CONNECTION_STRING: { schema: z.string().includes("InstrumentationKey=", { error: "must contain InstrumentationKey=" }), example: "InstrumentationKey=…;IngestionEndpoint=https://…" },
   COLLECT_SCHEDULE: {
     schema: z.string().regex(/^\S+( \S+){5}$/, "must be an NCRONTAB expression with six fields (seconds first)"),
     default: "0 0 6 * * *",

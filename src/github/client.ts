@@ -106,6 +106,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 function ownerOf(url: string): string {
   const segments = new URL(url, "https://api.invalid").pathname.split("/").map(decodeURIComponent);
   if (segments[1] === "repos" && segments.length > 3) return `${segments[2]}/${segments[3]}`;
-  if (["enterprises", "orgs", "organizations"].includes(segments[1] ?? "") && segments.length > 2) return segments[2]!;
+  const owner = segments[2];
+  if (["enterprises", "orgs", "organizations"].includes(segments[1] ?? "") && owner !== undefined) return owner;
   return "the token's user";
 }

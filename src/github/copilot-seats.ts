@@ -12,7 +12,7 @@ export class SeatListingError extends Error {
   }
 }
 
-async function* listSeats(client: GitHubClient, path: string, owner: string, floorPercent: number): AsyncGenerator<unknown> {
+async function* listSeats(client: GitHubClient, path: string, owner: string, floorPercent: number): AsyncGenerator {
   const firstUrl = pageUrl(path, { per_page: 100 });
   // A 403 arrives already explained by the client (GitHubForbiddenError names the permission).
   for await (const page of paginate(client, firstUrl, { budget: rateBudget(client, floorPercent) })) {
@@ -28,7 +28,7 @@ async function* listSeats(client: GitHubClient, path: string, owner: string, flo
  * Every Copilot seat of an organization (`GET /orgs/{org}/copilot/billing/seats`), page by page as
  * the `link` headers lead; the seats are yielded as GitHub sent them, unparsed.
  */
-export function listCopilotSeats(client: GitHubClient, organization: string, floorPercent: number): AsyncGenerator<unknown> {
+export function listCopilotSeats(client: GitHubClient, organization: string, floorPercent: number): AsyncGenerator {
   return listSeats(client, `/orgs/${encodeURIComponent(organization)}/copilot/billing/seats`, organization, floorPercent);
 }
 
@@ -37,6 +37,6 @@ export function listCopilotSeats(client: GitHubClient, organization: string, flo
  * per organization or enterprise team granting a person a seat, so seats granted through enterprise
  * teams, which no organization's listing has, are here too.
  */
-export function listEnterpriseCopilotSeats(client: GitHubClient, enterprise: string, floorPercent: number): AsyncGenerator<unknown> {
+export function listEnterpriseCopilotSeats(client: GitHubClient, enterprise: string, floorPercent: number): AsyncGenerator {
   return listSeats(client, `/enterprises/${encodeURIComponent(enterprise)}/copilot/billing/seats`, enterprise, floorPercent);
 }

@@ -90,7 +90,7 @@ interface JsonResponse {
  * through the budget. Not for a listing where a 409 means something: the iterator takes a 409 for
  * an empty list (an empty repository's commits), and not where an ETag can save the call.
  */
-export async function* listPages(client: GitHubClient, firstUrl: string, budget: RateBudget): AsyncGenerator<unknown> {
+export async function* listPages(client: GitHubClient, firstUrl: string, budget: RateBudget): AsyncGenerator {
   const pages = client.octokit.paginate.iterator<unknown>({ method: "GET", url: firstUrl })[Symbol.asyncIterator]();
   for (;;) {
     budget.acquire();

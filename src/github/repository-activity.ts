@@ -5,7 +5,6 @@ import { getJson, listPages, pageUrl, paginate, type Etag, type NotModifiedPage 
 import type { RateBudget } from "./rate-budget.js";
 import {
   commitItem,
-  commitList,
   comparison,
   deploymentItem,
   deploymentStatusItem,

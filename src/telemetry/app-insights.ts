@@ -26,12 +26,11 @@ export function traceIdFor(operationId: string): string {
  * `client.context.tags` has no effect after the client is initialised.
  */
 export function inOperation(operationId: string | undefined, fn: () => void): void {
-  if (operationId === undefined) return fn();
-  const traceId = traceIdFor(operationId);
+  const traceId = operationId === undefined ? undefined : traceIdFor(operationId);
   // traceFlags 1 = sampled.
-  const context = appInsights.startOperation({ traceId, spanId: traceId.slice(0, 16), traceFlags: 1 });
-  if (context === null) return fn();
-  appInsights.wrapWithCorrelationContext(fn, context)();
+  const context = traceId === undefined ? null : appInsights.startOperation({ traceId, spanId: traceId.slice(0, 16), traceFlags: 1 });
+  if (context === null) fn();
+  else appInsights.wrapWithCorrelationContext(fn, context)();
 }
 
 /** Maps a redacted item to the TelemetryClient call that sends it. */

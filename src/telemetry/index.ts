@@ -56,7 +56,7 @@ function telemetryOn(sink: Sink, operationId: string | undefined): Telemetry {
  * authentication string (APPLICATIONINSIGHTS_AUTHENTICATION_STRING, as in Azure) the exports carry
  * the managed identity's Entra token, which a component with local authentication disabled requires.
  */
-export function createTelemetry(options: { connectionString?: string; authenticationString?: string; log?: (line: string) => void }): Telemetry {
+export function createTelemetry(options: { connectionString?: string | undefined; authenticationString?: string | undefined; log?: (line: string) => void }): Telemetry {
   // An empty setting means none, as an unset app setting often arrives as "".
   const sink =
     options.connectionString === undefined || options.connectionString === ""

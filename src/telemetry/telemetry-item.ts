@@ -53,7 +53,7 @@ export function eventItem(
   return {
     type: "event",
     name,
-    operationId,
+    ...(operationId === undefined ? {} : { operationId }),
     properties: redactProperties(properties),
     ...(measurements === undefined ? {} : { measurements }),
   };
@@ -69,7 +69,7 @@ export function metricItem(
     type: "metric",
     name,
     value,
-    operationId,
+    ...(operationId === undefined ? {} : { operationId }),
     ...(properties === undefined ? {} : { properties: redactStrings(properties) }),
   };
 }
@@ -80,11 +80,12 @@ export function exceptionItem(
   operationId: string | undefined,
 ): TelemetryItem {
   const isError = error instanceof Error;
+  const operation = properties.operationId ?? operationId;
   return {
     type: "exception",
     errorClass: properties.errorClass ?? (isError ? error.name : typeof error),
     message: redact(isError ? error.message : String(error)),
-    operationId: properties.operationId ?? operationId,
+    ...(operation === undefined ? {} : { operationId: operation }),
     properties: properties.unit === undefined ? {} : { unit: redact(properties.unit) },
     // The first line of a stack repeats the message, so it is redacted too.
     ...(isError && error.stack !== undefined ? { stack: redact(error.stack) } : {}),

@@ -51,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await azurite?.stop();
+  await azurite.stop();
 });
 
 describe("the raw report archive in Blob storage (Azurite)", () => {
@@ -79,7 +79,7 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
   });
 
   afterAll(async () => {
-    await Promise.all([github?.close(), original?.drop()]);
+    await Promise.all([github.close(), original.drop()]);
   });
 
   it("stores every downloaded file under <enterprise>/<scope>/<report>/<day>/<n>.ndjson with exactly the served bytes", async () => {
@@ -192,7 +192,7 @@ describe("archiving a download that fails", () => {
     [database, github] = await Promise.all([createTestDatabase(), startFakeGitHub(table)]);
   });
   afterAll(async () => {
-    await Promise.all([github?.close(), database?.drop()]);
+    await Promise.all([github.close(), database.drop()]);
   });
 
   it("stores no part of a download cut in the middle, and the whole file once a later download completes", async () => {

@@ -1,7 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
-import { addDays, dayOf } from "../../src/days.js";
+import { dayOf } from "../../src/days.js";
 import { endpointPermissions, type GitHubClient } from "../../src/github/index.js";
 import { startGitHubServer, type GitHubServer } from "../../src/sandbox/github-server.js";
 import { sandboxSeatRoute } from "../../src/sandbox/sandbox-adoption.js";

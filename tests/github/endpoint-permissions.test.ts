@@ -26,7 +26,7 @@ describe("the token table", () => {
     for (const file of ["ghec.json", "api.github.com.json"]) {
       const parsed: unknown = JSON.parse(await readFile(require.resolve(`@octokit/openapi/generated/${file}`), "utf8"));
       const paths = typeof parsed === "object" && parsed !== null && "paths" in parsed && typeof parsed.paths === "object" && parsed.paths !== null ? parsed.paths : {};
-      known.set(file, new Set(Object.entries(paths).flatMap(([path, item]) => Object.keys(typeof item === "object" && item !== null ? item : {}).map((method) => `${method.toUpperCase()} ${path}`))));
+      known.set(file, new Set(Object.entries(paths).flatMap(([path, item]: [string, unknown]) => Object.keys(typeof item === "object" && item !== null ? item : {}).map((method) => `${method.toUpperCase()} ${path}`))));
     }
     const inGhec = endpointPermissions.filter((row) => known.get("ghec.json")!.has(row.route)).map((row) => row.route);
     const onlyDotcom = endpointPermissions.filter((row) => !inGhec.includes(row.route)).map((row) => row.route);

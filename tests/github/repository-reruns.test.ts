@@ -58,7 +58,7 @@ describe("work one run leaves to the next", () => {
   };
   const weeks = async () =>
     (
-      await database.pool.query(
+      await database.pool.query<Record<string, string | number | null>>(
         `select week::text, deployments, lead_time_changes, lead_time_median_hours::float8 as lead_time, prs_deployed,
                 pr_lead_time_median_hours::float8 as pr_lead_time, coding_time_median_hours::float8 as coding, pickup_time_median_hours::float8 as pickup,
                 review_time_median_hours::float8 as review, deploy_time_median_hours::float8 as deploy

@@ -114,7 +114,7 @@ describe("collecting repository activity against GitHub over HTTP", () => {
       { pull_number: 1, reviewer_login: "bob", state: "APPROVED" },
     ]);
     // The branch as it is now: m5 was force-pushed away.
-    expect((await database.pool.query("select sha from commits order by committed_at")).rows.map((row) => row.sha)).toEqual(["m1", "m2", "m3", "m4", "x1"]);
+    expect((await database.pool.query<{ sha: string }>("select sha from commits order by committed_at")).rows.map((row) => row.sha)).toEqual(["m1", "m2", "m3", "m4", "x1"]);
 
     const deployments = await database.pool.query(
       `select d.deployment_id, d.environment, d.final_state, d.commits_status, array_remove(array_agg(c.sha order by c.committed_at), null) as shipped
@@ -151,9 +151,9 @@ describe("collecting repository activity against GitHub over HTTP", () => {
       { name: "shop", resource: "pull_requests", status: "ok", watermark: new Date("2026-11-05T09:00:00Z"), has_etag: false },
       { name: "shop", resource: "workflow_runs", status: "ok", watermark: new Date("2026-11-04T08:00:00Z"), has_etag: true },
     ]);
-    const audit = await database.pool.query("select units_failed, ratelimit_peak_percent::float8 as peak from collection_runs");
-    expect(audit.rows[0].units_failed).toBe(0);
-    expect(audit.rows[0].peak).toBeGreaterThan(0);
+    const audit = await database.pool.query<{ units_failed: number; peak: number }>("select units_failed, ratelimit_peak_percent::float8 as peak from collection_runs");
+    expect(audit.rows[0]!.units_failed).toBe(0);
+    expect(audit.rows[0]!.peak).toBeGreaterThan(0);
     const dora = await database.pool.query("select week::text, deployments, failed_deployments from dora_weekly where repository = 'shop' order by week");
     // W1: D1, D2, D3 went live; D4 failed, and incident #50 opened in D3's window.
     expect(dora.rows).toEqual([
@@ -222,7 +222,7 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     ]);
     expect((await database.pool.query("select sha from deployment_commits where deployment_id = 7")).rows).toEqual([{ sha: "x2" }]);
     expect((await database.pool.query("select state, closed_at from incidents")).rows).toEqual([{ state: "closed", closed_at: new Date("2026-11-10T13:00:00Z") }]);
-    expect((await database.pool.query("select count(*)::int as count from commits")).rows[0].count).toBe(6);
+    expect((await database.pool.query<{ count: number }>("select count(*)::int as count from commits")).rows[0]!.count).toBe(6);
   });
 });
 
@@ -264,7 +264,7 @@ describe("a run the GraphQL rate budget interrupts", () => {
       const kept = await database.pool.query("select count(*)::int as pulls, min(number)::int as lowest from pull_requests");
       expect(kept.rows[0]).toEqual({ pulls: 800, lowest: 201 });
       // Not swept to the end: no watermark yet, so the next run reads the same range again.
-      expect((await database.pool.query("select count(*)::int as count from repository_sync_state where resource = 'pull_requests'")).rows[0].count).toBe(0);
+      expect((await database.pool.query<{ count: number }>("select count(*)::int as count from repository_sync_state where resource = 'pull_requests'")).rows[0]!.count).toBe(0);
 
       data.graphqlPointLimit = 5000;
       const before = fake.served.length;

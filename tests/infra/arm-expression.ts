@@ -34,7 +34,7 @@ function tokenize(source: string): Token[] {
           i++;
           break;
         } else {
-          text += source[i];
+          text += source.charAt(i);
           i++;
         }
       }
@@ -111,7 +111,7 @@ export function evaluate(value: unknown, scope: Scope): unknown {
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value).filter(([key]) => key !== "copy").map(([key, item]) => [evaluate(key, scope), evaluate(item, scope)]);
     // A property loop: "copy": [{ name, count, input }] makes the property `name` an array.
-    const loops = Reflect.get(value, "copy");
+    const loops: unknown = Reflect.get(value, "copy");
     if (Array.isArray(loops)) {
       for (const loop of loops) {
         const name = String(at(loop, "name"));
@@ -187,7 +187,7 @@ function call(node: Extract<Node, { type: "call" }>, scope: Scope): unknown {
     case "format":
       return String(first).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i) + 1]));
     case "empty":
-      return first === "" || first === null || (Array.isArray(first) && first.length === 0) || (typeof first === "object" && first !== null && Object.keys(first).length === 0);
+      return first === "" || first === null || (Array.isArray(first) && first.length === 0) || (typeof first === "object" && Object.keys(first).length === 0);
     case "equals":
       return JSON.stringify(first) === JSON.stringify(second);
     case "not":

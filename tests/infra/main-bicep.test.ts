@@ -376,7 +376,7 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       const endpoints = (vnet: "on" | "off") =>
         z.array(z.object({ serviceId: z.string(), groupId: z.string(), zone: z.string() })).parse(evaluate(main.variables["privateEndpoints"], mainScope(vnet)));
       expect(endpoints("off")).toEqual([]);
-      const resourceIdOf = (type: string, name: string) => `resourceId(${type}, ${evaluate(`[variables('${name}')]`, mainScope("on"))})`;
+      const resourceIdOf = (type: string, name: string) => `resourceId(${type}, ${String(evaluate(`[variables('${name}')]`, mainScope("on")))})`;
       expect(endpoints("on").map(({ serviceId, groupId, zone }) => ({ serviceId, groupId, zone }))).toEqual([
         { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "blob", zone: "blob" },
         { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "queue", zone: "queue" },

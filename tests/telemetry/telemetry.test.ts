@@ -77,7 +77,7 @@ describe("createTelemetry without a connection string", () => {
     run.metric(telemetryMetrics.runDurationSeconds, 42);
     run.exception(new Error("boom"), {});
     telemetry.metric(telemetryMetrics.runDurationSeconds, 1);
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       {
         type: "event",
         name: "UnitFailed",
@@ -114,7 +114,7 @@ describe("createTelemetry without a connection string", () => {
     });
     telemetry.metric(telemetryMetrics.recordsIngested, 1, { note: token });
     telemetry.exception(new Error(`401 with ${token}`), { unit: "AccountKey=abc==" });
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       {
         type: "event",
         name: "PublishCompleted",
