@@ -2,7 +2,7 @@
 // Usage: ingest-worker.ts USERS REPORT_FILE GITHUB_URL (the fake GitHub serving the file). Prints
 // one JSON line: {users, bytes, seconds, floor_seconds, peak_rss_mb, peak_heap_mb, peak_external_mb}.
 // First, as in the Function App's entry point.
-import "../src/pipeline/bound-heap-growth.js";
+import "../src/app/bound-heap-growth.js";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";

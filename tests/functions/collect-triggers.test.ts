@@ -1,7 +1,7 @@
 import type * as df from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
-import { describeRun, startDailyRun, startRequestedRun, type RunClient, type RunStatus } from "../../src/pipeline/collect-triggers.js";
+import { describeRun, startDailyRun, startRequestedRun, type RunClient, type RunStatus } from "../../src/app/collect-triggers.js";
 import { runClient } from "../../functions/durable-client.js";
 
 const settings = parseSettings({ BACKFILL_DAYS: "14", REPOLL_DAYS: "2" });

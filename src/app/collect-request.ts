@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
 import { addDays, dayOf, daysBetween, isDay } from "../days.js";
 import { datasets } from "../publish/index.js";
-import type { RunInput } from "./units.js";
+import type { RunInput } from "../pipeline/index.js";
 
 /** A run or backfill asked for over HTTP (POST /api/collect), validated. */
 export interface CollectRequest {
