@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
-import { addDays, dayOf, daysBetween, isDay } from "../days.js";
+import { checkDayRange, dayOf } from "../days.js";
 import { datasets } from "../publish/index.js";
 import type { RunInput } from "../pipeline/index.js";
 
@@ -13,11 +14,28 @@ export interface CollectRequest {
 
 export type ParsedCollectRequest = { ok: true; request: CollectRequest } | { ok: false; reason: string };
 
-/** A backfill reaches back at most a year (GitHub keeps one): 366 days cover a leap year. */
-const maxRangeDays = 366;
-
-const fields = new Set(["from", "to", "enterprise"]);
 const example = '{"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}';
+
+/** The body's shape: an object of the three fields, an enterprise from ENTERPRISES; the days are checkDayRange's. */
+function collectBody(enterprises: readonly string[]) {
+  const unknownEnterprise = (input: unknown) => `Unknown enterprise ${JSON.stringify(input)}; configured in ENTERPRISES: ${enterprises.join(", ")}.`;
+  return z.strictObject(
+    {
+      from: z.unknown().optional(),
+      to: z.unknown().optional(),
+      enterprise: z
+        .string({ error: (issue) => unknownEnterprise(issue.input) })
+        .refine((slug) => enterprises.includes(slug), { error: (issue) => unknownEnterprise(issue.input) })
+        .optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `Unknown field "${issue.keys[0]}"; the fields are from, to and enterprise, e.g. ${example}.`
+          : `The body must be a JSON object, e.g. ${example}.`,
+    },
+  );
+}
 
 /**
  * Validates the body of POST /api/collect: empty for a normal run, or a JSON object with `from`,
@@ -30,51 +48,18 @@ export function parseCollectRequest(body: string, options: { enterprises: readon
   try {
     value = JSON.parse(body);
   } catch {
-    return refuse(`The body is not JSON. Send an empty body for a normal run, or e.g. ${example}.`);
+    return { ok: false, reason: `The body is not JSON. Send an empty body for a normal run, or e.g. ${example}.` };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return refuse(`The body must be a JSON object, e.g. ${example}.`);
-  }
-  const unknown = Object.keys(value).filter((key) => !fields.has(key));
-  if (unknown.length > 0) return refuse(`Unknown field "${unknown[0]}"; the fields are from, to and enterprise, e.g. ${example}.`);
-
-  const request: CollectRequest = {};
-  for (const field of ["from", "to"] as const) {
-    const day: unknown = Reflect.get(value, field);
-    if (day === undefined) continue;
-    if (typeof day !== "string" || !isDay(day)) {
-      return refuse(`"${field}" must be a date written YYYY-MM-DD, e.g. "2026-11-01"; got ${JSON.stringify(day)}.`);
-    }
-    request[field] = day;
-  }
-  const enterprise: unknown = Reflect.get(value, "enterprise");
-  if (enterprise !== undefined) {
-    if (typeof enterprise !== "string" || !options.enterprises.includes(enterprise)) {
-      return refuse(`Unknown enterprise ${JSON.stringify(enterprise)}; configured in ENTERPRISES: ${options.enterprises.join(", ")}.`);
-    }
-    request.enterprise = enterprise;
-  }
-
-  const yesterday = addDays(options.today, -1);
-  if (request.to !== undefined && request.from === undefined) return refuse(`"to" needs "from": name the first day of the backfill too.`);
-  if (request.from !== undefined && request.from > yesterday) {
-    return refuse(`"from" ${request.from} has no report yet: GitHub's newest report day is yesterday (${yesterday}) at best.`);
-  }
-  if (request.to !== undefined && request.to > options.today) return refuse(`"to" ${request.to} is in the future; today is ${options.today}.`);
-  if (request.from !== undefined && request.to !== undefined && request.from > request.to) {
-    return refuse(`"from" ${request.from} is after "to" ${request.to}.`);
-  }
-  if (request.from !== undefined) {
-    const days = daysBetween(request.from, request.to ?? yesterday).length;
-    if (days > maxRangeDays) {
-      return refuse(`The range ${request.from}..${request.to ?? yesterday} covers ${days} days; at most ${maxRangeDays} per request: split it.`);
-    }
-  }
-  return { ok: true, request };
-}
-
-function refuse(reason: string): ParsedCollectRequest {
-  return { ok: false, reason };
+  const parsed = collectBody(options.enterprises).safeParse(value);
+  if (!parsed.success) return { ok: false, reason: parsed.error.issues[0]?.message ?? `The body must be a JSON object, e.g. ${example}.` };
+  const checked = checkDayRange(parsed.data, {
+    name: (field) => `"${field}"`,
+    example: (field) => `"${field}":"2026-11-01"`,
+    today: options.today,
+  });
+  if (!checked.ok) return checked;
+  const { enterprise } = parsed.data;
+  return { ok: true, request: { ...checked.range, ...(enterprise === undefined ? {} : { enterprise }) } };
 }
 
 /** A run id that names its trigger and day, unique however many runs start that day: `http-2026-11-25-3f9a0c2b`. */
