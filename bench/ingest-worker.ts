@@ -3,7 +3,7 @@
 // one JSON line: {users, bytes, seconds, floor_seconds, peak_rss_mb, peak_heap_mb, peak_external_mb,
 // cpu_seconds, floor_cpu_seconds}.
 // First, as in the Function App's entry point.
-import "../src/pipeline/bound-heap-growth.js";
+import "../src/app/bound-heap-growth.js";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";

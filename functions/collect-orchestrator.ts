@@ -1,5 +1,5 @@
 import * as df from "durable-functions";
-import { collectOrchestratorName } from "../src/pipeline/collect-triggers.js";
+import { collectOrchestratorName } from "../src/app/index.js";
 import { collectOrchestrator } from "../src/pipeline/index.js";
 import { durableOrchestrator } from "./orchestration-context.js";
 

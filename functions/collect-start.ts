@@ -1,6 +1,5 @@
 import * as df from "durable-functions";
-import { startRequestedRun } from "../src/pipeline/collect-triggers.js";
-import { functionWorker } from "../src/pipeline/function-worker.js";
+import { functionWorker, startRequestedRun } from "../src/app/index.js";
 import { runClient } from "./durable-client.js";
 
 df.app.client.http("collectStart", {

@@ -1,5 +1,5 @@
 import * as df from "durable-functions";
-import { describeRun } from "../src/pipeline/collect-triggers.js";
+import { describeRun } from "../src/app/index.js";
 import { runClient } from "./durable-client.js";
 
 df.app.client.http("collectStatus", {

@@ -1,6 +1,5 @@
 import * as df from "durable-functions";
-import { startDailyRun } from "../src/pipeline/collect-triggers.js";
-import { functionWorker } from "../src/pipeline/function-worker.js";
+import { functionWorker, startDailyRun } from "../src/app/index.js";
 import { runClient } from "./durable-client.js";
 
 // COLLECT_SCHEDULE is NCRONTAB in UTC (Flex Consumption has no time zone setting).

@@ -1,5 +1,5 @@
 import type * as df from "durable-functions";
-import type { RunClient } from "../src/pipeline/collect-triggers.js";
+import type { RunClient } from "../src/app/index.js";
 
 /**
  * Durable's client as the pipeline's RunClient. durable-functions v3 throws on an unknown

@@ -1,6 +1,5 @@
 import { app } from "@azure/functions";
-import { functionWorker } from "../src/pipeline/function-worker.js";
-import { checkHealth } from "../src/pipeline/health.js";
+import { checkHealth, functionWorker } from "../src/app/index.js";
 
 app.http("health", {
   route: "health",

@@ -1,4 +1,4 @@
-import "./pipeline/bound-heap-growth.js";
+import "./app/bound-heap-growth.js";
 import { main } from "./cli/main.js";
 
 export { main } from "./cli/main.js";

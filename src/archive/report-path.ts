@@ -2,6 +2,8 @@
 // `enterprise` or `org-<login>` (two organizations' files must not share a folder) and <days> is
 // the report day of a 1-day report or `<first>_<last>` of a 28-day report.
 
+import { isDay } from "../days.js";
+
 export interface ReportFileSet {
   enterprise: string;
   scope: "enterprise" | "organization";
@@ -13,8 +15,8 @@ export interface ReportFileSet {
   lastDay: string;
 }
 
-const day = String.raw`\d{4}-\d{2}-\d{2}`;
-const filePattern = new RegExp(String.raw`^([^/]+)/(enterprise|org-[^/]+)/([^/]+)/(${day})(?:_(${day}))?/(\d+)\.ndjson$`);
+// The days are checked as days after the match, so that the day's format is written once (src/days.ts).
+const filePattern = /^([^/]+)\/(enterprise|org-[^/]+)\/([^/]+)\/([^/_]+)(?:_([^/_]+))?\/(\d+)\.ndjson$/;
 
 export function reportSetFolder(set: ReportFileSet): string {
   const scope = set.scope === "enterprise" ? "enterprise" : `org-${set.organization}`;
@@ -32,6 +34,7 @@ export function parseReportFilePath(path: string): { set: ReportFileSet; fileInd
   if (match === null) return undefined;
   const [, enterprise, scope, report, firstDay, lastDay, index] = match;
   if (enterprise === undefined || scope === undefined || report === undefined || firstDay === undefined || index === undefined) return undefined;
+  if (!isDay(firstDay) || (lastDay !== undefined && !isDay(lastDay))) return undefined;
   const organization = scope === "enterprise" ? "" : scope.slice("org-".length);
   return {
     set: {

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { isDay } from "../days.js";
+import { checkDayRange } from "../days.js";
 import { UsageError } from "./usage-error.js";
 
 export interface RunArguments {
@@ -16,15 +16,8 @@ export function parseRunArguments(command: string, args: string[]): RunArguments
     const value = values[option];
     if (typeof value === "string") range[option] = value;
   }
-  for (const option of ["from", "to"] as const) {
-    const value = range[option];
-    if (value !== undefined && !isDay(value)) {
-      throw new UsageError(`--${option} "${value}" is not a date; write it as YYYY-MM-DD, e.g. --${option} 2026-11-01.`, command);
-    }
-  }
-  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
-    throw new UsageError(`--from ${range.from} is after --to ${range.to}.`, command);
-  }
+  const checked = checkDayRange(range, { name: (field) => `--${field}`, example: (field) => `--${field} 2026-11-01` });
+  if (!checked.ok) throw new UsageError(checked.reason, command);
   return range;
 }
 

@@ -8,7 +8,7 @@ import type { EnterpriseConfig, Settings } from "../config/index.js";
 import { openDatabase } from "../db/index.js";
 import { entraPassword } from "../db/entra-password.js";
 import { createGitHubClient, findReportKind, probe, type AccessContext, type AccessResult } from "../github/index.js";
-import { accessContext } from "../pipeline/activities/check-access.js";
+import { accessContext } from "../pipeline/index.js";
 import { createFolderSink, type PublishSink } from "../publish/index.js";
 import { createSharePointSink } from "../publish/sharepoint-sink.js";
 import { createSecretSource, SecretNotFoundError, type SecretSource } from "../secrets/index.js";

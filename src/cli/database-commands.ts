@@ -1,10 +1,7 @@
 import { SettingsError, type Settings } from "../config/index.js";
 import { dayOf } from "../days.js";
-import { collectOrchestrator, createActivities, runLocally, type PipelineDependencies, type RunSummary } from "../pipeline/index.js";
-import { collectRunInput, newRunId } from "../pipeline/collect-request.js";
-import { reingest } from "../pipeline/reingest.js";
-import { openRuntime, type Runtime } from "../pipeline/runtime.js";
-import { printStatus, readStatus } from "../pipeline/status-report.js";
+import { collectRunInput, newRunId, openRuntime, printStatus, readStatus, type Runtime } from "../app/index.js";
+import { collectOrchestrator, createActivities, reingest, runLocally, type PipelineDependencies, type RunSummary } from "../pipeline/index.js";
 import { datasets, forgetUser, hasUserColumn } from "../publish/index.js";
 import type { Interruption } from "./interruption.js";
 import type { ForgetUserArguments } from "./forget-user-options.js";

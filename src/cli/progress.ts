@@ -1,7 +1,20 @@
 import { z } from "zod";
-import { activityNames, type Activity } from "../pipeline/index.js";
-import { computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel, repositoryShard, shardLabel } from "../pipeline/repository-shards.js";
-import { plannedUnitInput, reportUnit, seatSnapshotInput, seatsLabel, unitLabel } from "../pipeline/units.js";
+import {
+  activityNames,
+  computeMetricsLabel,
+  organizationInput,
+  plannedUnitInput,
+  premiumUsageInput,
+  premiumUsageLabel,
+  repositoriesLabel,
+  repositoryShard,
+  reportUnit,
+  seatSnapshotInput,
+  seatsLabel,
+  shardLabel,
+  unitLabel,
+  type Activity,
+} from "../pipeline/index.js";
 
 /**
  * A named step of a run as the user sees it: one kind of activity. The records of each step are

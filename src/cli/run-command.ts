@@ -1,10 +1,17 @@
 import { dayOf } from "../days.js";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
-import { activityNames, collectOrchestrator, createActivities, runLocally, type RunSummary } from "../pipeline/index.js";
-import { accessLabel } from "../pipeline/orchestrator.js";
-import { collectRunInput, newRunId } from "../pipeline/collect-request.js";
-import { closeAbandonedRuns, markRunInterrupted, registerRunProcess } from "../pipeline/run-process.js";
-import { openRuntime, type Runtime } from "../pipeline/runtime.js";
+import { collectRunInput, newRunId, openRuntime, type Runtime } from "../app/index.js";
+import {
+  accessLabel,
+  activityNames,
+  closeAbandonedRuns,
+  collectOrchestrator,
+  createActivities,
+  markRunInterrupted,
+  registerRunProcess,
+  runLocally,
+  type RunSummary,
+} from "../pipeline/index.js";
 import { sandboxEnterprises, sandboxReports } from "../sandbox/sandbox-data.js";
 import { startGitHubServer, type GitHubServer } from "../sandbox/github-server.js";
 import { sandboxSeatRoute } from "../sandbox/sandbox-adoption.js";

@@ -1,7 +1,6 @@
 import { z } from "zod";
+import { daySchema } from "../days.js";
 import { SettingsError } from "./settings-error.js";
-
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 const enterpriseSchema = z.object({
   slug: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "slug must be the enterprise's URL slug"),
@@ -44,7 +43,7 @@ const definitions = {
     example: '[{"slug":"contoso","orgs":["contoso-web"],"tokenSecret":"github-token-contoso"}]',
   },
   GITHUB_API_URL: { schema: urlSetting, default: "https://api.github.com", example: "https://api.contoso.ghe.com" },
-  GITHUB_API_VERSION: { schema: z.string().regex(dayPattern), default: "2026-03-10", example: "2026-03-10" },
+  GITHUB_API_VERSION: { schema: daySchema, default: "2026-03-10", example: "2026-03-10" },
   GITHUB_TOKEN: { schema: z.string().min(1), example: "a classic PAT with manage_billing:copilot" },
   KEY_VAULT_URL: { schema: urlSetting, example: "https://contoso-metrics.vault.azure.net" },
   DATABASE_URL: {

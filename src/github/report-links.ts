@@ -1,11 +1,11 @@
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
+import { daySchema } from "../days.js";
 import type { GitHubClient } from "./client.js";
 import type { ReportKind } from "./copilot-reports.js";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const oneDayEnvelope = z.object({ download_links: z.array(z.string().url()), report_day: day });
-const periodEnvelope = z.object({ download_links: z.array(z.string().url()), report_start_day: day, report_end_day: day });
+const oneDayEnvelope = z.object({ download_links: z.array(z.string().url()), report_day: daySchema });
+const periodEnvelope = z.object({ download_links: z.array(z.string().url()), report_start_day: daySchema, report_end_day: daySchema });
 
 export type ReportLinks =
   | { available: true; links: string[]; firstDay: string; lastDay: string }

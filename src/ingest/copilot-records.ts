@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { daySchema } from "../days.js";
 
 // Schemas of the report records, after GitHub's field reference (docs/copilot-fields.md lists every
 // field and where it lands). Every field is optional: GitHub omits fields when there is no activity,
@@ -8,7 +9,6 @@ import { z } from "zod";
 const count = z.number().int().min(0).nullish();
 const amount = z.number().min(0).nullish();
 const text = z.string().nullish();
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "day must be YYYY-MM-DD");
 
 const counters = {
   user_initiated_interaction_count: count,
@@ -66,7 +66,7 @@ const pullRequests = z.looseObject({
 });
 
 export const aggregateRecord = z.looseObject({
-  day,
+  day: daySchema,
   enterprise_id: z.union([z.string(), z.number()]).nullish(),
   organization_id: z.union([z.string(), z.number()]).nullish(),
   daily_active_users: count,
@@ -138,7 +138,7 @@ const userCliTotals = z
   .nullish();
 
 export const userRecord = z.object({
-  day,
+  day: daySchema,
   user_id: z.number().int(),
   user_login: z.string(),
   ...counters,
@@ -167,7 +167,7 @@ export type UserRecord = z.infer<typeof userRecord>;
 
 /** A user-teams-1-day line: one (user, team) membership on a day. */
 export const teamMembershipRecord = z.object({
-  day,
+  day: daySchema,
   user_id: z.number().int(),
   user_login: z.string(),
   team_id: z.number().int(),
@@ -182,7 +182,7 @@ export type TeamMembershipRecord = z.infer<typeof teamMembershipRecord>;
  * a name is only unique within its owner.
  */
 export const repositoryRecord = z.looseObject({
-  day,
+  day: daySchema,
   repo_id: z.number().int().min(0),
   repo_owner_name: text,
   repo_name: text,

@@ -1,7 +1,11 @@
-export { collectOrchestrator, activityNames, activityRetry, type RunProgress } from "./orchestrator.js";
+export { collectOrchestrator, activityNames, activityRetry, accessLabel } from "./orchestrator.js";
 export type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
 export { createActivities, activityTable, type PipelineDependencies, type Activity } from "./activities/index.js";
-export { runLocally, type LocalDriverOptions } from "./local-driver.js";
-export { planUnits, type PlanRequest } from "./planner.js";
-export type { RunSummary, PublishResult } from "./run-record.js";
-export type { RunInput, ReportUnit, UnitResult } from "./units.js";
+export { accessContext } from "./activities/check-access.js";
+export { runLocally } from "./local-driver.js";
+export { planUnits, reportSeries } from "./planner.js";
+export { reingest } from "./reingest.js";
+export { closeAbandonedRuns, markRunInterrupted, registerRunProcess } from "./run-process.js";
+export type { RunSummary } from "./run-record.js";
+export { computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel, repositoryShard, shardLabel } from "./repository-shards.js";
+export { plannedUnitInput, reportUnit, seatSnapshotInput, seatsLabel, unitLabel, type RunInput, type ReportUnit } from "./units.js";

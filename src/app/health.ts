@@ -2,7 +2,7 @@ import type { EnterpriseConfig } from "../config/index.js";
 import type { Pool } from "../db/index.js";
 import { runStore } from "../runs/index.js";
 import { redact } from "../telemetry/index.js";
-import { reportSeries } from "./planner.js";
+import { reportSeries } from "../pipeline/index.js";
 
 /** A day's run plus its slack: a source not collected for longer has missed a run (docs/operations.md). */
 export const staleAfterHours = 26;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { printStatus } from "../../src/pipeline/status-report.js";
+import { printStatus } from "../../src/app/status-report.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 describe("metrics-collector status", () => {

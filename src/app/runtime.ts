@@ -8,7 +8,7 @@ import { createFolderSink, type PublishSink } from "../publish/index.js";
 import { createSharePointSink } from "../publish/sharepoint-sink.js";
 import { createSecretSource, type SecretSource } from "../secrets/index.js";
 import { createTelemetry, rateLimitWindow, type Telemetry } from "../telemetry/index.js";
-import type { PipelineDependencies } from "./activities/index.js";
+import type { PipelineDependencies } from "../pipeline/index.js";
 
 export interface RuntimeOptions {
   /** Folder of the embedded PostgreSQL when no database is configured. */

@@ -14,13 +14,13 @@ describe("bounding the heap's growth", () => {
   it("has V8 grow the old generation by a quarter past what a full collection leaves", () => {
     // Without it V8 picks between 1.1 and 4 by how fast collecting is; with it, 1.25 every time
     // (traced to one decimal).
-    const factors = growingFactors('await import("./src/pipeline/bound-heap-growth.ts"); for (let i = 0; i < 3; i++) globalThis.gc();');
+    const factors = growingFactors('await import("./src/app/bound-heap-growth.ts"); for (let i = 0; i < 3; i++) globalThis.gc();');
     expect(factors.length).toBeGreaterThanOrEqual(3);
     expect(new Set(factors)).toEqual(new Set(["1.2"]));
   });
 
   it("is the first import of each entry point, so that it applies before the other modules load", async () => {
-    for (const [entry, module] of [["functions/index.ts", "../src/pipeline/bound-heap-growth.js"], ["src/cli.ts", "./pipeline/bound-heap-growth.js"]]) {
+    for (const [entry, module] of [["functions/index.ts", "../src/app/bound-heap-growth.js"], ["src/cli.ts", "./app/bound-heap-growth.js"]]) {
       expect(firstImport(await readFile(entry!, "utf8"))).toBe(`import "${module}";`);
     }
   });

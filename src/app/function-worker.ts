@@ -1,7 +1,7 @@
 import { parseSettings, SettingsError, type EnterpriseConfig, type Settings } from "../config/index.js";
 import type { Pool } from "../db/index.js";
 import { createTelemetry, redact } from "../telemetry/index.js";
-import { createActivities, type Activity } from "./activities/index.js";
+import { createActivities, type Activity } from "../pipeline/index.js";
 import { openRuntime, type Runtime, type RuntimeOptions } from "./runtime.js";
 
 export interface FunctionWorker {
