@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { daySchema } from "../days.js";
 
 // The JSON that crosses the orchestrator boundary (Durable Functions stores it in its history):
 // small, and parsed again on the activity side because it crossed a process.
 
 /** A calendar day, YYYY-MM-DD. */
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const day = daySchema;
 
 export const reportUnit = z.object({
   enterprise: z.string(),
