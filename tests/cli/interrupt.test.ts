@@ -118,6 +118,7 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
       // pool.end() resolves before its sockets have closed; the server's goodbye to one of them, as it
       // shuts down right after, is no fault.
       pool.on("connect", (client) => client.on("error", () => undefined));
+      pool.on("error", () => undefined);
       try {
         expect(await dumpUsageTables(pool)).toEqual(await dumpUsageTables(uninterrupted.pool));
         expect(await checkpoints(pool)).toEqual(await checkpoints(uninterrupted.pool));
