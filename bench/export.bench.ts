@@ -122,14 +122,21 @@ async function exportOnce(mode: "login" | "hashed"): Promise<ExportResult> {
 const sampleRows = 200_000;
 
 /** The baseline and csv-stringify alone, each timed over the same sample of COPY output (best of three). */
-async function stringifyCeiling(pool: Pool, identity: UserIdentity): Promise<{ baseline_rows_per_s: number; stringify_rows_per_s: number }> {
+async function stringifyCeiling(
+  pool: Pool,
+  identity: UserIdentity,
+): Promise<{ baseline_rows_per_s: number; stringify_rows_per_s: number }> {
   const dataset = findDataset("copilot_user_metrics");
   const client = await pool.connect();
   const chunks: Buffer[] = [];
   try {
     // The same query over every month, its bounds inlined as the export does.
-    const sql = dataset.sql.replace(/^\s*--.*$/gm, "").replace(/\$1\b/g, "'2000-01-01'").replace(/\$2\b/g, "'2100-01-01'");
-    for await (const chunk of copyQueryOut(client, `select * from (${sql}) as sample limit ${sampleRows}`).pipe(wholeRows())) chunks.push(chunk as Buffer);
+    const sql = dataset.sql
+      .replace(/^\s*--.*$/gm, "")
+      .replace(/\$1\b/g, "'2000-01-01'")
+      .replace(/\$2\b/g, "'2100-01-01'");
+    for await (const chunk of copyQueryOut(client, `select * from (${sql}) as sample limit ${sampleRows}`).pipe(wholeRows()))
+      chunks.push(chunk as Buffer);
   } finally {
     client.release();
   }
@@ -148,7 +155,16 @@ async function stringifyCeiling(pool: Pool, identity: UserIdentity): Promise<{ b
   };
   return {
     baseline_rows_per_s: rate(() =>
-      chunks.reduce((total, chunk) => total + chunk.toString("utf8").split("\n").map((line) => line.split("\t").join(";")).join("\r\n").length, 0),
+      chunks.reduce(
+        (total, chunk) =>
+          total +
+          chunk
+            .toString("utf8")
+            .split("\n")
+            .map((line) => line.split("\t").join(";"))
+            .join("\r\n").length,
+        0,
+      ),
     ),
     stringify_rows_per_s: rate(() => records.reduce((total, chunk) => total + stringify(chunk, options).length, 0)),
   };

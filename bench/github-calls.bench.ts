@@ -55,14 +55,45 @@ function history(days: number): FakeRepository {
       const reviews = [{ id: number * 10, user: bob, state: "APPROVED", submittedAt: at(d, 600 + i * 10) }];
       if (number % 2 === 0) reviews.unshift({ id: number * 10 + 1, user: carol, state: "COMMENTED", submittedAt: at(d, 540 + i * 10) });
       pulls.push({
-        number, user: alice, title: `Change ${number}`, head: `change-${number}`, base: "main", state: "closed",
-        createdAt: at(d, 480 + i * 10), updatedAt: at(d, 840 + i * 10), closedAt: at(d, 840 + i * 10), mergedAt: at(d, 840 + i * 10),
-        mergeCommitSha: merge, additions: 20, deletions: 5, commits: [work], reviews,
+        number,
+        user: alice,
+        title: `Change ${number}`,
+        head: `change-${number}`,
+        base: "main",
+        state: "closed",
+        createdAt: at(d, 480 + i * 10),
+        updatedAt: at(d, 840 + i * 10),
+        closedAt: at(d, 840 + i * 10),
+        mergedAt: at(d, 840 + i * 10),
+        mergeCommitSha: merge,
+        additions: 20,
+        deletions: 5,
+        commits: [work],
+        reviews,
       });
     }
-    deployments.push({ id: d + 1, sha: head, ref: "main", environment: "production", createdAt: at(d, 1200), statuses: [{ id: (d + 1) * 10, state: "success", createdAt: at(d, 1205) }] });
+    deployments.push({
+      id: d + 1,
+      sha: head,
+      ref: "main",
+      environment: "production",
+      createdAt: at(d, 1200),
+      statuses: [{ id: (d + 1) * 10, state: "success", createdAt: at(d, 1205) }],
+    });
   }
-  return { id: 1, owner: "bench-org", name: "busy", defaultBranch: "main", createdAt: at(-1, 0), head, commits, pulls, deployments, runs: [], issues: [] };
+  return {
+    id: 1,
+    owner: "bench-org",
+    name: "busy",
+    defaultBranch: "main",
+    createdAt: at(-1, 0),
+    head,
+    commits,
+    pulls,
+    deployments,
+    runs: [],
+    issues: [],
+  };
 }
 
 export default async function githubCallsBenchmark(_options: BenchOptions): Promise<void> {
@@ -75,18 +106,45 @@ export default async function githubCallsBenchmark(_options: BenchOptions): Prom
   try {
     await migrate(pool);
     const client = createGitHubClient({
-      baseUrl: github.url, apiVersion: "2026-03-10", throttleId: "bench-github-calls", retryTimeScaleMs: 5,
+      baseUrl: github.url,
+      apiVersion: "2026-03-10",
+      throttleId: "bench-github-calls",
+      retryTimeScaleMs: 5,
       token: { get: async () => "bench-token", refresh: async () => "bench-token" },
     });
     const sync = async (days: number) => {
       const now = new Date(start + days * day);
-      await saveRepositories(pool, "bench", "bench-org", [{
-        repositoryId: 1, organization: "bench-org", name: "busy", defaultBranch: "main", archived: false, fork: false, visibility: "private",
-        createdAt: at(-1, 0), pushedAt: now.toISOString(),
-      }], { includeArchived: false, listedAt: now });
+      await saveRepositories(
+        pool,
+        "bench",
+        "bench-org",
+        [
+          {
+            repositoryId: 1,
+            organization: "bench-org",
+            name: "busy",
+            defaultBranch: "main",
+            archived: false,
+            fork: false,
+            visibility: "private",
+            createdAt: at(-1, 0),
+            pushedAt: now.toISOString(),
+          },
+        ],
+        { includeArchived: false, listedAt: now },
+      );
       const context: RepositorySyncContext = {
-        pool, client, budget: rateBudget(client, 20), enterprise: "bench", organization: "bench-org", runId: undefined, now,
-        horizon: new Date(now.getTime() - 180 * day), environments: ["production"], incidentLabels: ["incident"], checkTime: () => undefined,
+        pool,
+        client,
+        budget: rateBudget(client, 20),
+        enterprise: "bench",
+        organization: "bench-org",
+        runId: undefined,
+        now,
+        horizon: new Date(now.getTime() - 180 * day),
+        environments: ["production"],
+        incidentLabels: ["incident"],
+        checkTime: () => undefined,
       };
       const before = github.requests.length;
       const outcome = await syncRepository(context, { repositoryId: 1, name: "busy", defaultBranch: "main" });
@@ -96,12 +154,16 @@ export default async function githubCallsBenchmark(_options: BenchOptions): Prom
     };
 
     const first = await sync(firstDays);
-    const firstPrs = (await pool.query<{ count: number }>("select count(*)::int as count from pull_requests where merged_at is not null")).rows[0]!.count;
+    const firstPrs = (await pool.query<{ count: number }>("select count(*)::int as count from pull_requests where merged_at is not null"))
+      .rows[0]!.count;
     let incremental = { pullRequestCalls: 0, allCalls: 0 };
     for (let extra = 1; extra <= laterDays; extra++) {
       data.repositories[0] = history(firstDays + extra);
       const daily = await sync(firstDays + extra);
-      incremental = { pullRequestCalls: incremental.pullRequestCalls + daily.pullRequestCalls, allCalls: incremental.allCalls + daily.allCalls };
+      incremental = {
+        pullRequestCalls: incremental.pullRequestCalls + daily.pullRequestCalls,
+        allCalls: incremental.allCalls + daily.allCalls,
+      };
     }
     const totals = await pool.query<{ prs: number; reviews: number; linked: number }>(
       `select (select count(*) from pull_requests where merged_at is not null and merge_commit_sha is not null)::int as prs,
@@ -111,11 +173,17 @@ export default async function githubCallsBenchmark(_options: BenchOptions): Prom
     const { prs, reviews, linked } = totals.rows[0]!;
     const laterPrs = prs - firstPrs;
     const per1000 = (calls: number, count: number) => Math.round((calls / count) * 1000 * 10) / 10;
-    console.log(`first sync: ${firstPrs} merged pull requests; ${first.pullRequestCalls} pull-request calls, ${first.allCalls} calls in all ` +
-      `(${per1000(first.pullRequestCalls, firstPrs)} and ${per1000(first.allCalls, firstPrs)} per 1,000; target <= 30 pull-request calls)`);
-    console.log(`${laterDays} daily syncs: ${laterPrs} more; ${incremental.pullRequestCalls} pull-request calls, ${incremental.allCalls} calls in all ` +
-      `(${per1000(incremental.pullRequestCalls, laterPrs)} and ${per1000(incremental.allCalls, laterPrs)} per 1,000: one query a day is the floor)`);
-    console.log(`stored: ${prs} merged pull requests with their merge commit, ${reviews} reviews, ${linked} merge commits linked to a deployment`);
+    console.log(
+      `first sync: ${firstPrs} merged pull requests; ${first.pullRequestCalls} pull-request calls, ${first.allCalls} calls in all ` +
+        `(${per1000(first.pullRequestCalls, firstPrs)} and ${per1000(first.allCalls, firstPrs)} per 1,000; target <= 30 pull-request calls)`,
+    );
+    console.log(
+      `${laterDays} daily syncs: ${laterPrs} more; ${incremental.pullRequestCalls} pull-request calls, ${incremental.allCalls} calls in all ` +
+        `(${per1000(incremental.pullRequestCalls, laterPrs)} and ${per1000(incremental.allCalls, laterPrs)} per 1,000: one query a day is the floor)`,
+    );
+    console.log(
+      `stored: ${prs} merged pull requests with their merge commit, ${reviews} reviews, ${linked} merge commits linked to a deployment`,
+    );
     console.log(
       JSON.stringify({
         bench: "github_calls",

@@ -42,18 +42,37 @@ try {
   await migrate(pool);
   const postmaster = await postmasterPid(pool);
   const settings = parseSettings({ OUTPUT_DIR: path.join(work, "out") });
-  const client = createGitHubClient({ baseUrl: githubUrl, apiVersion: settings.GITHUB_API_VERSION, token: { get: async () => "bench", refresh: async () => "bench" }, throttleId: "bench" });
-  const activities = createActivities({ pool, settings, github: () => client, sink: createFolderSink(settings.OUTPUT_DIR), secrets: createSecretSource({ env: process.env }) });
+  const client = createGitHubClient({
+    baseUrl: githubUrl,
+    apiVersion: settings.GITHUB_API_VERSION,
+    token: { get: async () => "bench", refresh: async () => "bench" },
+    throttleId: "bench",
+  });
+  const activities = createActivities({
+    pool,
+    settings,
+    github: () => client,
+    sink: createFolderSink(settings.OUTPUT_DIR),
+    secrets: createSecretSource({ env: process.env }),
+  });
 
   peakRss = process.memoryUsage().rss;
   peakHeap = 0;
   peakExternal = 0;
   const cpuBefore = await cpuSeconds(postmaster);
   const started = performance.now();
-  const result = await activities["ingestReport"]!({ enterprise: "bench", scope: "enterprise", organization: "", report: "users-1-day", series: "users-1-day", days: [day] });
+  const result = await activities["ingestReport"]!({
+    enterprise: "bench",
+    scope: "enterprise",
+    organization: "",
+    report: "users-1-day",
+    series: "users-1-day",
+    days: [day],
+  });
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSince(cpuBefore, await cpuSeconds(postmaster));
-  if (typeof result !== "object" || result === null || !("ok" in result) || result.ok !== true) throw new Error(`ingest failed: ${JSON.stringify(result)}`);
+  if (typeof result !== "object" || result === null || !("ok" in result) || result.ok !== true)
+    throw new Error(`ingest failed: ${JSON.stringify(result)}`);
   const ingestPeak = peakRss;
 
   // The floor: PostgreSQL loading the same final rows from a prepared file into an empty table.
@@ -67,11 +86,19 @@ try {
     await pipeline(createReadStream(rowsFile), copyClient.query(copyFrom("copy floor_user_daily from stdin")));
     const floorSeconds = (performance.now() - floorStarted) / 1000;
     const floorCpu = cpuSince(floorCpuBefore, await cpuSeconds(postmaster));
-    console.log(JSON.stringify({
-      users, bytes, seconds, floor_seconds: floorSeconds,
-      peak_rss_mb: Math.round(ingestPeak / 1048576), peak_heap_mb: Math.round(peakHeap / 1048576), peak_external_mb: Math.round(peakExternal / 1048576),
-      cpu_seconds: cpu, floor_cpu_seconds: floorCpu,
-    }));
+    console.log(
+      JSON.stringify({
+        users,
+        bytes,
+        seconds,
+        floor_seconds: floorSeconds,
+        peak_rss_mb: Math.round(ingestPeak / 1048576),
+        peak_heap_mb: Math.round(peakHeap / 1048576),
+        peak_external_mb: Math.round(peakExternal / 1048576),
+        cpu_seconds: cpu,
+        floor_cpu_seconds: floorCpu,
+      }),
+    );
   } finally {
     copyClient.release();
   }
@@ -122,7 +149,10 @@ async function procStat(pid: number): Promise<string[] | undefined> {
 }
 
 function cpuSince(before: CpuSeconds, after: CpuSeconds): { node: number; postgres: number | null } {
-  return { node: after.node - before.node, postgres: after.postgres === null || before.postgres === null ? null : after.postgres - before.postgres };
+  return {
+    node: after.node - before.node,
+    postgres: after.postgres === null || before.postgres === null ? null : after.postgres - before.postgres,
+  };
 }
 
 async function postmasterPid(pool: pg.Pool): Promise<number | null> {

@@ -45,9 +45,11 @@ async function measure(users: number, runs: number): Promise<SizeResult[]> {
   try {
     const reportFile = path.join(work, "users-1-day.ndjson");
     await pipeline(
-      Readable.from((function* () {
-        for (let i = 0; i < users; i++) yield JSON.stringify(benchUserRecord(i, "2026-11-20")) + "\n";
-      })()),
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < users; i++) yield JSON.stringify(benchUserRecord(i, "2026-11-20")) + "\n";
+        })(),
+      ),
       createWriteStream(reportFile),
     );
     // On disk before the measured process starts, so that writing it back does not share its cores.
@@ -58,7 +60,8 @@ async function measure(users: number, runs: number): Promise<SizeResult[]> {
     // the ingest's, and the measured process has its cores to itself.
     const github = await startGitHubServer({
       token: "bench",
-      reports: ({ kind }) => (kind.report === "users-1-day" ? { kind: "files", files: [{ path: reportFile }] } : { kind: "status", status: 404 }),
+      reports: ({ kind }) =>
+        kind.report === "users-1-day" ? { kind: "files", files: [{ path: reportFile }] } : { kind: "status", status: 404 },
     });
     try {
       const results: SizeResult[] = [];
@@ -99,39 +102,55 @@ export default async function ingestBenchmark(options: BenchOptions): Promise<vo
   // the floor and the ingest both swing by a third with whatever else the 2 cores are doing.
   const runs = await measure(100_000, 3);
   for (const run of runs) {
-    const cpu = run.cpu_seconds.postgres === null ? "" : `; CPU node ${run.cpu_seconds.node.toFixed(2)} s + PostgreSQL ${run.cpu_seconds.postgres.toFixed(2)} s against the floor's ${(run.floor_cpu_seconds.postgres ?? 0).toFixed(2)} s, CPU ratio ${cpuRatioOf(run)?.toFixed(2)}`;
-    console.log(`  run: ${run.seconds.toFixed(2)} s end to end, floor ${run.floor_seconds.toFixed(2)} s, ratio ${ratioOf(run).toFixed(2)}, peak RSS ${run.peak_rss_mb} MB${cpu}`);
+    const cpu =
+      run.cpu_seconds.postgres === null
+        ? ""
+        : `; CPU node ${run.cpu_seconds.node.toFixed(2)} s + PostgreSQL ${run.cpu_seconds.postgres.toFixed(2)} s against the floor's ${(run.floor_cpu_seconds.postgres ?? 0).toFixed(2)} s, CPU ratio ${cpuRatioOf(run)?.toFixed(2)}`;
+    console.log(
+      `  run: ${run.seconds.toFixed(2)} s end to end, floor ${run.floor_seconds.toFixed(2)} s, ratio ${ratioOf(run).toFixed(2)}, peak RSS ${run.peak_rss_mb} MB${cpu}`,
+    );
   }
   const base = [...runs].sort((a, b) => ratioOf(a) - ratioOf(b))[1]!;
   const peak = Math.max(...runs.map((run) => run.peak_rss_mb));
   const mb = base.bytes / 1048576;
-  console.log(`100,000 users, ${mb.toFixed(1)} MB (median of 3 runs): ${base.seconds.toFixed(2)} s end to end (${Math.round(100_000 / base.seconds)} records/s, ${(mb / base.seconds).toFixed(1)} MB/s), peak RSS ${peak} MB (highest run)`);
-  console.log(`floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${ratioOf(base).toFixed(2)} (target <= 2.5; runs ${runs.map((run) => ratioOf(run).toFixed(2)).join(", ")})`);
+  console.log(
+    `100,000 users, ${mb.toFixed(1)} MB (median of 3 runs): ${base.seconds.toFixed(2)} s end to end (${Math.round(100_000 / base.seconds)} records/s, ${(mb / base.seconds).toFixed(1)} MB/s), peak RSS ${peak} MB (highest run)`,
+  );
+  console.log(
+    `floor (COPY of the final rows into an empty table): ${base.floor_seconds.toFixed(2)} s; ratio ${ratioOf(base).toFixed(2)} (target <= 2.5; runs ${runs.map((run) => ratioOf(run).toFixed(2)).join(", ")})`,
+  );
   const cpuRatios = runs.map(cpuRatioOf).filter((ratio) => ratio !== null);
   const cpuRatio = cpuRatios.length === runs.length ? median(cpuRatios) : null;
   const nodeCpu = median(runs.map((run) => run.cpu_seconds.node));
-  if (cpuRatio !== null) console.log(`CPU time against the floor's (median of 3): ${cpuRatio.toFixed(2)} (runs ${cpuRatios.map((ratio) => ratio.toFixed(2)).join(", ")}); node alone ${nodeCpu.toFixed(2)} s`);
+  if (cpuRatio !== null)
+    console.log(
+      `CPU time against the floor's (median of 3): ${cpuRatio.toFixed(2)} (runs ${cpuRatios.map((ratio) => ratio.toFixed(2)).join(", ")}); node alone ${nodeCpu.toFixed(2)} s`,
+    );
   let peak1m: number | null = null;
   if (options.full) {
     const [large] = await measure(1_000_000, 1);
     peak1m = large!.peak_rss_mb;
-    console.log(`1,000,000 users: ${large!.seconds.toFixed(1)} s (floor ${large!.floor_seconds.toFixed(1)} s, ratio ${ratioOf(large!).toFixed(2)}), peak RSS ${peak1m} MB (flat within 20% of ${peak} MB: ${Math.abs(peak1m - peak) <= peak * 0.2})`);
+    console.log(
+      `1,000,000 users: ${large!.seconds.toFixed(1)} s (floor ${large!.floor_seconds.toFixed(1)} s, ratio ${ratioOf(large!).toFixed(2)}), peak RSS ${peak1m} MB (flat within 20% of ${peak} MB: ${Math.abs(peak1m - peak) <= peak * 0.2})`,
+    );
   } else {
     console.log("1,000,000 users: skipped (npm run bench -- ingest --full)");
   }
-  console.log(JSON.stringify({
-    bench: "ingest",
-    users: 100_000,
-    seconds: round(base.seconds),
-    floor_seconds: round(base.floor_seconds),
-    ratio: round(ratioOf(base)),
-    ratio_min: round(Math.min(...runs.map(ratioOf))),
-    ratio_max: round(Math.max(...runs.map(ratioOf))),
-    cpu_ratio: cpuRatio === null ? null : round(cpuRatio),
-    node_cpu_seconds: round(nodeCpu),
-    peak_rss_mb: peak,
-    peak_rss_mb_1m: peak1m,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: "ingest",
+      users: 100_000,
+      seconds: round(base.seconds),
+      floor_seconds: round(base.floor_seconds),
+      ratio: round(ratioOf(base)),
+      ratio_min: round(Math.min(...runs.map(ratioOf))),
+      ratio_max: round(Math.max(...runs.map(ratioOf))),
+      cpu_ratio: cpuRatio === null ? null : round(cpuRatio),
+      node_cpu_seconds: round(nodeCpu),
+      peak_rss_mb: peak,
+      peak_rss_mb_1m: peak1m,
+    }),
+  );
 }
 
 function round(value: number): number {

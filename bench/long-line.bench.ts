@@ -33,7 +33,10 @@ export default async function longLine(options: BenchOptions): Promise<void> {
       const records = recordsFor(mb);
       const oneLine = path.join(work, `one-line-${mb}.json`);
       const perLine = path.join(work, `per-line-${mb}.ndjson`);
-      await writeFile(oneLine, JSON.stringify({ report_start_day: "2026-10-24", report_end_day: "2026-11-20", day_totals: records }) + "\n");
+      await writeFile(
+        oneLine,
+        JSON.stringify({ report_start_day: "2026-10-24", report_end_day: "2026-11-20", day_totals: records }) + "\n",
+      );
       await writeFile(perLine, records.map((record) => JSON.stringify(record)).join("\n") + "\n");
       const long: number[] = [];
       const baseline: number[] = [];

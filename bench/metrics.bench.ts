@@ -13,7 +13,15 @@ import { parseSettings } from "../src/config/index.js";
 import type { BenchOptions } from "./run.js";
 
 // The tables the generator fills: their secondary indexes are built after the load, not row by row.
-const loadedTables = ["commits", "deployments", "deployment_commits", "pull_requests", "pull_request_reviews", "incidents", "copilot_user_daily"];
+const loadedTables = [
+  "commits",
+  "deployments",
+  "deployment_commits",
+  "pull_requests",
+  "pull_request_reviews",
+  "incidents",
+  "copilot_user_daily",
+];
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
   const started = process.hrtime.bigint();

@@ -8,6 +8,12 @@ df.app.client.http("collectStart", {
   authLevel: "function",
   handler: async (request, client) => {
     const settings = functionWorker.settings();
-    return startRequestedRun(runClient(client), settings, settings.ENTERPRISES, { body: await request.text(), url: request.url }, new Date());
+    return startRequestedRun(
+      runClient(client),
+      settings,
+      settings.ENTERPRISES,
+      { body: await request.text(), url: request.url },
+      new Date(),
+    );
   },
 });

@@ -62,7 +62,10 @@ function lineCount(path: string): number {
 }
 
 function sourceFiles(): string[] {
-  return [...walk(join(root, "src")), ...walk(join(root, "functions"))].filter((path) => path.endsWith(".ts")).map(posix).sort();
+  return [...walk(join(root, "src")), ...walk(join(root, "functions"))]
+    .filter((path) => path.endsWith(".ts"))
+    .map(posix)
+    .sort();
 }
 
 function parse(file: string): ts.SourceFile {
@@ -91,11 +94,20 @@ function importsOf(file: string, source: ts.SourceFile, known: Set<string>): Imp
       const clause = node.importClause;
       const named = clause?.namedBindings;
       const everyNameTypeOnly =
-        clause !== undefined && clause.name === undefined && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((element) => element.isTypeOnly);
+        clause !== undefined &&
+        clause.name === undefined &&
+        named !== undefined &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((element) => element.isTypeOnly);
       add(node.moduleSpecifier, clause !== undefined && (clause.phaseModifier === ts.SyntaxKind.TypeKeyword || everyNameTypeOnly), false);
     } else if (ts.isExportDeclaration(node)) {
       const named = node.exportClause;
-      const everyNameTypeOnly = named !== undefined && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((element) => element.isTypeOnly);
+      const everyNameTypeOnly =
+        named !== undefined &&
+        ts.isNamedExports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((element) => element.isTypeOnly);
       add(node.moduleSpecifier, node.isTypeOnly || everyNameTypeOnly, false);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       add(node.arguments[0], false, true);
@@ -203,7 +215,10 @@ function castsIn(source: ts.SourceFile): { line: number; text: string }[] {
     const asserted = ts.isAsExpression(node) || ts.isTypeAssertionExpression(node) ? node.type : undefined;
     const isConst = asserted !== undefined && ts.isTypeReferenceNode(asserted) && asserted.typeName.getText(source) === "const";
     if (asserted !== undefined && !isConst) {
-      casts.push({ line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, text: node.getText(source).replace(/\s+/g, " ").slice(0, 120) });
+      casts.push({
+        line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+        text: node.getText(source).replace(/\s+/g, " ").slice(0, 120),
+      });
     }
     ts.forEachChild(node, visit);
   };
@@ -214,9 +229,18 @@ function castsIn(source: ts.SourceFile): { line: number; text: string }[] {
 function sqlLiteralsIn(file: string, source: ts.SourceFile): { file: string; line: number; text: string }[] {
   const found: { file: string; line: number; text: string }[] = [];
   const visit = (node: ts.Node): void => {
-    const text = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : ts.isTemplateExpression(node) ? node.head.text : undefined;
+    const text =
+      ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
+        ? node.text
+        : ts.isTemplateExpression(node)
+          ? node.head.text
+          : undefined;
     if (text !== undefined && sqlKeyword.test(text)) {
-      found.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, text: text.trim().replace(/\s+/g, " ").slice(0, 80) });
+      found.push({
+        file,
+        line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1,
+        text: text.trim().replace(/\s+/g, " ").slice(0, 80),
+      });
     }
     ts.forEachChild(node, visit);
   };
@@ -224,17 +248,26 @@ function sqlLiteralsIn(file: string, source: ts.SourceFile): { file: string; lin
   return found;
 }
 
-const knipIssue = z.object({ file: z.string(), exports: z.array(z.object({ name: z.string() })).default([]), types: z.array(z.object({ name: z.string() })).default([]) });
+const knipIssue = z.object({
+  file: z.string(),
+  exports: z.array(z.object({ name: z.string() })).default([]),
+  types: z.array(z.object({ name: z.string() })).default([]),
+});
 const knipReport = z.object({ issues: z.array(knipIssue) });
 
 function unusedExports(): { exports: number; types: number; list: string[] } {
   let output: string;
   try {
-    output = execFileSync(join(root, "node_modules", ".bin", "knip"), ["--include", "exports,types", "--reporter", "json", "--no-progress"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    output = execFileSync(
+      join(root, "node_modules", ".bin", "knip"),
+      ["--include", "exports,types", "--reporter", "json", "--no-progress"],
+      { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    );
   } catch (error) {
     // knip exits 1 when it finds something; its report is still on stdout.
     const stdout: unknown = error instanceof Error ? Reflect.get(error, "stdout") : undefined;
-    if (typeof stdout !== "string" || stdout === "") throw new Error("knip failed without a report; run `npx knip` to see why", { cause: error });
+    if (typeof stdout !== "string" || stdout === "")
+      throw new Error("knip failed without a report; run `npx knip` to see why", { cause: error });
     output = stdout;
   }
   const report = knipReport.parse(JSON.parse(output));
@@ -256,9 +289,15 @@ function figures(withKnip: boolean): Record<string, unknown> {
   const edges = files.flatMap((file) => importsOf(file, parsed.get(file) ?? parse(file), known));
 
   const pipelineFiles = walk(join(root, "src", "pipeline"));
-  const runtimeGraph = graphOf(files, edges.filter((edge) => !edge.typeOnly && !edge.dynamic));
+  const runtimeGraph = graphOf(
+    files,
+    edges.filter((edge) => !edge.typeOnly && !edge.dynamic),
+  );
   const runtimeGroups = stronglyConnected(files, runtimeGraph);
-  const allGraph = graphOf(files, edges.filter((edge) => !edge.dynamic));
+  const allGraph = graphOf(
+    files,
+    edges.filter((edge) => !edge.dynamic),
+  );
   const allGroups = stronglyConnected(files, allGraph);
   const circles = runtimeGroups.flatMap((group) => circlesIn(group, runtimeGraph));
 
@@ -284,7 +323,11 @@ function figures(withKnip: boolean): Record<string, unknown> {
       groups: runtimeGroups.length,
       members: runtimeGroups,
       circles: circles.map((circle) => circle.join(" -> ")),
-      withTypeImports: { groups: allGroups.length, members: allGroups, circles: allGroups.flatMap((group) => circlesIn(group, allGraph)).map((circle) => circle.join(" -> ")) },
+      withTypeImports: {
+        groups: allGroups.length,
+        members: allGroups,
+        circles: allGroups.flatMap((group) => circlesIn(group, allGraph)).map((circle) => circle.join(" -> ")),
+      },
     },
     orchestratorCasts: { count: casts.length, typeArguments: orchestrator === undefined ? 0 : callsWithTypeArguments(orchestrator), casts },
     inlineSql: { count: sql.length, byFile: countBy(sql.map((entry) => entry.file)), statements: sql },

@@ -52,7 +52,10 @@ export async function ensureIdentityRole(connect: Connect, target: IdentityRole)
       const entra = await server.query("select 1 from pg_proc where proname = 'pgaadauth_create_principal_with_oid'");
       if (entra.rowCount === 1) {
         // (role name, object id, principal type, is admin, is MFA) — not an administrator.
-        await server.query("select * from pgaadauth_create_principal_with_oid($1, $2, 'service', false, false)", [target.role, target.objectId]);
+        await server.query("select * from pgaadauth_create_principal_with_oid($1, $2, 'service', false, false)", [
+          target.role,
+          target.objectId,
+        ]);
       } else {
         await server.query(`create role ${pg.escapeIdentifier(target.role)} login`);
       }
@@ -116,7 +119,10 @@ function parseArgs(args: string[]): Options {
     else if (arg === "--skip-smoke") options.smoke = "skip";
     else if (arg === "--smoke-only") options.smoke = "only";
     else if (arg === "--collect") options.collect = true;
-    else throw new UsageError(`Unknown argument ${arg}. Usage: npx tsx scripts/postprovision.ts [--resource-group RG] [--deployment NAME] [--skip-smoke | --smoke-only] [--collect]`);
+    else
+      throw new UsageError(
+        `Unknown argument ${arg}. Usage: npx tsx scripts/postprovision.ts [--resource-group RG] [--deployment NAME] [--skip-smoke | --smoke-only] [--collect]`,
+      );
   }
   return options;
 }
@@ -128,8 +134,10 @@ class UsageError extends Error {
 /** Runs the Azure CLI and returns its output; the arguments never carry a secret. */
 function az(args: string[]): string {
   const result = spawnSync("az", args, { encoding: "utf8", shell: process.platform === "win32" });
-  if (result.error !== undefined) throw new Error(`Could not run the Azure CLI (az ${args[0]}): ${result.error.message}. Install it and run az login.`);
-  if (result.status !== 0) throw new Error(`az ${args.slice(0, 3).join(" ")} failed: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  if (result.error !== undefined)
+    throw new Error(`Could not run the Azure CLI (az ${args[0]}): ${result.error.message}. Install it and run az login.`);
+  if (result.status !== 0)
+    throw new Error(`az ${args.slice(0, 3).join(" ")} failed: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
   return result.stdout.trim();
 }
 
@@ -140,11 +148,16 @@ function outputsReader(options: Options): (name: string) => string {
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
     const group = options.resourceGroup ?? process.env["AZURE_RESOURCE_GROUP"];
     if (group === undefined || group === "") {
-      throw new UsageError(`${name} is not in the environment. Run this from azd (azd hooks run postprovision), or pass --resource-group with the group you deployed to.`);
+      throw new UsageError(
+        `${name} is not in the environment. Run this from azd (azd hooks run postprovision), or pass --resource-group with the group you deployed to.`,
+      );
     }
-    fromDeployment ??= JSON.parse(az(["deployment", "group", "show", "-g", group, "-n", options.deployment, "--query", "properties.outputs", "-o", "json"])) as Record<string, { value: unknown }>;
+    fromDeployment ??= JSON.parse(
+      az(["deployment", "group", "show", "-g", group, "-n", options.deployment, "--query", "properties.outputs", "-o", "json"]),
+    ) as Record<string, { value: unknown }>;
     const value = fromDeployment[name]?.value;
-    if (value === undefined) throw new Error(`The deployment ${options.deployment} in ${group} has no output ${name}: was it made from infra/main.bicep?`);
+    if (value === undefined)
+      throw new Error(`The deployment ${options.deployment} in ${group} has no output ${name}: was it made from infra/main.bicep?`);
     return typeof value === "string" ? value : JSON.stringify(value);
   };
 }
@@ -156,7 +169,14 @@ async function createDatabaseRole(output: (name: string) => string): Promise<voi
   const user = process.env["PGADMIN_USER"] ?? az(["ad", "signed-in-user", "show", "--query", "userPrincipalName", "-o", "tsv"]);
   const token = az(["account", "get-access-token", "--resource-type", "oss-rdbms", "--query", "accessToken", "-o", "tsv"]);
   const connect: Connect = async (database) => {
-    const client = new pg.Client({ host, user, database, password: token, ssl: { rejectUnauthorized: true }, connectionTimeoutMillis: 15_000 });
+    const client = new pg.Client({
+      host,
+      user,
+      database,
+      password: token,
+      ssl: { rejectUnauthorized: true },
+      connectionTimeoutMillis: 15_000,
+    });
     try {
       await client.connect();
     } catch (error) {
@@ -169,7 +189,9 @@ async function createDatabaseRole(output: (name: string) => string): Promise<voi
     return client;
   };
   const outcome = await ensureIdentityRole(connect, target);
-  console.log(`PostgreSQL: role ${target.role} ${outcome === "created" ? "created" : "already there"}; rights on database ${target.database} granted.`);
+  console.log(
+    `PostgreSQL: role ${target.role} ${outcome === "created" ? "created" : "already there"}; rights on database ${target.database} granted.`,
+  );
 }
 
 async function setSecrets(output: (name: string) => string): Promise<void> {
@@ -203,15 +225,34 @@ async function smokeTest(output: (name: string) => string, options: Options): Pr
   if (live.status !== 200) throw new Error(`Smoke test: GET /api/live answered ${live.status}; see the Function App's log stream.`);
   console.log("Smoke test: /api/live answers 200.");
   const group = output("AZURE_RESOURCE_GROUP");
-  const key = az(["functionapp", "keys", "list", "-g", group, "-n", output("FUNCTION_APP_NAME"), "--query", "functionKeys.default", "-o", "tsv"]);
+  const key = az([
+    "functionapp",
+    "keys",
+    "list",
+    "-g",
+    group,
+    "-n",
+    output("FUNCTION_APP_NAME"),
+    "--query",
+    "functionKeys.default",
+    "-o",
+    "tsv",
+  ]);
   const health = await fetch(`${base}/health`, { headers: { "x-functions-key": key } });
   const body = (await health.json().catch(() => ({}))) as { status?: string; database?: string; error?: string };
-  console.log(`Smoke test: /api/health answers ${health.status}: status ${body.status ?? "?"}, database ${body.database ?? "?"}${body.error === undefined ? "" : ` (${body.error})`}.`);
-  if (body.database !== "reachable") throw new Error("Smoke test: the app cannot reach its database; see docs/operations.md, \"postgres-connections-failed\".");
+  console.log(
+    `Smoke test: /api/health answers ${health.status}: status ${body.status ?? "?"}, database ${body.database ?? "?"}${body.error === undefined ? "" : ` (${body.error})`}.`,
+  );
+  if (body.database !== "reachable")
+    throw new Error('Smoke test: the app cannot reach its database; see docs/operations.md, "postgres-connections-failed".');
   if (!options.collect) return;
   // Two days back: GitHub's reports land up to two days late.
   const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-  const started = await fetch(`${base}/collect`, { method: "POST", headers: { "x-functions-key": key, "content-type": "application/json" }, body: JSON.stringify({ from: day, to: day }) });
+  const started = await fetch(`${base}/collect`, {
+    method: "POST",
+    headers: { "x-functions-key": key, "content-type": "application/json" },
+    body: JSON.stringify({ from: day, to: day }),
+  });
   if (started.status !== 202) throw new Error(`Smoke test: POST /api/collect answered ${started.status}.`);
   // The answer's Location is the run's progress URL (GET /api/collect/{id}, function key).
   console.log(`Smoke test: collecting ${day}; follow the run with GET ${started.headers.get("location") ?? `${base}/collect/<id>`}.`);

@@ -69,23 +69,29 @@ export function checkDayRange(input: { from?: unknown; to?: unknown }, rules: Da
     const value = input[field];
     if (value === undefined) continue;
     const day = daySchema.safeParse(value);
-    if (!day.success) return refuse(`${rules.name(field)} ${JSON.stringify(value)} is not a date; write it as YYYY-MM-DD, e.g. ${rules.example(field)}.`);
+    if (!day.success)
+      return refuse(`${rules.name(field)} ${JSON.stringify(value)} is not a date; write it as YYYY-MM-DD, e.g. ${rules.example(field)}.`);
     range[field] = day.data;
   }
   const { from, to } = range;
   const limits = rules.today === undefined ? undefined : { today: rules.today, yesterday: addDays(rules.today, -1) };
   if (limits !== undefined) {
-    if (to !== undefined && from === undefined) return refuse(`${rules.name("to")} needs ${rules.name("from")}: name the first day of the backfill too.`);
+    if (to !== undefined && from === undefined)
+      return refuse(`${rules.name("to")} needs ${rules.name("from")}: name the first day of the backfill too.`);
     if (from !== undefined && from > limits.yesterday) {
-      return refuse(`${rules.name("from")} ${from} has no report yet: GitHub's newest report day is yesterday (${limits.yesterday}) at best.`);
+      return refuse(
+        `${rules.name("from")} ${from} has no report yet: GitHub's newest report day is yesterday (${limits.yesterday}) at best.`,
+      );
     }
     if (to !== undefined && to > limits.today) return refuse(`${rules.name("to")} ${to} is in the future; today is ${limits.today}.`);
   }
-  if (from !== undefined && to !== undefined && from > to) return refuse(`${rules.name("from")} ${from} is after ${rules.name("to")} ${to}.`);
+  if (from !== undefined && to !== undefined && from > to)
+    return refuse(`${rules.name("from")} ${from} is after ${rules.name("to")} ${to}.`);
   if (limits !== undefined && from !== undefined) {
     const last = to ?? limits.yesterday;
     const days = daysBetween(from, last).length;
-    if (days > maxRangeDays) return refuse(`The range ${from}..${last} covers ${days} days; at most ${maxRangeDays} per request: split it.`);
+    if (days > maxRangeDays)
+      return refuse(`The range ${from}..${last} covers ${days} days; at most ${maxRangeDays} per request: split it.`);
   }
   return { ok: true, range };
 }

@@ -33,7 +33,7 @@ describe("the command line", () => {
     try {
       const result = await runCli(["run"]);
       expect(result.code).toBe(2);
-      expect(result.err[0]).toBe("Setting BACKFILL_DAYS must be a whole number (got \"forever\"). Example of a good value: BACKFILL_DAYS=28");
+      expect(result.err[0]).toBe('Setting BACKFILL_DAYS must be a whole number (got "forever"). Example of a good value: BACKFILL_DAYS=28');
     } finally {
       if (previous === undefined) delete process.env["BACKFILL_DAYS"];
       else process.env["BACKFILL_DAYS"] = previous;

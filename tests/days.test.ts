@@ -8,9 +8,12 @@ describe("a day", () => {
     expect(daySchema.safeParse(day).success).toBe(true);
   });
 
-  it.each(["2026-02-29", "2026-02-30", "2100-02-29", "2026-13-01", "2026-11-1", "2026-11-20T00:00:00Z", " 2026-11-01"])("refuses %s", (day) => {
-    expect(daySchema.safeParse(day).success).toBe(false);
-  });
+  it.each(["2026-02-29", "2026-02-30", "2100-02-29", "2026-13-01", "2026-11-1", "2026-11-20T00:00:00Z", " 2026-11-01"])(
+    "refuses %s",
+    (day) => {
+      expect(daySchema.safeParse(day).success).toBe(false);
+    },
+  );
 });
 
 describe("a from/to range", () => {
@@ -32,9 +35,15 @@ describe("a from/to range", () => {
 
   it("keeps a request's limits to requests: without today, a future or year-long range passes, for the run's note to explain", () => {
     const cli = { name: (field: string) => `--${field}`, example: (field: string) => `--${field} 2026-11-01` };
-    expect(checkDayRange({ from: "2020-01-01", to: "2026-12-31" }, cli)).toEqual({ ok: true, range: { from: "2020-01-01", to: "2026-12-31" } });
+    expect(checkDayRange({ from: "2020-01-01", to: "2026-12-31" }, cli)).toEqual({
+      ok: true,
+      range: { from: "2020-01-01", to: "2026-12-31" },
+    });
     expect(checkDayRange({ to: "2026-11-01" }, cli)).toEqual({ ok: true, range: { to: "2026-11-01" } });
-    expect(checkDayRange({ from: "2026-11-24", to: "2026-11-24" }, { ...cli, today: "2026-11-25" })).toEqual({ ok: true, range: { from: "2026-11-24", to: "2026-11-24" } });
+    expect(checkDayRange({ from: "2026-11-24", to: "2026-11-24" }, { ...cli, today: "2026-11-25" })).toEqual({
+      ok: true,
+      range: { from: "2026-11-24", to: "2026-11-24" },
+    });
     expect(checkDayRange({ from: "2026-11-25" }, { ...cli, today: "2026-11-25" })).toEqual({
       ok: false,
       reason: "--from 2026-11-25 has no report yet: GitHub's newest report day is yesterday (2026-11-24) at best.",
@@ -42,6 +51,9 @@ describe("a from/to range", () => {
   });
 
   it("passes the body's enterprise through with the checked days", () => {
-    expect(http({ from: "2026-11-01", to: "2026-11-07", enterprise: "contoso" })).toEqual({ ok: true, request: { from: "2026-11-01", to: "2026-11-07", enterprise: "contoso" } });
+    expect(http({ from: "2026-11-01", to: "2026-11-07", enterprise: "contoso" })).toEqual({
+      ok: true,
+      request: { from: "2026-11-01", to: "2026-11-07", enterprise: "contoso" },
+    });
   });
 });

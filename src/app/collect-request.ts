@@ -18,7 +18,8 @@ const example = '{"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}'
 
 /** The body's shape: an object of the three fields, an enterprise from ENTERPRISES; the days are checkDayRange's. */
 function collectBody(enterprises: readonly string[]) {
-  const unknownEnterprise = (input: unknown) => `Unknown enterprise ${JSON.stringify(input)}; configured in ENTERPRISES: ${enterprises.join(", ")}.`;
+  const unknownEnterprise = (input: unknown) =>
+    `Unknown enterprise ${JSON.stringify(input)}; configured in ENTERPRISES: ${enterprises.join(", ")}.`;
   return z.strictObject(
     {
       from: z.unknown().optional(),
@@ -76,7 +77,8 @@ export function collectRunInput(
   enterprises: readonly EnterpriseConfig[],
   run: { runId: string; trigger: RunInput["trigger"]; request: CollectRequest; datasets?: string[] },
 ): RunInput {
-  const chosen = run.request.enterprise === undefined ? enterprises : enterprises.filter((enterprise) => enterprise.slug === run.request.enterprise);
+  const chosen =
+    run.request.enterprise === undefined ? enterprises : enterprises.filter((enterprise) => enterprise.slug === run.request.enterprise);
   return {
     runId: run.runId,
     trigger: run.trigger,

@@ -60,7 +60,11 @@ export async function startDailyRun(
     log(`Run ${instanceId} was started by another worker (${raced.runtimeStatus.toLowerCase()}); not starting it twice.`);
     return { instanceId, started: false };
   }
-  log(existing === undefined ? `Started run ${instanceId}.` : `Started run ${instanceId} again after it ended ${existing.runtimeStatus.toLowerCase()}.`);
+  log(
+    existing === undefined
+      ? `Started run ${instanceId}.`
+      : `Started run ${instanceId} again after it ended ${existing.runtimeStatus.toLowerCase()}.`,
+  );
   return { instanceId, started: true };
 }
 

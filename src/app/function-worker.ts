@@ -76,10 +76,18 @@ export function functionAppSettings(env: Record<string, string | undefined>): Se
   const settings = parseSettings(env);
   const enterprises = settings.ENTERPRISES;
   if (enterprises === undefined) {
-    throw new SettingsError("ENTERPRISES", "is required in the Function App (the sandbox runs from the command line only)", '[{"slug":"contoso","orgs":["contoso-web"],"tokenSecret":"github-token-contoso"}]');
+    throw new SettingsError(
+      "ENTERPRISES",
+      "is required in the Function App (the sandbox runs from the command line only)",
+      '[{"slug":"contoso","orgs":["contoso-web"],"tokenSecret":"github-token-contoso"}]',
+    );
   }
   if (settings.DATABASE_URL === undefined && settings.PGHOST === undefined) {
-    throw new SettingsError("DATABASE_URL", "or PGHOST is required in the Function App, which has no embedded PostgreSQL", "postgres://metrics:secret@localhost:5432/metrics");
+    throw new SettingsError(
+      "DATABASE_URL",
+      "or PGHOST is required in the Function App, which has no embedded PostgreSQL",
+      "postgres://metrics:secret@localhost:5432/metrics",
+    );
   }
   return { ...settings, ENTERPRISES: enterprises };
 }

@@ -48,20 +48,35 @@ export function liveness(): { status: 200; body: string; headers: Record<string,
  * report series) was polled successfully within the last 26 hours. Anything else is a 503, so a
  * probe sees a timer that stopped firing, a source that keeps failing, and a database that is down.
  */
-export async function checkHealth(openPool: () => Promise<Pool>, enterprises: readonly EnterpriseConfig[], now: Date): Promise<{ status: 200 | 503; jsonBody: Health }> {
+export async function checkHealth(
+  openPool: () => Promise<Pool>,
+  enterprises: readonly EnterpriseConfig[],
+  now: Date,
+): Promise<{ status: 200 | 503; jsonBody: Health }> {
   const base = { checkedAt: now.toISOString(), staleAfterHours, sources: [], lastRun: null };
   let health: Health;
   try {
     // Opening the pool is inside the limit too: a connect to an unreachable server may not time out.
-    health = await withTimeout(openPool().then((pool) => read(pool, enterprises, now)), databaseTimeoutMs);
+    health = await withTimeout(
+      openPool().then((pool) => read(pool, enterprises, now)),
+      databaseTimeoutMs,
+    );
   } catch (error) {
-    health = { ...base, status: "unavailable", database: "unreachable", error: redact(error instanceof Error ? error.message : String(error)) };
+    health = {
+      ...base,
+      status: "unavailable",
+      database: "unreachable",
+      error: redact(error instanceof Error ? error.message : String(error)),
+    };
   }
   return { status: health.status === "healthy" ? 200 : 503, jsonBody: health };
 }
 
 async function read(pool: Pool, enterprises: readonly EnterpriseConfig[], now: Date): Promise<Health> {
-  const rows = await runStore.seriesPolled(pool, enterprises.map((enterprise) => enterprise.slug));
+  const rows = await runStore.seriesPolled(
+    pool,
+    enterprises.map((enterprise) => enterprise.slug),
+  );
   const found = new Map(rows.map((row) => [`${row.enterprise}/${row.organization}/${row.report}`, row]));
   const sources: SourceHealth[] = reportSeries(enterprises).map(({ enterprise, organization, series }) => {
     const source = { enterprise, organization, report: series.report };
@@ -84,7 +99,15 @@ async function read(pool: Pool, enterprises: readonly EnterpriseConfig[], now: D
     checkedAt: now.toISOString(),
     staleAfterHours,
     sources,
-    lastRun: run === undefined ? null : { runId: run.run_id, status: run.status, startedAt: run.started_at.toISOString(), finishedAt: run.finished_at?.toISOString() ?? null },
+    lastRun:
+      run === undefined
+        ? null
+        : {
+            runId: run.run_id,
+            status: run.status,
+            startedAt: run.started_at.toISOString(),
+            finishedAt: run.finished_at?.toISOString() ?? null,
+          },
   };
 }
 

@@ -35,13 +35,18 @@ export interface Runtime {
 /** Opens the database (migrated), the GitHub clients and the publish sink that the activities use. */
 export async function openRuntime(settings: Settings, enterprises: EnterpriseConfig[], options: RuntimeOptions): Promise<Runtime> {
   const needsAzure =
-    settings.PG_AUTH === "entra" || settings.KEY_VAULT_URL !== undefined || settings.SHAREPOINT_DRIVE_ID !== undefined || settings.ARCHIVE_ACCOUNT_URL !== undefined;
+    settings.PG_AUTH === "entra" ||
+    settings.KEY_VAULT_URL !== undefined ||
+    settings.SHAREPOINT_DRIVE_ID !== undefined ||
+    settings.ARCHIVE_ACCOUNT_URL !== undefined;
   const credential = needsAzure ? new DefaultAzureCredential() : undefined;
-  const secrets = options.secrets ?? createSecretSource({
-    env: process.env,
-    ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL }),
-    ...(credential === undefined ? {} : { credential }),
-  });
+  const secrets =
+    options.secrets ??
+    createSecretSource({
+      env: process.env,
+      ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL }),
+      ...(credential === undefined ? {} : { credential }),
+    });
   const database = await openDatabase(settings, {
     embeddedDataDir: options.embeddedDataDir,
     ...(credential !== undefined && settings.PG_AUTH === "entra" ? { entraPassword: entraPassword(credential) } : {}),
@@ -96,7 +101,13 @@ export async function openRuntime(settings: Settings, enterprises: EnterpriseCon
       ...(options.download === undefined ? {} : { download: options.download }),
       ...(settings.ARCHIVE_ACCOUNT_URL === undefined
         ? {}
-        : { archive: createBlobArchive({ accountUrl: settings.ARCHIVE_ACCOUNT_URL, container: settings.ARCHIVE_CONTAINER, credential: credential ?? new DefaultAzureCredential() }) }),
+        : {
+            archive: createBlobArchive({
+              accountUrl: settings.ARCHIVE_ACCOUNT_URL,
+              container: settings.ARCHIVE_CONTAINER,
+              credential: credential ?? new DefaultAzureCredential(),
+            }),
+          }),
       ...telemetryOf(settings, options),
     },
     close: () => database.close(),

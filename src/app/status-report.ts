@@ -19,9 +19,27 @@ export interface StatusReport {
     records: number;
   }>;
   /** Per scope and report: the newest day collected, its age, and the days not yet collected. */
-  series: Array<{ enterprise: string; organization: string; report: string; newest: string | null; ageDays: number | null; gaps: number; pending: number; failed: number }>;
+  series: Array<{
+    enterprise: string;
+    organization: string;
+    report: string;
+    newest: string | null;
+    ageDays: number | null;
+    gaps: number;
+    pending: number;
+    failed: number;
+  }>;
   /** The failed units (at most 50), retried by the next run. */
-  failedUnits: Array<{ enterprise: string; organization: string; report: string; day: string; attempts: number; error: string | null; file: string | null; line: number | null }>;
+  failedUnits: Array<{
+    enterprise: string;
+    organization: string;
+    report: string;
+    day: string;
+    attempts: number;
+    error: string | null;
+    file: string | null;
+    line: number | null;
+  }>;
 }
 
 export async function readStatus(pool: Pool, today: string): Promise<StatusReport> {
@@ -69,7 +87,8 @@ export async function readStatus(pool: Pool, today: string): Promise<StatusRepor
 /** `metrics-collector status`: the last runs, then per scope and report the newest day, gaps and failures. */
 export async function printStatus(pool: Pool, today: string, out: (line: string) => void): Promise<void> {
   const report = await readStatus(pool, today);
-  const owner = (row: { enterprise: string; organization: string }) => (row.organization === "" ? row.enterprise : `${row.enterprise}/${row.organization}`);
+  const owner = (row: { enterprise: string; organization: string }) =>
+    row.organization === "" ? row.enterprise : `${row.enterprise}/${row.organization}`;
   out("Last runs:");
   if (report.runs.length === 0) out("  none yet");
   for (const run of report.runs) {
@@ -79,7 +98,9 @@ export async function printStatus(pool: Pool, today: string, out: (line: string)
   out("Collected data:");
   if (report.series.length === 0) out("  nothing collected yet: run `npm start`");
   for (const row of report.series) {
-    out(`  ${owner(row)} ${row.report}: newest ${row.newest ?? "none"}${row.ageDays === null ? "" : ` (${row.ageDays} days old)`}, ${row.pending} not yet available, ${row.failed} failed`);
+    out(
+      `  ${owner(row)} ${row.report}: newest ${row.newest ?? "none"}${row.ageDays === null ? "" : ` (${row.ageDays} days old)`}, ${row.pending} not yet available, ${row.failed} failed`,
+    );
   }
   if (report.failedUnits.length > 0) {
     out("");

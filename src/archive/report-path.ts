@@ -33,7 +33,8 @@ export function parseReportFilePath(path: string): { set: ReportFileSet; fileInd
   const match = filePattern.exec(path);
   if (match === null) return undefined;
   const [, enterprise, scope, report, firstDay, lastDay, index] = match;
-  if (enterprise === undefined || scope === undefined || report === undefined || firstDay === undefined || index === undefined) return undefined;
+  if (enterprise === undefined || scope === undefined || report === undefined || firstDay === undefined || index === undefined)
+    return undefined;
   if (!isDay(firstDay) || (lastDay !== undefined && !isDay(lastDay))) return undefined;
   const organization = scope === "enterprise" ? "" : scope.slice("org-".length);
   return {

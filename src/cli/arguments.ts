@@ -22,7 +22,11 @@ export function parseRunArguments(command: string, args: string[]): RunArguments
 }
 
 /** The options of `command`; anything else (an unknown option, a stray argument) is a usage error. */
-export function parseOptions(command: string, args: string[], options: Record<string, { type: "string" | "boolean" }>): Record<string, string | boolean | undefined> {
+export function parseOptions(
+  command: string,
+  args: string[],
+  options: Record<string, { type: "string" | "boolean" }>,
+): Record<string, string | boolean | undefined> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {

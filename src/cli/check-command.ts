@@ -48,13 +48,18 @@ export async function checkCommand(_args: void, settings: Settings, io: CliIo, i
       io.out(`FIX   ${check.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  io.out(failed === 0 ? "\nEverything a run needs is in place." : `\n${failed} of ${checks.length} checks failed: fix them and run check again.`);
+  io.out(
+    failed === 0 ? "\nEverything a run needs is in place." : `\n${failed} of ${checks.length} checks failed: fix them and run check again.`,
+  );
   return failed === 0 ? 0 : 2;
 }
 
 async function azureCredential(settings: Settings): Promise<TokenCredential | undefined> {
   const needsAzure =
-    settings.PG_AUTH === "entra" || settings.KEY_VAULT_URL !== undefined || settings.SHAREPOINT_DRIVE_ID !== undefined || settings.ARCHIVE_ACCOUNT_URL !== undefined;
+    settings.PG_AUTH === "entra" ||
+    settings.KEY_VAULT_URL !== undefined ||
+    settings.SHAREPOINT_DRIVE_ID !== undefined ||
+    settings.ARCHIVE_ACCOUNT_URL !== undefined;
   if (!needsAzure) return undefined;
   const { DefaultAzureCredential } = await import("@azure/identity");
   return new DefaultAzureCredential();
@@ -100,7 +105,8 @@ function keyVaultFix(vaultUrl: string, secretName: string, error: unknown): stri
       "(az login locally, the Function App's managed identity in Azure) the role Key Vault Secrets User on the vault."
     );
   }
-  if (status.success) return `Key Vault answered ${status.data.statusCode} for secret "${secretName}"; it may be a passing fault: run check again.`;
+  if (status.success)
+    return `Key Vault answered ${status.data.statusCode} for secret "${secretName}"; it may be a passing fault: run check again.`;
   const named = namedError.safeParse(error);
   if (named.success && (named.data.name === "CredentialUnavailableError" || named.data.name === "AuthenticationError")) {
     return `No Azure credential could get a token for Key Vault: run az login, or run where a managed identity is assigned (${named.data.name}).`;
@@ -147,7 +153,9 @@ function enterpriseChecks(settings: Settings, secrets: SecretSource, enterprise:
         return `found in ${context.tokenSetting}`;
       },
     },
-    call(`${enterprise.slug} GitHub ${settings.GITHUB_API_URL}, enterprise Copilot metrics`, `GET ${enterpriseReport.path}`, { owner: enterprise.slug }),
+    call(`${enterprise.slug} GitHub ${settings.GITHUB_API_URL}, enterprise Copilot metrics`, `GET ${enterpriseReport.path}`, {
+      owner: enterprise.slug,
+    }),
     ...enterprise.orgs.flatMap((org) => [
       call(`${enterprise.slug}/${org} organization Copilot metrics`, `GET ${organizationReport.path}`, { owner: org }),
       call(`${enterprise.slug}/${org} Copilot seats`, "GET /orgs/{org}/copilot/billing/seats", { org, per_page: 1 }),
@@ -166,7 +174,9 @@ function describe(result: AccessResult, context: AccessContext): string {
         `and that the "Copilot usage metrics" policy is enabled.`,
     );
   }
-  throw new Error(`GitHub answered ${result.status === 0 ? "with a network error" : result.status}${scopes}; it may be a passing fault: run check again.`);
+  throw new Error(
+    `GitHub answered ${result.status === 0 ? "with a network error" : result.status}${scopes}; it may be a passing fault: run check again.`,
+  );
 }
 
 async function checkDatabase(settings: Settings, credential: TokenCredential | undefined): Promise<string> {

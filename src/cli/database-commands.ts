@@ -1,7 +1,14 @@
 import { SettingsError, type Settings } from "../config/index.js";
 import { dayOf } from "../days.js";
 import { collectRunInput, newRunId, openRuntime, printStatus, readStatus, type Runtime } from "../app/index.js";
-import { collectOrchestrator, createActivities, reingest, runLocally, type PipelineDependencies, type RunSummary } from "../pipeline/index.js";
+import {
+  collectOrchestrator,
+  createActivities,
+  reingest,
+  runLocally,
+  type PipelineDependencies,
+  type RunSummary,
+} from "../pipeline/index.js";
 import { datasets, forgetUser, hasUserColumn } from "../publish/index.js";
 import type { Interruption } from "./interruption.js";
 import type { ForgetUserArguments } from "./forget-user-options.js";
@@ -36,13 +43,23 @@ export async function migrateCommand(_args: void, settings: Settings, io: CliIo,
 export async function publishCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
   return withRuntime(settings, interruption, async (runtime) => {
     io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
-    const summary = await publishRun(runtime.deps, "publish", datasets.map((dataset) => dataset.name), io);
+    const summary = await publishRun(
+      runtime.deps,
+      "publish",
+      datasets.map((dataset) => dataset.name),
+      io,
+    );
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   });
 }
 
-export async function forgetUserCommand({ login, dryRun, force }: ForgetUserArguments, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+export async function forgetUserCommand(
+  { login, dryRun, force }: ForgetUserArguments,
+  settings: Settings,
+  io: CliIo,
+  interruption: Interruption,
+): Promise<number> {
   return withRuntime(settings, interruption, async (runtime) => {
     // Looked up first: a login that matches nothing (a typo) must not delete snapshots or republish.
     const found = await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets, { dryRun: true });
@@ -55,9 +72,16 @@ export async function forgetUserCommand({ login, dryRun, force }: ForgetUserArgu
       for (const line of forgetUserReport(login, found, true)) io.out(line);
       return 0;
     }
-    if (matched) for (const line of forgetUserReport(login, await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets), false)) io.out(line);
+    if (matched)
+      for (const line of forgetUserReport(login, await forgetUser(runtime.database.pool, runtime.deps.sink, login, datasets), false))
+        io.out(line);
     // Republishing rewrites every partition whose bytes changed: exactly those that named the person.
-    const summary = await publishRun(runtime.deps, "forget-user", datasets.filter(hasUserColumn).map((dataset) => dataset.name), io);
+    const summary = await publishRun(
+      runtime.deps,
+      "forget-user",
+      datasets.filter(hasUserColumn).map((dataset) => dataset.name),
+      io,
+    );
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   });
@@ -66,9 +90,16 @@ export async function forgetUserCommand({ login, dryRun, force }: ForgetUserArgu
 /** A run that collects nothing and publishes `names`; recorded in collection_runs like any other, failures included. */
 async function publishRun(deps: PipelineDependencies, label: string, names: string[], io: CliIo): Promise<RunSummary> {
   const input = collectRunInput(deps.settings, [], { runId: newRunId(label, new Date()), trigger: "cli", request: {}, datasets: names });
-  const progress = createRunProgress({ line: io.out, ...(io.terminal === undefined ? {} : { live: terminalLine(io.terminal) }), expected: expectedUnits(input) });
+  const progress = createRunProgress({
+    line: io.out,
+    ...(io.terminal === undefined ? {} : { live: terminalLine(io.terminal) }),
+    expected: expectedUnits(input),
+  });
   try {
-    return await runLocally(collectOrchestrator, input, { activities: progress.observe(createActivities(deps)), concurrency: deps.settings.RUN_CONCURRENCY });
+    return await runLocally(collectOrchestrator, input, {
+      activities: progress.observe(createActivities(deps)),
+      concurrency: deps.settings.RUN_CONCURRENCY,
+    });
   } finally {
     progress.stop();
   }
@@ -81,13 +112,22 @@ export async function reingestCommand(
   interruption: Interruption,
 ): Promise<number> {
   if (settings.ARCHIVE_ACCOUNT_URL === undefined) {
-    throw new SettingsError("ARCHIVE_ACCOUNT_URL", "is required by reingest, which reads the raw archive", "https://contosometrics.blob.core.windows.net");
+    throw new SettingsError(
+      "ARCHIVE_ACCOUNT_URL",
+      "is required by reingest, which reads the raw archive",
+      "https://contosometrics.blob.core.windows.net",
+    );
   }
   return withRuntime(settings, interruption, async (runtime) => {
     const archive = runtime.deps.archive!;
     io.out(`Rebuilding ${from}..${to} in ${runtime.database.description} from ${archive.description}.`);
     const runId = newRunId("reingest", new Date());
-    const summary = await reingest(runtime.database.pool, archive, { runId, from, to, startedAt: new Date().toISOString(), ...(enterprise === undefined ? {} : { enterprise }) }, io.out);
+    const summary = await reingest(
+      runtime.database.pool,
+      archive,
+      { runId, from, to, startedAt: new Date().toISOString(), ...(enterprise === undefined ? {} : { enterprise }) },
+      io.out,
+    );
     printSummary(summary, io);
     return summary.status === "succeeded" ? 0 : 1;
   });

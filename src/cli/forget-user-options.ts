@@ -13,7 +13,12 @@ export interface ForgetUserArguments {
 export function parseForgetUserArguments(args: string[]): ForgetUserArguments | { problem: string } {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { "dry-run": { type: "boolean" }, force: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { "dry-run": { type: "boolean" }, force: { type: "boolean" } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     return { problem: error instanceof Error ? error.message : String(error) };
   }
@@ -39,7 +44,10 @@ export function noMatchReport(login: string, next: "dry-run" | "stop" | "force")
 /** What forget-user erased, or in a dry run would erase, per table; and the snapshots. */
 export function forgetUserReport(login: string, result: ForgetUserResult, dryRun: boolean): string[] {
   if (!dryRun) {
-    return [...result.tables.map((table) => `${table.table}: ${table.rows} rows pseudonymised`), `Archived snapshots of datasets with people in them deleted: ${result.snapshots.length}.`];
+    return [
+      ...result.tables.map((table) => `${table.table}: ${table.rows} rows pseudonymised`),
+      `Archived snapshots of datasets with people in them deleted: ${result.snapshots.length}.`,
+    ];
   }
   return [
     `Dry run, nothing is changed. "${login}" is GitHub user id ${result.userIds.length === 0 ? "unknown" : result.userIds.join(", ")}.`,

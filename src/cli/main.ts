@@ -26,12 +26,27 @@ function command<Arguments>(parse: (args: string[]) => Arguments, load: () => Pr
 }
 
 const commands: Record<string, CommandSpec> = {
-  run: command((args) => parseRunArguments("run", args), async () => (await import("./run-command.js")).runCommand),
-  check: command((args) => noArguments("check", args), async () => (await import("./check-command.js")).checkCommand),
-  migrate: command((args) => noArguments("migrate", args), async () => (await import("./database-commands.js")).migrateCommand),
-  publish: command((args) => noArguments("publish", args), async () => (await import("./database-commands.js")).publishCommand),
+  run: command(
+    (args) => parseRunArguments("run", args),
+    async () => (await import("./run-command.js")).runCommand,
+  ),
+  check: command(
+    (args) => noArguments("check", args),
+    async () => (await import("./check-command.js")).checkCommand,
+  ),
+  migrate: command(
+    (args) => noArguments("migrate", args),
+    async () => (await import("./database-commands.js")).migrateCommand,
+  ),
+  publish: command(
+    (args) => noArguments("publish", args),
+    async () => (await import("./database-commands.js")).publishCommand,
+  ),
   "forget-user": command(parseForgetUser, async () => (await import("./database-commands.js")).forgetUserCommand),
-  status: command((args) => parseOptions("status", args, { json: { type: "boolean" } }).json === true, async () => (await import("./database-commands.js")).statusCommand),
+  status: command(
+    (args) => parseOptions("status", args, { json: { type: "boolean" } }).json === true,
+    async () => (await import("./database-commands.js")).statusCommand,
+  ),
   reingest: command(parseReingestArguments, async () => (await import("./database-commands.js")).reingestCommand),
 };
 
@@ -43,7 +58,8 @@ function parseForgetUser(args: string[]): ForgetUserArguments {
 
 function parseReingestArguments(args: string[]): { from: string; to: string; enterprise?: string } {
   const { from, to, enterprise } = parseRunArguments("reingest", args);
-  if (from === undefined || to === undefined) throw new UsageError("reingest needs --from and --to, e.g. reingest --from 2026-11-01 --to 2026-11-07.", "reingest");
+  if (from === undefined || to === undefined)
+    throw new UsageError("reingest needs --from and --to, e.g. reingest --from 2026-11-01 --to 2026-11-07.", "reingest");
   return { from, to, ...(enterprise === undefined ? {} : { enterprise }) };
 }
 

@@ -15,7 +15,10 @@ export function copilotRangeNote(range: { from?: string; to?: string }, today: s
   const yesterday = addDays(today, -1);
   const yearAgo = addDays(today, -historyDays);
   const firstDays = (["enterprise", "organization"] as const).map((scope) => {
-    const first = reportKinds.filter((kind) => kind.scope === scope && kind.period === "1-day").map((kind) => kind.firstDay).sort()[0]!;
+    const first = reportKinds
+      .filter((kind) => kind.scope === scope && kind.period === "1-day")
+      .map((kind) => kind.firstDay)
+      .sort()[0]!;
     return { scope, first };
   });
   const earliest = [firstDays.map((entry) => entry.first).sort()[0]!, yearAgo].sort().at(-1)!;
@@ -59,10 +62,14 @@ export function nextSteps(context: NextStepsContext): string[] {
   const { summary, command } = context;
   const lines: string[] = [];
   if (summary.status !== "succeeded") {
-    lines.push(`- Fix what FAILED above; the next run (${command} run) retries those units, and "${command} status" shows what is missing.`);
+    lines.push(
+      `- Fix what FAILED above; the next run (${command} run) retries those units, and "${command} status" shows what is missing.`,
+    );
   }
   if (summary.publish.some((result) => result.ok)) {
-    lines.push(`- The CSV files went to ${context.publishedTo}. To build a report on them, follow docs/power-bi.md (Power BI Desktop, Get data).`);
+    lines.push(
+      `- The CSV files went to ${context.publishedTo}. To build a report on them, follow docs/power-bi.md (Power BI Desktop, Get data).`,
+    );
   }
   if (context.sandbox) {
     lines.push(

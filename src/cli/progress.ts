@@ -46,10 +46,12 @@ const describeReportUnit = (input: unknown) => {
   const unit = reportUnit.safeParse(input);
   return unit.success ? unitLabel(unit.data) : "a Copilot report";
 };
-const labelOf = <T>(schema: z.ZodType<T>, label: (value: T) => string, fallback: string) => (input: unknown) => {
-  const parsed = schema.safeParse(input);
-  return parsed.success ? label(parsed.data) : fallback;
-};
+const labelOf =
+  <T>(schema: z.ZodType<T>, label: (value: T) => string, fallback: string) =>
+  (input: unknown) => {
+    const parsed = schema.safeParse(input);
+    return parsed.success ? label(parsed.data) : fallback;
+  };
 
 const stepKinds: Record<string, StepKind> = {
   [activityNames.ingestReport]: { label: "Copilot reports", units: "units", describe: describeReportUnit, records: recordsOf },
@@ -59,16 +61,37 @@ const stepKinds: Record<string, StepKind> = {
     describe: labelOf(seatSnapshotInput, seatsLabel, "seats"),
     records: (result) => seatsTaken.safeParse(result).data?.seats ?? 0,
   },
-  [activityNames.listRepositories]: { label: "Repository lists", units: "organizations", describe: labelOf(organizationInput, repositoriesLabel, "a repository list"), records: recordsOf },
-  [activityNames.syncRepositories]: { label: "Repository activity", units: "shards", describe: labelOf(repositoryShard, shardLabel, "a repository shard"), records: recordsOf },
+  [activityNames.listRepositories]: {
+    label: "Repository lists",
+    units: "organizations",
+    describe: labelOf(organizationInput, repositoriesLabel, "a repository list"),
+    records: recordsOf,
+  },
+  [activityNames.syncRepositories]: {
+    label: "Repository activity",
+    units: "shards",
+    describe: labelOf(repositoryShard, shardLabel, "a repository shard"),
+    records: recordsOf,
+  },
   [activityNames.collectPremiumUsage]: {
     label: "Copilot billing usage",
     units: "enterprises",
     describe: labelOf(premiumUsageInput, (input) => premiumUsageLabel(input.enterprise), "premium request usage"),
     records: recordsOf,
   },
-  [activityNames.computeMetrics]: { label: "DORA and velocity", units: "computations", describe: () => computeMetricsLabel, records: recordsOf },
-  [activityNames.publishDataset]: { label: "Publish", units: "datasets", describe: labelOf(datasetInput, (input) => `dataset ${input.dataset}`, "a dataset"), records: () => 0, writesFiles: true },
+  [activityNames.computeMetrics]: {
+    label: "DORA and velocity",
+    units: "computations",
+    describe: () => computeMetricsLabel,
+    records: recordsOf,
+  },
+  [activityNames.publishDataset]: {
+    label: "Publish",
+    units: "datasets",
+    describe: labelOf(datasetInput, (input) => `dataset ${input.dataset}`, "a dataset"),
+    records: () => 0,
+    writesFiles: true,
+  },
 };
 
 /** The last line of a terminal, redrawn in place. */
@@ -165,7 +188,18 @@ export function createRunProgress(options: RunProgressOptions): RunProgressView 
     if (name !== activityNames.planUnits) finishPlan();
     const kind = stepKinds[name];
     if (kind === undefined) return undefined;
-    const step: Step = { kind, started: now(), total: expected[name], done: 0, failed: 0, records: 0, running: new Map(), rows: 0, files: 0, unchanged: 0 };
+    const step: Step = {
+      kind,
+      started: now(),
+      total: expected[name],
+      done: 0,
+      failed: 0,
+      records: 0,
+      running: new Map(),
+      rows: 0,
+      files: 0,
+      unchanged: 0,
+    };
     current = { name, step };
     return step;
   }
@@ -191,7 +225,11 @@ export function createRunProgress(options: RunProgressOptions): RunProgressView 
     if (plan === undefined) return;
     const { units, from } = plan;
     plan = undefined;
-    emit(units === 0 ? "Plan: no Copilot report day is due" : `Plan: ${count(units)} Copilot report units${from === undefined ? "" : ` from ${from}`}`);
+    emit(
+      units === 0
+        ? "Plan: no Copilot report day is due"
+        : `Plan: ${count(units)} Copilot report units${from === undefined ? "" : ` from ${from}`}`,
+    );
   }
 
   function shardsListed(result: unknown): void {
@@ -249,7 +287,9 @@ function describeStep(step: Step, at: number, running: boolean): string {
   const of = step.total === undefined ? `${count(step.done)}` : `${count(step.done)}/${count(step.total)}`;
   const parts = [`${step.kind.label}: ${of} ${step.kind.units}`];
   if (step.kind.writesFiles === true) {
-    parts.push(`${count(step.rows)} rows, ${count(step.files)} files written${step.unchanged > 0 ? `, ${count(step.unchanged)} unchanged` : ""}`);
+    parts.push(
+      `${count(step.rows)} rows, ${count(step.files)} files written${step.unchanged > 0 ? `, ${count(step.unchanged)} unchanged` : ""}`,
+    );
   } else {
     parts.push(`${count(step.records)} records`);
   }
@@ -275,7 +315,10 @@ function seconds(ms: number): string {
 }
 
 /** The units the run's input already fixes: a seat listing per organization and per enterprise, a repository list per organization, billing usage per enterprise, one metrics computation, a publish per dataset. */
-export function expectedUnits(input: { enterprises: ReadonlyArray<{ orgs: readonly string[] }>; datasets: readonly string[] }): Partial<Record<string, number>> {
+export function expectedUnits(input: {
+  enterprises: ReadonlyArray<{ orgs: readonly string[] }>;
+  datasets: readonly string[];
+}): Partial<Record<string, number>> {
   const organizations = input.enterprises.reduce((total, enterprise) => total + enterprise.orgs.length, 0);
   return {
     // Each organization's seat listing, and each enterprise's own (seats granted through enterprise teams).

@@ -30,7 +30,10 @@ export async function runCommand(options: RunArguments, settings: Settings, io: 
   try {
     const enterprises = options.enterprise === undefined ? configured : configured.filter((e) => e.slug === options.enterprise);
     if (enterprises.length === 0) {
-      throw new UsageError(`--enterprise "${options.enterprise}" is not configured; configured: ${configured.map((e) => e.slug).join(", ")}.`, "run");
+      throw new UsageError(
+        `--enterprise "${options.enterprise}" is not configured; configured: ${configured.map((e) => e.slug).join(", ")}.`,
+        "run",
+      );
     }
     return await collect(settings, enterprises, options, io, server, interruption);
   } finally {
@@ -42,7 +45,11 @@ export async function runCommand(options: RunArguments, settings: Settings, io: 
 async function resolveGitHub(settings: Settings, io: CliIo): Promise<{ enterprises: EnterpriseConfig[]; server?: GitHubServer }> {
   if (settings.ENTERPRISES !== undefined) return { enterprises: settings.ENTERPRISES };
   const today = dayOf(new Date());
-  const server = await startGitHubServer({ reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)] });
+  const server = await startGitHubServer({
+    reports: sandboxReports(today),
+    token: "sandbox-token",
+    routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)],
+  });
   io.out(
     `No ENTERPRISES configured: running against the built-in sandbox (${sandboxEnterprises.map((e) => e.slug).join(", ")}) served on ${server.url}.\n` +
       `To collect from GitHub, set ENTERPRISES='[{"slug":"your-enterprise","orgs":["your-org"]}]' and GITHUB_TOKEN (or KEY_VAULT_URL) in the environment or .env.`,
@@ -77,7 +84,11 @@ async function collect(
       trigger: "cli",
       request: { ...(options.from === undefined ? {} : { from: options.from }), ...(options.to === undefined ? {} : { to: options.to }) },
     });
-    const progress = createRunProgress({ line: io.out, ...(io.terminal === undefined ? {} : { live: terminalLine(io.terminal) }), expected: expectedUnits(input) });
+    const progress = createRunProgress({
+      line: io.out,
+      ...(io.terminal === undefined ? {} : { live: terminalLine(io.terminal) }),
+      expected: expectedUnits(input),
+    });
     let summary: RunSummary;
     try {
       summary = await runLocally(collectOrchestrator, input, {
@@ -100,10 +111,18 @@ async function collect(
     if (code !== undefined) return await recordInterruption(runtime, runId, code, io);
     const blocked = enterprises.filter((enterprise) => summary.failures.some((failure) => failure.unit === accessLabel(enterprise.slug)));
     if (blocked.length === enterprises.length) {
-      io.err(`No enterprise could start: fix the setting${blocked.length === 1 ? "" : "s"} named above, then run \`metrics-collector check\`.`);
+      io.err(
+        `No enterprise could start: fix the setting${blocked.length === 1 ? "" : "s"} named above, then run \`metrics-collector check\`.`,
+      );
       return 2;
     }
-    for (const line of nextSteps({ summary, sandbox: server !== undefined, publishedTo: runtime.deps.sink.description, command: commandPrefix(process.env) })) io.out(line);
+    for (const line of nextSteps({
+      summary,
+      sandbox: server !== undefined,
+      publishedTo: runtime.deps.sink.description,
+      command: commandPrefix(process.env),
+    }))
+      io.out(line);
     return summary.status === "succeeded" ? 0 : 1;
   } finally {
     await runtime.close();
@@ -113,11 +132,17 @@ async function collect(
 async function recordInterruption(runtime: Runtime, runId: string, code: number, io: CliIo): Promise<number> {
   const signal = code === 130 ? "SIGINT" : "SIGTERM";
   try {
-    await markRunInterrupted(runtime.database.pool, runId, `Interrupted by ${signal}; the units in flight finished, the rest are collected by the next run.`);
+    await markRunInterrupted(
+      runtime.database.pool,
+      runId,
+      `Interrupted by ${signal}; the units in flight finished, the rest are collected by the next run.`,
+    );
     io.err(`Run ${runId} interrupted (${signal}) and recorded as interrupted; the next run resumes where it stopped.`);
   } catch (error) {
     // A server that went away with the signal cannot take the record; the next start closes the run as aborted.
-    io.err(`Run ${runId} interrupted (${signal}); it could not be recorded (${error instanceof Error ? error.message : String(error)}). The next run resumes where it stopped.`);
+    io.err(
+      `Run ${runId} interrupted (${signal}); it could not be recorded (${error instanceof Error ? error.message : String(error)}). The next run resumes where it stopped.`,
+    );
   }
   return code;
 }

@@ -7,13 +7,19 @@ export function printSummary(summary: RunSummary, io: { out: (line: string) => v
   const rows: Array<[string, string]> = [
     ["run", summary.runId],
     ["status", summary.status],
-    ["units", `${count(summary.unitsTotal)} (ok ${count(summary.unitsOk)}, not yet available ${count(summary.unitsPending)}, failed ${count(summary.unitsFailed)})`],
+    [
+      "units",
+      `${count(summary.unitsTotal)} (ok ${count(summary.unitsOk)}, not yet available ${count(summary.unitsPending)}, failed ${count(summary.unitsFailed)})`,
+    ],
     ["records", count(summary.records)],
   ];
   if (published.length > 0) {
     const sum = (field: "rows" | "files" | "skipped") => published.reduce((total, result) => total + result[field], 0);
     const unchanged = sum("skipped");
-    rows.push(["published", `${published.length} datasets, ${count(sum("rows"))} rows, ${count(sum("files"))} files written${unchanged > 0 ? `, ${count(unchanged)} unchanged` : ""}`]);
+    rows.push([
+      "published",
+      `${published.length} datasets, ${count(sum("rows"))} rows, ${count(sum("files"))} files written${unchanged > 0 ? `, ${count(unchanged)} unchanged` : ""}`,
+    ]);
   }
   // One line per cause: a missing credential fails every dataset with the same message.
   const failedBy = new Map<string, string[]>();
@@ -21,7 +27,10 @@ export function printSummary(summary: RunSummary, io: { out: (line: string) => v
     if (!result.ok) failedBy.set(result.error.message, [...(failedBy.get(result.error.message) ?? []), result.dataset]);
   }
   for (const [message, names] of failedBy) {
-    rows.push([names.length === 1 ? `publish ${names[0]}` : `publish (${names.length} datasets)`, `FAILED: ${message}${names.length === 1 ? "" : ` (${names.join(", ")})`}`]);
+    rows.push([
+      names.length === 1 ? `publish ${names[0]}` : `publish (${names.length} datasets)`,
+      `FAILED: ${message}${names.length === 1 ? "" : ` (${names.join(", ")})`}`,
+    ]);
   }
   rows.push(...freshnessRows(summary.freshness));
   const width = Math.max(...rows.map(([label]) => label.length));

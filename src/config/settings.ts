@@ -14,11 +14,7 @@ const booleanSetting = z
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
 const integerSetting = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(min).max(max));
 
 const urlSetting = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ""));
 
@@ -32,14 +28,17 @@ const listSetting = z.string().transform((value) =>
 /** Each setting: its schema, its default, and an example of a good value for the error message. */
 const definitions = {
   ENTERPRISES: {
-    schema: z.string().transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "is not valid JSON" });
-        return z.NEVER;
-      }
-    }).pipe(z.array(enterpriseSchema).min(1, "must list at least one enterprise")),
+    schema: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.array(enterpriseSchema).min(1, "must list at least one enterprise")),
     example: '[{"slug":"contoso","orgs":["contoso-web"],"tokenSecret":"github-token-contoso"}]',
   },
   GITHUB_API_URL: { schema: urlSetting, default: "https://api.github.com", example: "https://api.contoso.ghe.com" },
@@ -63,11 +62,16 @@ const definitions = {
   OUTPUT_DIR: { schema: z.string().min(1), default: "./out", example: "./out" },
   ARCHIVE_ACCOUNT_URL: { schema: urlSetting, example: "https://contosometrics.blob.core.windows.net" },
   ARCHIVE_CONTAINER: {
-    schema: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid Blob container name (3-63 lowercase letters, digits, dashes)"),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a valid Blob container name (3-63 lowercase letters, digits, dashes)"),
     default: "copilot-reports",
     example: "copilot-reports",
   },
-  APPLICATIONINSIGHTS_CONNECTION_STRING: { schema: z.string().includes("InstrumentationKey=", { error: "must contain InstrumentationKey=" }), example: "InstrumentationKey=…;IngestionEndpoint=https://…" },
+  APPLICATIONINSIGHTS_CONNECTION_STRING: {
+    schema: z.string().includes("InstrumentationKey=", { error: "must contain InstrumentationKey=" }),
+    example: "InstrumentationKey=…;IngestionEndpoint=https://…",
+  },
   COLLECT_SCHEDULE: {
     schema: z.string().regex(/^\S+( \S+){5}$/, "must be an NCRONTAB expression with six fields (seconds first)"),
     default: "0 0 6 * * *",
@@ -84,7 +88,9 @@ const definitions = {
   HOTFIX_PATTERN: { schema: z.string().refine(isRegExp, "is not a valid regular expression"), default: "^hotfix", example: "^hotfix" },
   BOT_LOGINS: { schema: listSetting, default: "", example: "renovate,release-robot" },
   DORA_FAILURE_SIGNALS: {
-    schema: listSetting.pipe(z.array(z.enum(["deployment_status", "incident", "revert"], "must list deployment_status, incident or revert"))),
+    schema: listSetting.pipe(
+      z.array(z.enum(["deployment_status", "incident", "revert"], "must list deployment_status, incident or revert")),
+    ),
     default: "deployment_status,incident,revert",
     example: "deployment_status,incident",
   },
@@ -121,7 +127,9 @@ const secretSettings = new Set<SettingName>(["GITHUB_TOKEN", "DATABASE_URL", "US
  * Old names still read, each for its new name: the billing organizations' setting was named after
  * premium requests, which GitHub replaced with AI credits on 2026-06-01.
  */
-const deprecatedNames: ReadonlyArray<{ old: string; current: SettingName }> = [{ old: "PREMIUM_USAGE_ORGS", current: "BILLING_USAGE_ORGS" }];
+const deprecatedNames: ReadonlyArray<{ old: string; current: SettingName }> = [
+  { old: "PREMIUM_USAGE_ORGS", current: "BILLING_USAGE_ORGS" },
+];
 
 function deprecationWarning(message: string): void {
   process.emitWarning(message, "DeprecationWarning");
@@ -138,7 +146,11 @@ export function parseSettings(env: Record<string, string | undefined>, warn: (me
     const oldValue = env[old]?.trim();
     if (oldValue === undefined || oldValue === "") continue;
     if ((env[current]?.trim() ?? "") !== "") {
-      throw new SettingsError(current, `and ${old} are both set; ${old} is the old name of ${current}: keep ${current} only`, definitions[current].example);
+      throw new SettingsError(
+        current,
+        `and ${old} are both set; ${old} is the old name of ${current}: keep ${current} only`,
+        definitions[current].example,
+      );
     }
     warn(`Setting ${old} is deprecated and will be removed: rename it to ${current} (same value).`);
     renamed.set(current, oldValue);
@@ -168,10 +180,18 @@ export function parseSettings(env: Record<string, string | undefined>, warn: (me
 
 function checkCombinations(settings: Settings, env: Record<string, string | undefined>): void {
   if (settings.PG_AUTH === "entra" && (settings.PGHOST === undefined || settings.PGUSER === undefined)) {
-    throw new SettingsError("PG_AUTH", "is entra but PGHOST or PGUSER is not set", "PGHOST=contoso-metrics.postgres.database.azure.com PGUSER=id-metrics-collector");
+    throw new SettingsError(
+      "PG_AUTH",
+      "is entra but PGHOST or PGUSER is not set",
+      "PGHOST=contoso-metrics.postgres.database.azure.com PGUSER=id-metrics-collector",
+    );
   }
   if (settings.USER_IDENTITY === "hashed" && settings.KEY_VAULT_URL === undefined && settings.USER_HASH_KEY === undefined) {
-    throw new SettingsError("USER_HASH_KEY", "is required when USER_IDENTITY=hashed and no KEY_VAULT_URL is set", "a random string of 32 characters or more");
+    throw new SettingsError(
+      "USER_HASH_KEY",
+      "is required when USER_IDENTITY=hashed and no KEY_VAULT_URL is set",
+      "a random string of 32 characters or more",
+    );
   }
   const hasSite = settings.SHAREPOINT_SITE_ID !== undefined || settings.SHAREPOINT_DRIVE_ID !== undefined;
   if (hasSite && settings.SHAREPOINT_DRIVE_ID === undefined) {
@@ -179,7 +199,11 @@ function checkCombinations(settings: Settings, env: Record<string, string | unde
   }
   if (settings.ARCHIVE_ACCOUNT_URL === undefined && (env["ARCHIVE_CONTAINER"] ?? "").trim() !== "") {
     // A container without an account would silently archive nothing.
-    throw new SettingsError("ARCHIVE_ACCOUNT_URL", "is required when ARCHIVE_CONTAINER is set", "https://contosometrics.blob.core.windows.net");
+    throw new SettingsError(
+      "ARCHIVE_ACCOUNT_URL",
+      "is required when ARCHIVE_CONTAINER is set",
+      "https://contosometrics.blob.core.windows.net",
+    );
   }
 }
 

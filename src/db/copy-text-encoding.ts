@@ -25,9 +25,13 @@ const escapable = /[\\\t\n\r]/g;
 
 function escapeChar(char: string): string {
   switch (char) {
-    case "\\": return "\\\\";
-    case "\t": return "\\t";
-    case "\n": return "\\n";
-    default: return "\\r";
+    case "\\":
+      return "\\\\";
+    case "\t":
+      return "\\t";
+    case "\n":
+      return "\\n";
+    default:
+      return "\\r";
   }
 }

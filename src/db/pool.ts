@@ -34,15 +34,17 @@ export async function openDatabase(
     if (entra && options.entraPassword === undefined) {
       throw new Error("PG_AUTH=entra needs a managed-identity token source; none was given to openDatabase.");
     }
-    const pool = survivingConnectionErrors(new pg.Pool({
-      host: settings.PGHOST,
-      port: settings.PGPORT,
-      database: settings.PGDATABASE,
-      user: settings.PGUSER,
-      max: maxConnections,
-      // pg calls the function for every new physical connection, so an expiring token is refreshed.
-      ...(entra ? { password: options.entraPassword, ssl: { rejectUnauthorized: true } } : {}),
-    }));
+    const pool = survivingConnectionErrors(
+      new pg.Pool({
+        host: settings.PGHOST,
+        port: settings.PGPORT,
+        database: settings.PGDATABASE,
+        user: settings.PGUSER,
+        max: maxConnections,
+        // pg calls the function for every new physical connection, so an expiring token is refreshed.
+        ...(entra ? { password: options.entraPassword, ssl: { rejectUnauthorized: true } } : {}),
+      }),
+    );
     return { pool, description: `PostgreSQL at ${settings.PGHOST}`, close: () => pool.end() };
   }
   const embedded = await startEmbeddedPostgres(options.embeddedDataDir);

@@ -15,7 +15,17 @@ export interface AccessContext {
 export type AccessResult = { ok: true; status: number; scopes?: string[] } | { ok: false; message: string };
 
 /** A first call that gets no answer at all: the URL is wrong, not GitHub slow. */
-const connectionFaults = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_INVALID_URL", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "UND_ERR_CONNECT_TIMEOUT"]);
+const connectionFaults = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_INVALID_URL",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 // Long enough for a slow TLS handshake, short enough that a port that never answers fails in seconds.
 const firstCallTimeoutMs = 10_000;
 const retryPauseMs = 1_000;
@@ -63,15 +73,25 @@ export async function checkEnterpriseAccess(client: GitHubClient, context: Acces
 }
 
 /** One GET of `route`, retried once when it got no answer; `scopes` from X-OAuth-Scopes (classic tokens only). */
-export async function probe(client: GitHubClient, route: string, parameters: Record<string, string | number>, context: AccessContext): Promise<AccessResult> {
+export async function probe(
+  client: GitHubClient,
+  route: string,
+  parameters: Record<string, string | number>,
+  context: AccessContext,
+): Promise<AccessResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await client.octokit.request(route, { ...parameters, request: { retries: 0, signal: AbortSignal.timeout(firstCallTimeoutMs) } });
+      const response = await client.octokit.request(route, {
+        ...parameters,
+        request: { retries: 0, signal: AbortSignal.timeout(firstCallTimeoutMs) },
+      });
       return { ok: true, status: response.status, ...scopesOf(response.headers["x-oauth-scopes"]) };
     } catch (error) {
       const fault = configurationFault(error, context);
       if (fault === undefined) {
-        return error instanceof RequestError && error.status !== 500 ? { ok: true, status: error.status, ...scopesOf(error.response?.headers["x-oauth-scopes"]) } : { ok: true, status: 0 };
+        return error instanceof RequestError && error.status !== 500
+          ? { ok: true, status: error.status, ...scopesOf(error.response?.headers["x-oauth-scopes"]) }
+          : { ok: true, status: 0 };
       }
       if (attempt >= 2 || connectionCode(error) === undefined) return { ok: false, message: fault };
       await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
@@ -81,7 +101,12 @@ export async function probe(client: GitHubClient, route: string, parameters: Rec
 
 function scopesOf(header: string | number | undefined): { scopes?: string[] } {
   if (typeof header !== "string") return {};
-  return { scopes: header.split(",").map((scope) => scope.trim()).filter((scope) => scope !== "") };
+  return {
+    scopes: header
+      .split(",")
+      .map((scope) => scope.trim())
+      .filter((scope) => scope !== ""),
+  };
 }
 
 /** The system error code under Octokit's RequestError and fetch's TypeError, or TimeoutError for our timeout. */

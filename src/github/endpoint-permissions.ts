@@ -57,10 +57,20 @@ const reportRoutes = (prefix: string, reports: string[]) => reports.map((report)
 
 export const endpointPermissions: readonly EndpointPermission[] = [
   ...reportRoutes("/enterprises/{enterprise}/copilot/metrics/reports", [
-    "enterprise-1-day", "enterprise-28-day/latest", "users-1-day", "users-28-day/latest", "user-teams-1-day", "repos-1-day",
+    "enterprise-1-day",
+    "enterprise-28-day/latest",
+    "users-1-day",
+    "users-28-day/latest",
+    "user-teams-1-day",
+    "repos-1-day",
   ]).map((route) => ({ route, ...enterpriseReports })),
   ...reportRoutes("/orgs/{org}/copilot/metrics/reports", [
-    "organization-1-day", "organization-28-day/latest", "users-1-day", "users-28-day/latest", "user-teams-1-day", "repos-1-day",
+    "organization-1-day",
+    "organization-28-day/latest",
+    "users-1-day",
+    "users-28-day/latest",
+    "user-teams-1-day",
+    "repos-1-day",
   ]).map((route) => ({ route, ...organizationReports })),
   {
     route: "GET /enterprises/{enterprise}/copilot/billing/seats",

@@ -5,16 +5,45 @@ export { openReportFile, withoutQuery, ReportDownloadError, SignedLinkExpiredErr
 export { rateBudget, RateBudgetExhaustedError, type RateBudget, type RateResource, type GraphqlRateLimit } from "./rate-budget.js";
 export { ForeignLinkError, type Etag } from "./paginate.js";
 export {
-  organizationRepositories, commits, commit, deployments, deploymentStatuses,
-  compareCommits, workflowRuns, labelledIssues, RepositoryUnavailableError, type RepositoryRef, type RecordPage,
+  organizationRepositories,
+  commits,
+  commit,
+  deployments,
+  deploymentStatuses,
+  compareCommits,
+  workflowRuns,
+  labelledIssues,
+  RepositoryUnavailableError,
+  type RepositoryRef,
+  type RecordPage,
 } from "./repository-activity.js";
 export { graphqlPullRequests, pullRequestsQuery, pullRequestReviewsQuery, type GraphqlPullRequest } from "./pull-requests-graphql.js";
 export type {
-  RepositoryRecord, PullRequestItem, CommitRecord, ReviewRecord, DeploymentRecord, DeploymentStatusRecord, WorkflowRunRecord, IssueRecord,
+  RepositoryRecord,
+  PullRequestItem,
+  CommitRecord,
+  ReviewRecord,
+  DeploymentRecord,
+  DeploymentStatusRecord,
+  WorkflowRunRecord,
+  IssueRecord,
 } from "./repository-records.js";
 export {
-  premiumUsageDay, premiumUsageOfUser, billingUnitOf, aiCreditsFirstDay, type BillingUnit, type PremiumUsageItem, type PremiumUsageScope,
+  premiumUsageDay,
+  premiumUsageOfUser,
+  billingUnitOf,
+  aiCreditsFirstDay,
+  type BillingUnit,
+  type PremiumUsageItem,
+  type PremiumUsageScope,
 } from "./premium-usage.js";
 export { listCopilotSeats, listEnterpriseCopilotSeats } from "./copilot-seats.js";
-export { endpointPermissions, permissionTable, permissionFor, explainForbidden, GitHubForbiddenError, type EndpointPermission } from "./endpoint-permissions.js";
+export {
+  endpointPermissions,
+  permissionTable,
+  permissionFor,
+  explainForbidden,
+  GitHubForbiddenError,
+  type EndpointPermission,
+} from "./endpoint-permissions.js";
 export { checkEnterpriseAccess, configurationFault, probe, type AccessContext, type AccessResult } from "./access-check.js";

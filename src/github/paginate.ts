@@ -52,9 +52,17 @@ export function pageUrl(path: string, query: Record<string, string | number | un
  * the request conditional: then a 304 yields one NotModifiedPage and ends. Every request passes the
  * rate budget first.
  */
-export function paginate(client: GitHubClient, firstUrl: string, options: { budget: RateBudget; etag?: undefined }): AsyncGenerator<GitHubPage>;
+export function paginate(
+  client: GitHubClient,
+  firstUrl: string,
+  options: { budget: RateBudget; etag?: undefined },
+): AsyncGenerator<GitHubPage>;
 export function paginate(client: GitHubClient, firstUrl: string, options: PaginateOptions): AsyncGenerator<GitHubPage | NotModifiedPage>;
-export async function* paginate(client: GitHubClient, firstUrl: string, options: PaginateOptions): AsyncGenerator<GitHubPage | NotModifiedPage> {
+export async function* paginate(
+  client: GitHubClient,
+  firstUrl: string,
+  options: PaginateOptions,
+): AsyncGenerator<GitHubPage | NotModifiedPage> {
   let url = firstUrl;
   let origin: string | undefined;
   for (let pageNumber = 1; ; pageNumber++) {
@@ -71,7 +79,13 @@ export async function* paginate(client: GitHubClient, firstUrl: string, options:
       throw error;
     }
     origin ??= new URL(response.url).origin;
-    yield { notModified: false, data: response.data, firstUrl, etag: pageNumber === 1 ? header(response.headers, "etag") : undefined, pageNumber };
+    yield {
+      notModified: false,
+      data: response.data,
+      firstUrl,
+      etag: pageNumber === 1 ? header(response.headers, "etag") : undefined,
+      pageNumber,
+    };
     const next = nextLink(header(response.headers, "link"));
     if (next === undefined) return;
     if (new URL(next).origin !== origin) throw new ForeignLinkError(origin);
@@ -111,7 +125,12 @@ export async function* listPages(client: GitHubClient, firstUrl: string, budget:
 }
 
 /** One GET through the budget; errors, a 304 among them, propagate as RequestError. */
-export async function getJson(client: GitHubClient, url: string, budget: RateBudget, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function getJson(
+  client: GitHubClient,
+  url: string,
+  budget: RateBudget,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   budget.acquire();
   try {
     const response = await client.octokit.request<unknown>({ method: "GET", url, headers });

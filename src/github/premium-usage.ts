@@ -86,7 +86,12 @@ async function readUsage(
  * the owner has no such usage to show (an enterprise the token cannot see, or billing not on the
  * enhanced platform): `available: false`, not an error.
  */
-export async function premiumUsageDay(client: GitHubClient, budget: RateBudget, owner: PremiumUsageScope, day: string): Promise<PremiumUsageDay> {
+export async function premiumUsageDay(
+  client: GitHubClient,
+  budget: RateBudget,
+  owner: PremiumUsageScope,
+  day: string,
+): Promise<PremiumUsageDay> {
   const [year, month, date] = day.split("-").map(Number);
   const unit = billingUnitOf(day);
   const items = await readUsage(client, budget, owner, unit, { year, month, day: date }, day);

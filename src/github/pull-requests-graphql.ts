@@ -10,7 +10,8 @@ import { RepositoryResponseError, RepositoryUnavailableError, type RepositoryRef
 // listing page plus three calls per pull request for. Every query here is validated against
 // GitHub's published schema in tests/github/repository-graphql.test.ts.
 
-const actorFields = "login ... on User { databaseId } ... on Bot { databaseId } ... on Mannequin { databaseId } ... on Organization { databaseId }";
+const actorFields =
+  "login ... on User { databaseId } ... on Bot { databaseId } ... on Mannequin { databaseId } ... on Organization { databaseId }";
 
 const reviewFields = `fullDatabaseId state submittedAt author { ${actorFields} }`;
 
@@ -50,15 +51,13 @@ const rateLimit = z.object({ limit: z.number().int(), cost: z.number().int(), re
 
 const review = z
   .object({ fullDatabaseId: bigId, state: z.string(), submittedAt: timestamp.nullable(), author: actor })
-  .transform(
-    (found): ReviewRecord => ({
-      reviewId: found.fullDatabaseId,
-      reviewerId: found.author?.databaseId ?? null,
-      reviewerLogin: found.author?.login ?? null,
-      state: found.state,
-      submittedAt: found.submittedAt,
-    }),
-  );
+  .transform((found): ReviewRecord => ({
+    reviewId: found.fullDatabaseId,
+    reviewerId: found.author?.databaseId ?? null,
+    reviewerLogin: found.author?.login ?? null,
+    state: found.state,
+    submittedAt: found.submittedAt,
+  }));
 
 const pullRequest = z.object({
   fullDatabaseId: bigId,
@@ -76,8 +75,15 @@ const pullRequest = z.object({
   deletions: z.number().int(),
   author: actor,
   mergeCommit: z.object({ oid: z.string() }).nullable(),
-  commits: z.object({ nodes: z.array(z.object({ commit: z.object({ authoredDate: timestamp, committedDate: timestamp }) }).nullable()).nullable() }),
-  reviews: z.object({ pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }), nodes: z.array(review.nullable()).nullable() }).nullable(),
+  commits: z.object({
+    nodes: z.array(z.object({ commit: z.object({ authoredDate: timestamp, committedDate: timestamp }) }).nullable()).nullable(),
+  }),
+  reviews: z
+    .object({
+      pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+      nodes: z.array(review.nullable()).nullable(),
+    })
+    .nullable(),
 });
 
 const pullRequestsPage = z.object({
@@ -96,7 +102,14 @@ const reviewsPage = z.object({
   repository: z
     .object({
       pullRequest: z
-        .object({ reviews: z.object({ nodes: z.array(review.nullable()).nullable(), pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }) }).nullable() })
+        .object({
+          reviews: z
+            .object({
+              nodes: z.array(review.nullable()).nullable(),
+              pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+            })
+            .nullable(),
+        })
         .nullable(),
     })
     .nullable(),
@@ -104,7 +117,12 @@ const reviewsPage = z.object({
 });
 
 /** A pull request as stored: the REST listing's fields, the exact merge commit, size and first commit. */
-export type GraphqlPullRequest = PullRequestItem & { additions: number | null; deletions: number | null; firstCommitAt: string | null; reviews: ReviewRecord[] };
+export type GraphqlPullRequest = PullRequestItem & {
+  additions: number | null;
+  deletions: number | null;
+  firstCommitAt: string | null;
+  reviews: ReviewRecord[];
+};
 
 function label(repo: RepositoryRef): string {
   return `${repo.organization}/${repo.name}`;
@@ -157,16 +175,29 @@ function toRecord(found: z.output<typeof pullRequest>): Omit<GraphqlPullRequest,
  * Pages of a repository's pull requests, most recently updated first, each with all its reviews.
  * The caller stops at its watermark (break). Each query passes the GraphQL rate budget first.
  */
-export async function* graphqlPullRequests(client: GitHubClient, budget: RateBudget, repo: RepositoryRef): AsyncGenerator<GraphqlPullRequest[]> {
+export async function* graphqlPullRequests(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef,
+): AsyncGenerator<GraphqlPullRequest[]> {
   const endpoint = `the pull requests of ${label(repo)} (GraphQL)`;
-  for await (const page of budgetedPages(client, budget, repo, pullRequestsQuery, { owner: repo.organization, name: repo.name }, pullRequestsPage, endpoint)) {
+  for await (const page of budgetedPages(
+    client,
+    budget,
+    repo,
+    pullRequestsQuery,
+    { owner: repo.organization, name: repo.name },
+    pullRequestsPage,
+    endpoint,
+  )) {
     if (page.repository === null) throw new RepositoryUnavailableError(label(repo), "not_found");
     const found: GraphqlPullRequest[] = [];
     for (const node of page.repository.pullRequests.nodes ?? []) {
       if (node === null) continue;
       const reviews = (node.reviews?.nodes ?? []).filter((item) => item !== null);
       const more = node.reviews?.pageInfo;
-      if (more?.hasNextPage === true && more.endCursor !== null) reviews.push(...(await moreReviews(client, budget, repo, node.number, more.endCursor)));
+      if (more?.hasNextPage === true && more.endCursor !== null)
+        reviews.push(...(await moreReviews(client, budget, repo, node.number, more.endCursor)));
       found.push({ ...toRecord(node), reviews });
     }
     yield found;
@@ -174,7 +205,13 @@ export async function* graphqlPullRequests(client: GitHubClient, budget: RateBud
 }
 
 /** The reviews of one pull request after `cursor`, read 100 at a time. */
-async function moreReviews(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, number: number, cursor: string): Promise<ReviewRecord[]> {
+async function moreReviews(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef,
+  number: number,
+  cursor: string,
+): Promise<ReviewRecord[]> {
   const endpoint = `the reviews of ${label(repo)}#${number} (GraphQL)`;
   const reviews: ReviewRecord[] = [];
   const variables = { owner: repo.organization, name: repo.name, number, cursor };

@@ -104,7 +104,12 @@ export function rateBudget(client: GitHubClient, floorPercent: number): RateBudg
       const named = headers?.["x-ratelimit-resource"];
       const target = named === "graphql" || named === "core" ? state(named) : named === undefined ? current : undefined;
       if (target === undefined) return;
-      record(target, Number(headers?.["x-ratelimit-limit"]), Number(headers?.["x-ratelimit-remaining"]), Number(headers?.["x-ratelimit-reset"]));
+      record(
+        target,
+        Number(headers?.["x-ratelimit-limit"]),
+        Number(headers?.["x-ratelimit-remaining"]),
+        Number(headers?.["x-ratelimit-reset"]),
+      );
     },
     releaseGraphql(rateLimit) {
       const current = state("graphql");

@@ -35,7 +35,9 @@ async function* cutsReported(body: AsyncIterable<Buffer>, file: string, idle: Id
       yield chunk;
     }
   } catch (error) {
-    const problem = idle.gaveUp ? `the host sent nothing for ${idle.timeoutMs / 1000} s after ${received} bytes` : `the connection was cut after ${received} bytes`;
+    const problem = idle.gaveUp
+      ? `the host sent nothing for ${idle.timeoutMs / 1000} s after ${received} bytes`
+      : `the connection was cut after ${received} bytes`;
     throw new ReportDownloadError(file, 200, problem, { cause: error });
   }
 }

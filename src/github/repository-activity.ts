@@ -86,8 +86,23 @@ function unavailable(error: unknown, repo: RepositoryRef): unknown {
 }
 
 /** Parsed pages of a listing; a NotModifiedPage can only come when an `etag` is given. */
-function recordPages<S extends z.ZodType>(client: GitHubClient, budget: RateBudget, repo: RepositoryRef | undefined, url: string, item: S, endpoint: string): AsyncGenerator<RecordPage<z.output<S>>>;
-function recordPages<S extends z.ZodType>(client: GitHubClient, budget: RateBudget, repo: RepositoryRef | undefined, url: string, item: S, endpoint: string, etag: Etag | undefined): Pages<z.output<S>>;
+function recordPages<S extends z.ZodType>(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef | undefined,
+  url: string,
+  item: S,
+  endpoint: string,
+): AsyncGenerator<RecordPage<z.output<S>>>;
+function recordPages<S extends z.ZodType>(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef | undefined,
+  url: string,
+  item: S,
+  endpoint: string,
+  etag: Etag | undefined,
+): Pages<z.output<S>>;
 async function* recordPages<S extends z.ZodType>(
   client: GitHubClient,
   budget: RateBudget,
@@ -113,14 +128,29 @@ async function* recordPages<S extends z.ZodType>(
 }
 
 /** Every record of an unconditional listing, all its pages read through Octokit's paginate. */
-async function* listRecords<S extends z.ZodType>(client: GitHubClient, budget: RateBudget, url: string, item: S, endpoint: string): AsyncGenerator<Array<z.output<S>>> {
+async function* listRecords<S extends z.ZodType>(
+  client: GitHubClient,
+  budget: RateBudget,
+  url: string,
+  item: S,
+  endpoint: string,
+): AsyncGenerator<Array<z.output<S>>> {
   const list = z.array(item);
   for await (const data of listPages(client, url, budget)) yield parse(list, data, endpoint);
 }
 
 /** The organization's repositories, sorted by name so that a listing is stable. */
-export function organizationRepositories(client: GitHubClient, budget: RateBudget, organization: string): AsyncGenerator<RepositoryRecord[]> {
-  const url = pageUrl(`/orgs/${encodeURIComponent(organization)}/repos`, { type: "all", sort: "full_name", direction: "asc", per_page: perPage });
+export function organizationRepositories(
+  client: GitHubClient,
+  budget: RateBudget,
+  organization: string,
+): AsyncGenerator<RepositoryRecord[]> {
+  const url = pageUrl(`/orgs/${encodeURIComponent(organization)}/repos`, {
+    type: "all",
+    sort: "full_name",
+    direction: "asc",
+    per_page: perPage,
+  });
   return listRecords(client, budget, url, repositoryItem, `the repositories of ${organization}`);
 }
 
@@ -136,7 +166,12 @@ export function deployments(client: GitHubClient, budget: RateBudget, repo: Repo
   return recordPages(client, budget, repo, url, deploymentItem, `the deployments of ${repositoryLabel(repo)}`, etag);
 }
 
-export async function deploymentStatuses(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, deploymentId: number): Promise<DeploymentStatusRecord[]> {
+export async function deploymentStatuses(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef,
+  deploymentId: number,
+): Promise<DeploymentStatusRecord[]> {
   const url = pageUrl(repoPath(repo, `/deployments/${deploymentId}/statuses`), { per_page: perPage });
   const endpoint = `the statuses of deployment ${deploymentId} of ${repositoryLabel(repo)}`;
   const statuses: DeploymentStatusRecord[] = [];
@@ -180,7 +215,12 @@ export async function compareCommits(
 }
 
 /** One commit, or undefined when GitHub does not know the sha. */
-export async function commit(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, sha: string): Promise<CommitRecord | undefined> {
+export async function commit(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef,
+  sha: string,
+): Promise<CommitRecord | undefined> {
   try {
     const answer = await getJson(client, repoPath(repo, `/commits/${encodeURIComponent(sha)}`), budget);
     return parse(commitItem, answer.data, `commit ${sha.slice(0, 7)} of ${repositoryLabel(repo)}`);
@@ -205,9 +245,15 @@ export async function* workflowRuns(
   etag?: Etag,
 ): AsyncGenerator<RecordPage<WorkflowRunRecord> | NotModifiedPage> {
   const endpoint = `the workflow runs of ${repositoryLabel(repo)}`;
-  const query = (created: string) => pageUrl(repoPath(repo, "/actions/runs"), { created, exclude_pull_requests: "true", per_page: perPage });
+  const query = (created: string) =>
+    pageUrl(repoPath(repo, "/actions/runs"), { created, exclude_pull_requests: "true", per_page: perPage });
 
-  async function* window(url: string, start: Date, end: Date, useEtag: boolean): AsyncGenerator<RecordPage<WorkflowRunRecord> | NotModifiedPage> {
+  async function* window(
+    url: string,
+    start: Date,
+    end: Date,
+    useEtag: boolean,
+  ): AsyncGenerator<RecordPage<WorkflowRunRecord> | NotModifiedPage> {
     const pages = paginate(client, url, { budget, etag: useEtag ? etag : undefined });
     try {
       for await (const page of pages) {
@@ -238,8 +284,22 @@ export async function* workflowRuns(
 }
 
 /** Issues carrying `label` updated since `since` (to the second), oldest update first, pull requests left out. */
-export function labelledIssues(client: GitHubClient, budget: RateBudget, repo: RepositoryRef, label: string, since: Date, etag?: Etag): Pages<IssueRecord> {
-  const url = pageUrl(repoPath(repo, "/issues"), { labels: label, state: "all", since: searchTime(since), sort: "updated", direction: "asc", per_page: perPage });
+export function labelledIssues(
+  client: GitHubClient,
+  budget: RateBudget,
+  repo: RepositoryRef,
+  label: string,
+  since: Date,
+  etag?: Etag,
+): Pages<IssueRecord> {
+  const url = pageUrl(repoPath(repo, "/issues"), {
+    labels: label,
+    state: "all",
+    since: searchTime(since),
+    sort: "updated",
+    direction: "asc",
+    per_page: perPage,
+  });
   return recordPages(client, budget, repo, url, issueItem, `the ${label} issues of ${repositoryLabel(repo)}`, etag);
 }
 

@@ -18,7 +18,12 @@ export interface BillingUsageRead {
  * The per-person rows (user_login set) are left alone. The days read in AI credits are recorded as
  * read from ai_credit/usage in the same transaction (billingDaysToCatchUp).
  */
-export async function replacePremiumUsage(pool: Pool, scope: { enterprise: string; organization: string }, days: BillingUsageRead[], fetchedAt: Date): Promise<number> {
+export async function replacePremiumUsage(
+  pool: Pool,
+  scope: { enterprise: string; organization: string },
+  days: BillingUsageRead[],
+  fetchedAt: Date,
+): Promise<number> {
   const rows = days.flatMap(({ day, unit, items }) => items.map((item) => ({ day, login: "", unit, period: "day", ...item })));
   return inTransaction(pool, async (client) => {
     await client.query(
@@ -40,7 +45,11 @@ export async function replacePremiumUsage(pool: Pool, scope: { enterprise: strin
  * ai_credit/usage: an earlier release read them from premium_request/usage. Empty for a new
  * installation, and once the days were read.
  */
-export async function billingDaysToCatchUp(pool: Pool, scope: { enterprise: string; organization: string }, before: string): Promise<string[]> {
+export async function billingDaysToCatchUp(
+  pool: Pool,
+  scope: { enterprise: string; organization: string },
+  before: string,
+): Promise<string[]> {
   const result = await pool.query<{ day: string }>(catchUpSql, [scope.enterprise, scope.organization, before]);
   return result.rows.map((row) => row.day);
 }

@@ -23,14 +23,16 @@ const counters = {
 const sampledVersion = z.looseObject({ sampled_at: text });
 
 export const breakdownArrays = {
-  totals_by_ide: z.array(
-    z.looseObject({
-      ide: text,
-      ...counters,
-      last_known_ide_version: sampledVersion.extend({ ide_version: text }).nullish(),
-      last_known_plugin_version: sampledVersion.extend({ plugin: text, plugin_version: text }).nullish(),
-    }),
-  ).nullish(),
+  totals_by_ide: z
+    .array(
+      z.looseObject({
+        ide: text,
+        ...counters,
+        last_known_ide_version: sampledVersion.extend({ ide_version: text }).nullish(),
+        last_known_plugin_version: sampledVersion.extend({ plugin: text, plugin_version: text }).nullish(),
+      }),
+    )
+    .nullish(),
   totals_by_feature: z.array(z.looseObject({ feature: text, ...counters })).nullish(),
   totals_by_language_feature: z.array(z.looseObject({ language: text, feature: text, ...counters })).nullish(),
   totals_by_language_model: z.array(z.looseObject({ language: text, model: text, ...counters })).nullish(),
@@ -87,27 +89,29 @@ export const aggregateRecord = z.looseObject({
   ...counters,
   ...breakdownArrays,
   totals_by_cli: cliTotals,
-  totals_by_ai_adoption_phase: z.array(
-    z.looseObject({
-      phase: text,
-      phase_number: count,
-      total_engaged_users: count,
-      avg_user_initiated_interactions: amount,
-      avg_code_generation_activities: amount,
-      avg_code_acceptance_activities: amount,
-      avg_loc_added: amount,
-      avg_loc_deleted: amount,
-      avg_pull_requests_reviewed: amount,
-      avg_pull_requests_created: amount,
-      avg_pull_requests_merged: amount,
-      avg_pull_requests_median_minutes_to_merge: amount,
-    }),
-  ).nullish(),
+  totals_by_ai_adoption_phase: z
+    .array(
+      z.looseObject({
+        phase: text,
+        phase_number: count,
+        total_engaged_users: count,
+        avg_user_initiated_interactions: amount,
+        avg_code_generation_activities: amount,
+        avg_code_acceptance_activities: amount,
+        avg_loc_added: amount,
+        avg_loc_deleted: amount,
+        avg_pull_requests_reviewed: amount,
+        avg_pull_requests_created: amount,
+        avg_pull_requests_merged: amount,
+        avg_pull_requests_median_minutes_to_merge: amount,
+      }),
+    )
+    .nullish(),
   pull_requests: pullRequests
     .extend({
-      copilot_suggestions_by_comment_type: z.array(
-        z.looseObject({ comment_type: text, total_copilot_suggestions: count, total_copilot_applied_suggestions: count }),
-      ).nullish(),
+      copilot_suggestions_by_comment_type: z
+        .array(z.looseObject({ comment_type: text, total_copilot_suggestions: count, total_copilot_applied_suggestions: count }))
+        .nullish(),
     })
     .nullish(),
 });
@@ -119,14 +123,16 @@ export const reportWrapper = z.looseObject({ created_at: z.iso.datetime({ offset
 // The users report is the volume path (100,000s of lines a day): the schema names only the fields
 // read, down to the breakdowns, and strips the rest instead of copying it; the raw lines live in
 // the Blob archive.
-const userIdeTotals = z.array(
-  z.object({
-    ide: text,
-    ...counters,
-    last_known_ide_version: z.object({ ide_version: text, sampled_at: text }).nullish(),
-    last_known_plugin_version: z.object({ plugin: text, plugin_version: text, sampled_at: text }).nullish(),
-  }),
-).nullish();
+const userIdeTotals = z
+  .array(
+    z.object({
+      ide: text,
+      ...counters,
+      last_known_ide_version: z.object({ ide_version: text, sampled_at: text }).nullish(),
+      last_known_plugin_version: z.object({ plugin: text, plugin_version: text, sampled_at: text }).nullish(),
+    }),
+  )
+  .nullish();
 const userCliTotals = z
   .object({
     session_count: count,
@@ -160,7 +166,11 @@ export const userRecord = z.object({
   used_copilot_coding_agent: z.boolean().nullish(),
   ai_credits_used: amount,
   ai_adoption_phase: z
-    .object({ phase: z.union([z.string(), z.number()]).nullish(), phase_number: count, version: z.union([z.string(), z.number()]).nullish() })
+    .object({
+      phase: z.union([z.string(), z.number()]).nullish(),
+      phase_number: count,
+      version: z.union([z.string(), z.number()]).nullish(),
+    })
     .nullish(),
 });
 export type UserRecord = z.infer<typeof userRecord>;

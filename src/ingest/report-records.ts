@@ -83,7 +83,13 @@ async function* readFrom<T>(iterator: AsyncIterator<Buffer | string>, file: stri
   if (last.length > 0) yield last;
 }
 
-async function* structured<T>(consumed: Buffer[], rest: AsyncIterator<Buffer | string>, isArray: boolean, file: string, map: (record: ReportRecord) => T): AsyncGenerator<T[]> {
+async function* structured<T>(
+  consumed: Buffer[],
+  rest: AsyncIterator<Buffer | string>,
+  isArray: boolean,
+  file: string,
+  map: (record: ReportRecord) => T,
+): AsyncGenerator<T[]> {
   const replay = (async function* () {
     yield* consumed;
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
@@ -119,7 +125,8 @@ class LineSplitter<T> {
       return [];
     }
     this.checkLength(this.pendingBytes + slice.indexOf(newlineByte));
-    const complete = this.pending.length === 0 ? slice.subarray(0, newline + 1) : Buffer.concat([...this.pending, slice.subarray(0, newline + 1)]);
+    const complete =
+      this.pending.length === 0 ? slice.subarray(0, newline + 1) : Buffer.concat([...this.pending, slice.subarray(0, newline + 1)]);
     this.pending = [];
     this.pendingBytes = 0;
     this.hold(slice.subarray(newline + 1));
@@ -141,7 +148,11 @@ class LineSplitter<T> {
 
   private checkLength(bytes: number): void {
     if (bytes > maxRecordBytes) {
-      throw new MalformedReportError(this.file, this.lineNumber + 1, `a line longer than ${maxRecordBytes / 1024 / 1024} MiB, more than any report record needs`);
+      throw new MalformedReportError(
+        this.file,
+        this.lineNumber + 1,
+        `a line longer than ${maxRecordBytes / 1024 / 1024} MiB, more than any report record needs`,
+      );
     }
   }
 
@@ -167,7 +178,8 @@ class LineSplitter<T> {
       }
       this.sawRecord = true;
       // One record per line is the rule; arrays and the 28-day wrapper take the longer way.
-      if (!Array.isArray(value) && !(isObject(value) && Array.isArray(value["day_totals"]))) batch.push(mapped(this.map, { value, line: this.lineNumber }, this.file));
+      if (!Array.isArray(value) && !(isObject(value) && Array.isArray(value["day_totals"])))
+        batch.push(mapped(this.map, { value, line: this.lineNumber }, this.file));
       else for (const record of unwrapped(value, this.lineNumber, this.file)) batch.push(mapped(this.map, record, this.file));
     }
     return batch;
@@ -183,7 +195,11 @@ class LineSplitter<T> {
         const newline = bytes.indexOf(newlineByte, start);
         const end = newline === -1 ? bytes.length : newline;
         if (!isUtf8(bytes.subarray(start, end))) {
-          throw new MalformedReportError(this.file, line, "bytes that are not UTF-8 (GitHub writes its reports in UTF-8; the file is damaged or not a report)");
+          throw new MalformedReportError(
+            this.file,
+            line,
+            "bytes that are not UTF-8 (GitHub writes its reports in UTF-8; the file is damaged or not a report)",
+          );
         }
         start = end + 1;
       }

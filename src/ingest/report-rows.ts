@@ -33,8 +33,14 @@ const isUserRecord = schemaCheck(userRecord);
 /** Validates one record of a level's report and turns it into that level's row. */
 const rowOf: Record<ReportLevel, (record: ReportRecord, context: RowContext) => CopyValue[]> = {
   aggregate: ({ value, line, wrapper }, context) =>
-    toDailyRow(parse(aggregateRecord, value, line, context), value, context.fileIndex, wrapper === undefined ? null : createdAt(wrapper, line, context)),
-  users: ({ value, line }, context) => toUserRow(isUserRecord(value) ? inDays(value, line, context) : parse(userRecord, value, line, context), context.fileIndex),
+    toDailyRow(
+      parse(aggregateRecord, value, line, context),
+      value,
+      context.fileIndex,
+      wrapper === undefined ? null : createdAt(wrapper, line, context),
+    ),
+  users: ({ value, line }, context) =>
+    toUserRow(isUserRecord(value) ? inDays(value, line, context) : parse(userRecord, value, line, context), context.fileIndex),
   teams: ({ value, line }, context) => toTeamRow(parse(teamMembershipRecord, value, line, context)),
   repos: ({ value, line }, context) => toRepositoryRow(parse(repositoryRecord, value, line, context), value, context.fileIndex),
 };
@@ -101,7 +107,11 @@ function parse<T extends { day: string }>(schema: z.ZodType<T>, value: unknown, 
 function inDays<T extends { day: string }>(record: T, line: number, context: RowContext): T {
   // A record outside the report's days would not be replaced by a later run: refuse it instead.
   if (record.day < context.firstDay || record.day > context.lastDay) {
-    throw new MalformedReportError(context.file, line, `day ${record.day} is outside the report's days ${context.firstDay}..${context.lastDay}`);
+    throw new MalformedReportError(
+      context.file,
+      line,
+      `day ${record.day} is outside the report's days ${context.firstDay}..${context.lastDay}`,
+    );
   }
   return record;
 }

@@ -42,14 +42,35 @@ function nullableAsType(node: unknown): unknown {
   if (Object.keys(folded).length !== 1 || !Array.isArray(branches) || branches.length !== 2) return folded;
   const nullAt = branches.findIndex((branch) => isObject(branch) && Object.keys(branch).length === 1 && branch["type"] === "null");
   const other: unknown = branches[1 - nullAt];
-  if (nullAt === -1 || !isObject(other) || typeof other["type"] !== "string" || !Object.keys(other).every((key) => ownTypeKeywords.has(key))) return folded;
+  if (
+    nullAt === -1 ||
+    !isObject(other) ||
+    typeof other["type"] !== "string" ||
+    !Object.keys(other).every((key) => ownTypeKeywords.has(key))
+  )
+    return folded;
   return { ...other, type: [other["type"], "null"] };
 }
 
 /** Keywords that constrain only values of the schema's own type and pass any other value. */
 const ownTypeKeywords = new Set([
-  "type", "properties", "required", "additionalProperties", "items", "prefixItems", "minItems", "maxItems",
-  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "pattern", "minLength", "maxLength", "format",
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+  "minItems",
+  "maxItems",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "format",
 ]);
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -18,8 +18,16 @@ const seat = z.object({
 });
 
 export const seatColumns = [
-  "user_id", "user_login", "plan_type", "assigning_team", "created_at", "updated_at", "pending_cancellation_date",
-  "last_activity_at", "last_activity_editor", "last_authenticated_at",
+  "user_id",
+  "user_login",
+  "plan_type",
+  "assigning_team",
+  "created_at",
+  "updated_at",
+  "pending_cancellation_date",
+  "last_activity_at",
+  "last_activity_editor",
+  "last_authenticated_at",
 ] as const;
 
 export class MalformedSeatError extends Error {
@@ -43,8 +51,15 @@ export async function* seatRows(seats: AsyncIterable<unknown>, owner: string): A
     const { assignee, ...rest } = parsed.data;
     if (assignee === undefined || assignee === null) continue;
     yield [
-      assignee.id, assignee.login, rest.plan_type ?? null, rest.assigning_team?.slug ?? null, rest.created_at ?? null,
-      rest.updated_at ?? null, rest.pending_cancellation_date ?? null, rest.last_activity_at ?? null, rest.last_activity_editor ?? null,
+      assignee.id,
+      assignee.login,
+      rest.plan_type ?? null,
+      rest.assigning_team?.slug ?? null,
+      rest.created_at ?? null,
+      rest.updated_at ?? null,
+      rest.pending_cancellation_date ?? null,
+      rest.last_activity_at ?? null,
+      rest.last_activity_editor ?? null,
       rest.last_authenticated_at ?? null,
     ];
   }

@@ -8,10 +8,39 @@ const dropVerbatimRepeatsSql = sqlFile(import.meta.url, "drop-verbatim-repeats.s
 
 /** Per level: its staging table and columns, the tables it replaces, and the merge that fills them. */
 const levels = {
-  aggregate: { staging: "stage_usage_daily", columns: dailyColumns, tables: ["copilot_usage_daily", "copilot_usage_breakdown", "copilot_adoption_phase_daily", "copilot_review_comment_types_daily"], merges: [sqlFile(import.meta.url, "merge-usage-daily.sql"), sqlFile(import.meta.url, "merge-usage-breakdown.sql"), sqlFile(import.meta.url, "merge-usage-phases.sql"), sqlFile(import.meta.url, "merge-usage-comment-types.sql")], withSource: [true, false, false, false] },
-  users: { staging: "stage_user_daily", columns: userColumns, tables: ["copilot_user_daily"], merges: [sqlFile(import.meta.url, "merge-user-daily.sql")], withSource: [true] },
-  teams: { staging: "stage_user_teams", columns: teamColumns, tables: ["copilot_user_teams"], merges: [sqlFile(import.meta.url, "merge-user-teams.sql")], withSource: [false] },
-  repos: { staging: "stage_repo_daily", columns: repositoryColumns, tables: ["copilot_repo_daily"], merges: [sqlFile(import.meta.url, "merge-repo-daily.sql")], withSource: [false] },
+  aggregate: {
+    staging: "stage_usage_daily",
+    columns: dailyColumns,
+    tables: ["copilot_usage_daily", "copilot_usage_breakdown", "copilot_adoption_phase_daily", "copilot_review_comment_types_daily"],
+    merges: [
+      sqlFile(import.meta.url, "merge-usage-daily.sql"),
+      sqlFile(import.meta.url, "merge-usage-breakdown.sql"),
+      sqlFile(import.meta.url, "merge-usage-phases.sql"),
+      sqlFile(import.meta.url, "merge-usage-comment-types.sql"),
+    ],
+    withSource: [true, false, false, false],
+  },
+  users: {
+    staging: "stage_user_daily",
+    columns: userColumns,
+    tables: ["copilot_user_daily"],
+    merges: [sqlFile(import.meta.url, "merge-user-daily.sql")],
+    withSource: [true],
+  },
+  teams: {
+    staging: "stage_user_teams",
+    columns: teamColumns,
+    tables: ["copilot_user_teams"],
+    merges: [sqlFile(import.meta.url, "merge-user-teams.sql")],
+    withSource: [false],
+  },
+  repos: {
+    staging: "stage_repo_daily",
+    columns: repositoryColumns,
+    tables: ["copilot_repo_daily"],
+    merges: [sqlFile(import.meta.url, "merge-repo-daily.sql")],
+    withSource: [false],
+  },
 } as const;
 
 /** The rows one report unit replaces: (scope, days) of one level. */
@@ -56,7 +85,13 @@ export async function combiningRepeatedUsers<T>(replace: (forceStaging: boolean)
 
 // Staging-only columns of stage_user_daily; the rest are copilot_user_daily's own.
 const stagingOnly = new Set(["primary_ide_activity", "ide_sampled_at", "file_index"]);
-const directUserColumns = ["enterprise", "scope", "organization", "source_report", ...userColumns.filter((column) => !stagingOnly.has(column))];
+const directUserColumns = [
+  "enterprise",
+  "scope",
+  "organization",
+  "source_report",
+  ...userColumns.filter((column) => !stagingOnly.has(column)),
+];
 const directUserIndexes = userColumns.flatMap((column, index) => (stagingOnly.has(column) ? [] : [index]));
 const inScopeAndDays = "where enterprise = $1 and scope = $2 and organization = $3 and day between $4 and $5";
 
@@ -85,7 +120,12 @@ export async function replaceReportDays(
   }
 }
 
-async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>, onWarning: (message: string) => void): Promise<number> {
+async function stageAndMerge(
+  client: PoolClient,
+  target: ReplacementTarget,
+  stageFiles: (stage: StageFile) => Promise<void>,
+  onWarning: (message: string) => void,
+): Promise<number> {
   const level = levels[target.level];
   await client.query(stagingSql);
   const fileNames = new Map<number, string>();
@@ -107,15 +147,36 @@ async function stageAndMerge(client: PoolClient, target: ReplacementTarget, stag
   return written;
 }
 
-async function copyUsersDirectly(client: PoolClient, target: ReplacementTarget, stageFiles: (stage: StageFile) => Promise<void>): Promise<number> {
-  await client.query(`delete from copilot_user_daily ${inScopeAndDays}`, [target.enterprise, target.scope, target.organization, target.firstDay, target.lastDay]);
+async function copyUsersDirectly(
+  client: PoolClient,
+  target: ReplacementTarget,
+  stageFiles: (stage: StageFile) => Promise<void>,
+): Promise<number> {
+  await client.query(`delete from copilot_user_daily ${inScopeAndDays}`, [
+    target.enterprise,
+    target.scope,
+    target.organization,
+    target.firstDay,
+    target.lastDay,
+  ]);
   const constant = [target.enterprise, target.scope, target.organization, target.sourceReport];
   let written = 0;
   await stageFiles((file) =>
-    copyText(client, "copilot_user_daily", directUserColumns, reportCopyText(
-      { ...file, onRecords: (count) => { written += count; file.onRecords(count); } },
-      { constant, pick: directUserIndexes },
-    )),
+    copyText(
+      client,
+      "copilot_user_daily",
+      directUserColumns,
+      reportCopyText(
+        {
+          ...file,
+          onRecords: (count) => {
+            written += count;
+            file.onRecords(count);
+          },
+        },
+        { constant, pick: directUserIndexes },
+      ),
+    ),
   );
   return written;
 }
@@ -135,7 +196,12 @@ interface RepeatedUser {
  * a split user, since nothing tells which one is right and dropping either would lose activity.
  * Both are named in the run's warnings.
  */
-async function settleRepeatedUsers(client: PoolClient, target: ReplacementTarget, fileNames: Map<number, string>, onWarning: (message: string) => void): Promise<void> {
+async function settleRepeatedUsers(
+  client: PoolClient,
+  target: ReplacementTarget,
+  fileNames: Map<number, string>,
+  onWarning: (message: string) => void,
+): Promise<void> {
   const repeated = (await client.query<RepeatedUser>(repeatedUsersSql)).rows;
   if (repeated.length === 0) return;
   const verbatim = repeated.filter((user) => user.versions === 1);
@@ -143,13 +209,22 @@ async function settleRepeatedUsers(client: PoolClient, target: ReplacementTarget
   if (verbatim.length > 0) await client.query(dropVerbatimRepeatsSql);
   const owner = target.scope === "enterprise" ? target.enterprise : `${target.enterprise}/${target.organization}`;
   const describe = (users: RepeatedUser[]) => {
-    const named = users.slice(0, 3).map((user) => `${user.user_login} (id ${user.user_id}) on ${user.day}, ${user.copies} lines in ${fileNames.get(user.file_index) ?? `file ${user.file_index + 1}`}`);
+    const named = users
+      .slice(0, 3)
+      .map(
+        (user) =>
+          `${user.user_login} (id ${user.user_id}) on ${user.day}, ${user.copies} lines in ${fileNames.get(user.file_index) ?? `file ${user.file_index + 1}`}`,
+      );
     return users.length > 3 ? `${named.join("; ")} and ${users.length - 3} more` : named.join("; ");
   };
   if (verbatim.length > 0) {
-    onWarning(`${target.sourceReport} for ${owner} repeats ${verbatim.length === 1 ? "a user's line" : `the lines of ${verbatim.length} users`} word for word within one file, counted once: ${describe(verbatim)}.`);
+    onWarning(
+      `${target.sourceReport} for ${owner} repeats ${verbatim.length === 1 ? "a user's line" : `the lines of ${verbatim.length} users`} word for word within one file, counted once: ${describe(verbatim)}.`,
+    );
   }
   if (differing.length > 0) {
-    onWarning(`${target.sourceReport} for ${owner} lists ${differing.length === 1 ? "a user" : `${differing.length} users`} more than once within one file with different figures, added together: ${describe(differing)}.`);
+    onWarning(
+      `${target.sourceReport} for ${owner} lists ${differing.length === 1 ? "a user" : `${differing.length} users`} more than once within one file with different figures, added together: ${describe(differing)}.`,
+    );
   }
 }

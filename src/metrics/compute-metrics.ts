@@ -108,16 +108,19 @@ export async function computeWeeklyMetrics(pool: Pool, request: ComputeRequest):
     // Rows synced before this moment are in the figures written here.
     const mark = await coordinator.query<{ mark: string }>(sql.mark);
     const ranges = await coordinator.query<{ enterprise: string; first_week: string }>(sql.recomputeRange, [
-      request.enterprises, fingerprint, request.full ?? false, definitions.revertPattern,
+      request.enterprises,
+      fingerprint,
+      request.full ?? false,
+      definitions.revertPattern,
     ]);
     // From the first week a change reaches (and the first Copilot week collected) to the current week.
-    const due = await coordinator.query<EnterpriseWeek>(
-      sql.dueWeeks,
-      [
-        ranges.rows.map((row) => row.enterprise), ranges.rows.map((row) => row.first_week), request.today,
-        request.copilotFrom ?? null, request.enterprises,
-      ],
-    );
+    const due = await coordinator.query<EnterpriseWeek>(sql.dueWeeks, [
+      ranges.rows.map((row) => row.enterprise),
+      ranges.rows.map((row) => row.first_week),
+      request.today,
+      request.copilotFrom ?? null,
+      request.enterprises,
+    ]);
     const weeks = due.rows;
     const parallel = Math.max(1, request.parallel ?? 2);
     const weekRanges = chunks(weeks, request.weeksPerRange ?? defaultWeeksPerRange);
@@ -200,7 +203,13 @@ async function computeWeeks(
     await stage(sql.doraEvents, [definitions.environments, definitions.deployWorkflows, readsFrom], "dora_events");
     await stage(sql.doraShipped, [definitions.environments], "dora_shipped");
     await stage(sql.pullRequests, [definitions.botLogins, starts, ends], "metric_pull_requests");
-    const outcomes = [definitions.revertPattern, definitions.hotfixPattern, definitions.failureSignals, definitions.incidentLabels, readsFrom];
+    const outcomes = [
+      definitions.revertPattern,
+      definitions.hotfixPattern,
+      definitions.failureSignals,
+      definitions.incidentLabels,
+      readsFrom,
+    ];
     await stage(sql.doraOutcomes, outcomes, "dora_outcomes");
     await stage(sql.doraChanges, [], "dora_changes");
     await stage(sql.velocityCounted, [definitions.botLogins, starts, ends], "velocity_counted");

@@ -1,1 +1,7 @@
-export { computeWeeklyMetrics, metricDefinitions, type MetricDefinitions, type ComputeRequest, type ComputeResult } from "./compute-metrics.js";
+export {
+  computeWeeklyMetrics,
+  metricDefinitions,
+  type MetricDefinitions,
+  type ComputeRequest,
+  type ComputeResult,
+} from "./compute-metrics.js";

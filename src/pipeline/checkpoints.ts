@@ -8,6 +8,11 @@ import type { ReportUnit, UnitResult } from "./units.js";
  */
 export async function recordCheckpoints(pool: Pool, unit: ReportUnit, coveredDays: string[], result: UnitResult): Promise<void> {
   const covered = new Set(coveredDays);
-  const statuses = unit.days.map((day) => (!result.ok ? "failed" : covered.has(day) ? "ok" : result.status === "unavailable" ? "unavailable" : "pending"));
-  await runStore.recordCheckpoints(pool, unit, unit.days, statuses, { records: result.ok ? result.records : 0, error: result.ok ? null : result.error });
+  const statuses = unit.days.map((day) =>
+    !result.ok ? "failed" : covered.has(day) ? "ok" : result.status === "unavailable" ? "unavailable" : "pending",
+  );
+  await runStore.recordCheckpoints(pool, unit, unit.days, statuses, {
+    records: result.ok ? result.records : 0,
+    error: result.ok ? null : result.error,
+  });
 }

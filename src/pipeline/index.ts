@@ -7,5 +7,13 @@ export { planUnits, reportSeries } from "./planner.js";
 export { reingest } from "./reingest.js";
 export { closeAbandonedRuns, markRunInterrupted, registerRunProcess } from "./run-process.js";
 export type { RunSummary } from "./run-record.js";
-export { computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel, repositoryShard, shardLabel } from "./repository-shards.js";
+export {
+  computeMetricsLabel,
+  organizationInput,
+  premiumUsageInput,
+  premiumUsageLabel,
+  repositoriesLabel,
+  repositoryShard,
+  shardLabel,
+} from "./repository-shards.js";
 export { plannedUnitInput, reportUnit, seatSnapshotInput, seatsLabel, unitLabel, type RunInput, type ReportUnit } from "./units.js";

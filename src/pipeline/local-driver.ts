@@ -57,7 +57,8 @@ export async function runLocally<T>(
     },
   };
 
-  const run = (task: LocalTask): Promise<unknown> => (task.running ??= task.kind === "all" ? Promise.all(task.tasks.map(run)) : attempt(task));
+  const run = (task: LocalTask): Promise<unknown> =>
+    (task.running ??= task.kind === "all" ? Promise.all(task.tasks.map(run)) : attempt(task));
   const attempt = async (task: LocalTask & { kind: "activity" }): Promise<unknown> => {
     const activity = options.activities[task.name];
     if (activity === undefined) throw new Error(`No activity named "${task.name}" is registered.`);

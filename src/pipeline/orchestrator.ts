@@ -53,30 +53,50 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   const today = dayOf(context.df.currentUtcDateTime);
   showProgress();
 
-  yield schedule(context, activityTable.startRun, { runId, trigger: input.trigger, from: input.from, to: input.to, startedAt: context.df.currentUtcDateTime.toISOString() });
+  yield schedule(context, activityTable.startRun, {
+    runId,
+    trigger: input.trigger,
+    from: input.from,
+    to: input.to,
+    startedAt: context.df.currentUtcDateTime.toISOString(),
+  });
 
   // Preflight, one cheap call per enterprise: an enterprise with a configuration fault (no token, a
   // refused token, no answer from GITHUB_API_URL) is left out of the run and reported once, as one
   // failed unit, instead of failing each of its units after minutes of retries.
   const enterprises: Array<RunInput["enterprises"][number]> = [];
-  yield* inBatches(context, activityTable.checkAccess, input.enterprises, (enterprise) => ({ enterprise: enterprise.slug }), (enterprise, result, label) => {
-    if (result.ok) enterprises.push(enterprise);
-    else {
-      tally.planned(1);
-      tally.add(label, result);
-    }
-  }, showProgress);
+  yield* inBatches(
+    context,
+    activityTable.checkAccess,
+    input.enterprises,
+    (enterprise) => ({ enterprise: enterprise.slug }),
+    (enterprise, result, label) => {
+      if (result.ok) enterprises.push(enterprise);
+      else {
+        tally.planned(1);
+        tally.add(label, result);
+      }
+    },
+    showProgress,
+  );
 
   // Each enterprise's report units are planned and stored apart, then handed out by position.
   const planRequest = { runId, today, from: input.from, to: input.to, backfillDays: input.backfillDays, repollDays: input.repollDays };
   const planned: Array<{ enterprise: string; unit: number; of: number }> = [];
   let copilotFrom: string | undefined;
-  yield* inBatches(context, activityTable.planUnits, enterprises, (enterprise) => ({ ...planRequest, enterprise }), (enterprise, plan) => {
-    // Planning only reads the checkpoints: when that fails every attempt, so would the rest of the run.
-    if ("ok" in plan) throw new PlanningFailed(plan.error.message);
-    for (let unit = 0; unit < plan.units; unit++) planned.push({ enterprise: enterprise.slug, unit, of: plan.units });
-    if (plan.copilotFrom !== undefined && (copilotFrom === undefined || plan.copilotFrom < copilotFrom)) copilotFrom = plan.copilotFrom;
-  }, showProgress);
+  yield* inBatches(
+    context,
+    activityTable.planUnits,
+    enterprises,
+    (enterprise) => ({ ...planRequest, enterprise }),
+    (enterprise, plan) => {
+      // Planning only reads the checkpoints: when that fails every attempt, so would the rest of the run.
+      if ("ok" in plan) throw new PlanningFailed(plan.error.message);
+      for (let unit = 0; unit < plan.units; unit++) planned.push({ enterprise: enterprise.slug, unit, of: plan.units });
+      if (plan.copilotFrom !== undefined && (copilotFrom === undefined || plan.copilotFrom < copilotFrom)) copilotFrom = plan.copilotFrom;
+    },
+    showProgress,
+  );
 
   progress.step = "collect";
   tally.planned(planned.length);
@@ -97,27 +117,50 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   // Seats: one snapshot per organization and run day (the usage reports omit seats never used),
   // and one of each enterprise's own listing (organization ""), the only one that shows seats
   // granted through enterprise teams.
-  const organizations = enterprises.flatMap((enterprise) => enterprise.orgs.map((organization) => ({ enterprise: enterprise.slug, organization })));
+  const organizations = enterprises.flatMap((enterprise) =>
+    enterprise.orgs.map((organization) => ({ enterprise: enterprise.slug, organization })),
+  );
   const seatListings = [...organizations, ...enterprises.map((enterprise) => ({ enterprise: enterprise.slug, organization: "" }))];
   tally.planned(seatListings.length);
-  yield* inBatches(context, activityTable.snapshotSeats, seatListings, (org) => ({ ...org, runId, day: today }), (org, result, label) => {
-    tally.add(label, result.ok ? { ok: true, status: "ok", records: result.seats } : result);
-  }, showProgress);
+  yield* inBatches(
+    context,
+    activityTable.snapshotSeats,
+    seatListings,
+    (org) => ({ ...org, runId, day: today }),
+    (org, result, label) => {
+      tally.add(label, result.ok ? { ok: true, status: "ok", records: result.seats } : result);
+    },
+    showProgress,
+  );
 
   // Repository activity: each organization's repository list, then its repositories in shards
   // (one activity per batch of repositories). A shard stopped by the rate budget is pending: the
   // next run carries on with its repositories.
   tally.planned(organizations.length);
   const shards: RepositoryShard[] = [];
-  yield* inBatches(context, activityTable.listRepositories, organizations, (org) => ({ ...org, runId }), (org, result, label) => {
-    tally.add(label, result);
-    if (result.ok) for (let shard = 0; shard < result.shards; shard++) shards.push({ ...org, runId, shard, shards: result.shards });
-  }, showProgress);
+  yield* inBatches(
+    context,
+    activityTable.listRepositories,
+    organizations,
+    (org) => ({ ...org, runId }),
+    (org, result, label) => {
+      tally.add(label, result);
+      if (result.ok) for (let shard = 0; shard < result.shards; shard++) shards.push({ ...org, runId, shard, shards: result.shards });
+    },
+    showProgress,
+  );
   tally.planned(shards.length);
   showProgress();
-  yield* inBatches(context, activityTable.syncRepositories, shards, (shard) => shard, (_, result, label) => {
-    tally.add(label, result);
-  }, showProgress);
+  yield* inBatches(
+    context,
+    activityTable.syncRepositories,
+    shards,
+    (shard) => shard,
+    (_, result, label) => {
+      tally.add(label, result);
+    },
+    showProgress,
+  );
 
   // Copilot billing usage per enterprise; then DORA and velocity for the weeks this run's changes
   // reach, and the weeks of the Copilot days it read.
@@ -133,27 +176,52 @@ function* collectRun(context: OrchestrationContext, input: RunInput, tally: RunT
   if (enterprises.length > 0) {
     progress.step = "compute";
     showProgress();
-    const computeInput = { runId, enterprises: enterprises.map((enterprise) => enterprise.slug), today, ...(copilotFrom === undefined ? {} : { copilotFrom }) };
-    yield* inBatches(context, activityTable.computeMetrics, [null], () => computeInput, (_, result, label) => tally.computed(label, result), showProgress);
+    const computeInput = {
+      runId,
+      enterprises: enterprises.map((enterprise) => enterprise.slug),
+      today,
+      ...(copilotFrom === undefined ? {} : { copilotFrom }),
+    };
+    yield* inBatches(
+      context,
+      activityTable.computeMetrics,
+      [null],
+      () => computeInput,
+      (_, result, label) => tally.computed(label, result),
+      showProgress,
+    );
   }
 
   progress.step = "publish";
   showProgress();
   const published: PublishResult[] = [];
-  yield* inBatches(context, activityTable.publishDataset, input.datasets, (dataset) => ({ runId, dataset, day: today }), (dataset, result) => {
-    published.push("dataset" in result ? result : { dataset, ...result });
-  }, showProgress);
+  yield* inBatches(
+    context,
+    activityTable.publishDataset,
+    input.datasets,
+    (dataset) => ({ runId, dataset, day: today }),
+    (dataset, result) => {
+      published.push("dataset" in result ? result : { dataset, ...result });
+    },
+    showProgress,
+  );
 
   progress.step = "record";
   showProgress();
-  const summary = activityTable.finishRun.output.parse(yield schedule(context, activityTable.finishRun, tally.finishInput(runId, context.df.currentUtcDateTime, published)));
+  const summary = activityTable.finishRun.output.parse(
+    yield schedule(context, activityTable.finishRun, tally.finishInput(runId, context.df.currentUtcDateTime, published)),
+  );
   progress.step = "done";
   showProgress();
   return summary;
 }
 
 /** Schedules an activity of the table with the pipeline's retry policy; its input is what the activity's function takes. */
-function schedule<I extends z.ZodType, O extends z.ZodType>(context: OrchestrationContext, entry: ActivityEntry<I, O>, input: z.output<I>): Task {
+function schedule<I extends z.ZodType, O extends z.ZodType>(
+  context: OrchestrationContext,
+  entry: ActivityEntry<I, O>,
+  input: z.output<I>,
+): Task {
   return context.df.callActivityWithRetry(entry.name, activityRetry, input);
 }
 
@@ -175,7 +243,10 @@ function* inBatches<T, I extends z.ZodType, O extends z.ZodType>(
   for (let start = 0; start < items.length; start += batchSize) {
     const batch = items.slice(start, start + batchSize);
     const inputs = batch.map(inputOf);
-    const results = yield* settleAll(context, inputs.map((input) => schedule(context, entry, input)));
+    const results = yield* settleAll(
+      context,
+      inputs.map((input) => schedule(context, entry, input)),
+    );
     results.forEach((result, index) => {
       const input = inputs[index]!;
       record(batch[index]!, "crashed" in result ? result.crashed : entry.output.parse(result.value), entry.label?.(input) ?? entry.name);
@@ -192,7 +263,10 @@ function* inBatches<T, I extends z.ZodType, O extends z.ZodType>(
  * stay Running for good. So after a failure each member is yielded in turn, which schedules
  * nothing, until every one has settled.
  */
-function* settleAll(context: OrchestrationContext, tasks: Task[]): Generator<Task, Array<{ value: unknown } | { crashed: Crashed }>, unknown> {
+function* settleAll(
+  context: OrchestrationContext,
+  tasks: Task[],
+): Generator<Task, Array<{ value: unknown } | { crashed: Crashed }>, unknown> {
   try {
     const values: unknown = yield context.df.Task.all(tasks);
     if (!Array.isArray(values)) throw new Error(`Task.all of ${tasks.length} activities answered with no list.`);

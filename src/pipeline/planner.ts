@@ -25,7 +25,10 @@ export interface PlanRequest {
  * 28-day call instead of many 1-day calls. Units never overlap, so their merges cannot collide.
  */
 export async function planUnits(pool: Pool, request: PlanRequest): Promise<ReportUnit[]> {
-  const checkpoints = await runStore.checkpointsOf(pool, request.enterprises.map((enterprise) => enterprise.slug));
+  const checkpoints = await runStore.checkpointsOf(
+    pool,
+    request.enterprises.map((enterprise) => enterprise.slug),
+  );
   const byKey = new Map<string, Map<string, string>>();
   for (const row of checkpoints) {
     const key = seriesKey(row.enterprise, row.scope, row.organization, row.report);
@@ -54,7 +57,10 @@ export function reportSeries(enterprises: ReadonlyArray<{ slug: string; orgs: re
   series: ReportKind;
 }> {
   return enterprises.flatMap((enterprise) =>
-    [{ scope: "enterprise" as const, organization: "" }, ...enterprise.orgs.map((org) => ({ scope: "organization" as const, organization: org }))].flatMap((owner) =>
+    [
+      { scope: "enterprise" as const, organization: "" },
+      ...enterprise.orgs.map((org) => ({ scope: "organization" as const, organization: org })),
+    ].flatMap((owner) =>
       reportKinds
         .filter((kind) => kind.scope === owner.scope && kind.period === "1-day")
         .map((series) => ({ enterprise: enterprise.slug, scope: owner.scope, organization: owner.organization, series })),
@@ -80,7 +86,12 @@ function dueDays(request: PlanRequest, seen: Map<string, string>, earliest: stri
   return daysBetween([start, earliest].sort().at(-1)!, yesterday).filter(due);
 }
 
-function splitByReport(due: string[], today: string, series: ReportKind, periodKind: ReportKind | undefined): Array<{ report: string; days: string[] }> {
+function splitByReport(
+  due: string[],
+  today: string,
+  series: ReportKind,
+  periodKind: ReportKind | undefined,
+): Array<{ report: string; days: string[] }> {
   // The 28-day report ends at the newest processed day, at most yesterday.
   const windowStart = addDays(today, -29);
   const inWindow = due.filter((day) => day >= windowStart);

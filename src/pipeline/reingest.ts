@@ -1,4 +1,11 @@
-import { attemptKey, fileCountKey, parseReportFilePath, reportSetFolder, type ReportArchive, type ReportFileSet } from "../archive/index.js";
+import {
+  attemptKey,
+  fileCountKey,
+  parseReportFilePath,
+  reportSetFolder,
+  type ReportArchive,
+  type ReportFileSet,
+} from "../archive/index.js";
 import type { Pool } from "../db/index.js";
 import { findReportKind, type ReportKind } from "../github/index.js";
 import { combiningRepeatedUsers, replaceReportDays } from "../ingest/index.js";
@@ -27,7 +34,12 @@ interface ArchivedSet {
  * range, exactly as its ingest did, and the answers are replayed in the order they were ingested,
  * so a day a later answer revised ends with the later figures. One audit row records the rebuild.
  */
-export async function reingest(pool: Pool, archive: ReportArchive, request: ReingestRequest, log: (line: string) => void = () => undefined): Promise<RunSummary> {
+export async function reingest(
+  pool: Pool,
+  archive: ReportArchive,
+  request: ReingestRequest,
+  log: (line: string) => void = () => undefined,
+): Promise<RunSummary> {
   await startRun(pool)({ runId: request.runId, trigger: "reingest", from: request.from, to: request.to, startedAt: request.startedAt });
   const { sets, problems } = await findArchivedSets(archive, request);
   const failures: FinishRunInput["failures"] = [...problems];
@@ -38,7 +50,9 @@ export async function reingest(pool: Pool, archive: ReportArchive, request: Rein
     const firstDay = maxDay(archived.set.firstDay, request.from);
     const lastDay = minDay(archived.set.lastDay, request.to);
     try {
-      const setRecords = await combiningRepeatedUsers((forceStaging) => replaceFromArchive(pool, archive, archived, firstDay, lastDay, forceStaging, warnings));
+      const setRecords = await combiningRepeatedUsers((forceStaging) =>
+        replaceFromArchive(pool, archive, archived, firstDay, lastDay, forceStaging, warnings),
+      );
       records += setRecords;
       setsOk++;
       log(`${reportSetFolder(archived.set)}: ${setRecords} records for ${firstDay}..${lastDay}`);
@@ -73,16 +87,21 @@ async function replaceFromArchive(
   let records = 0;
   const { set, kind, files } = archived;
   const target = { ...set, level: kind.level, sourceReport: kind.report, firstDay, lastDay, fileCount: files.length, forceStaging };
-  await replaceReportDays(pool, target, async (stage) => {
-    for (const [fileIndex, path] of files.entries()) {
-      await stage({
-        bytes: await archive.read(path),
-        level: kind.level,
-        context: { file: path, fileIndex, firstDay: set.firstDay, lastDay: set.lastDay, onlyDays: { from: firstDay, to: lastDay } },
-        onRecords: (count) => void (records += count),
-      });
-    }
-  }, (warning) => warnings.push(warning));
+  await replaceReportDays(
+    pool,
+    target,
+    async (stage) => {
+      for (const [fileIndex, path] of files.entries()) {
+        await stage({
+          bytes: await archive.read(path),
+          level: kind.level,
+          context: { file: path, fileIndex, firstDay: set.firstDay, lastDay: set.lastDay, onlyDays: { from: firstDay, to: lastDay } },
+          onRecords: (count) => void (records += count),
+        });
+      }
+    },
+    (warning) => warnings.push(warning),
+  );
   return records;
 }
 
@@ -91,7 +110,10 @@ async function replaceFromArchive(
  * attempt is incomplete (an ingest cut halfway) falls back to an older complete attempt if one is
  * whole, else it is reported, not guessed at.
  */
-async function findArchivedSets(archive: ReportArchive, request: ReingestRequest): Promise<{ sets: ArchivedSet[]; problems: FinishRunInput["failures"] }> {
+async function findArchivedSets(
+  archive: ReportArchive,
+  request: ReingestRequest,
+): Promise<{ sets: ArchivedSet[]; problems: FinishRunInput["failures"] }> {
   const folders = new Map<string, { set: ReportFileSet; attempts: Map<string, { expected: number; files: Map<number, string> }> }>();
   for await (const file of archive.list(request.enterprise === undefined ? undefined : `${request.enterprise}/`)) {
     const parsed = parseReportFilePath(file.path);
@@ -101,7 +123,10 @@ async function findArchivedSets(archive: ReportArchive, request: ReingestRequest
     folders.set(folderKey, folder);
     // Files stored by hand carry no metadata: they count as one attempt of as many files as there are.
     const attemptId = file.metadata[attemptKey] ?? "";
-    const attempt = folder.attempts.get(attemptId) ?? { expected: Number(file.metadata[fileCountKey] ?? Number.NaN), files: new Map<number, string>() };
+    const attempt = folder.attempts.get(attemptId) ?? {
+      expected: Number(file.metadata[fileCountKey] ?? Number.NaN),
+      files: new Map<number, string>(),
+    };
     attempt.files.set(parsed.fileIndex, file.path);
     folder.attempts.set(attemptId, attempt);
   }
@@ -125,7 +150,11 @@ async function findArchivedSets(archive: ReportArchive, request: ReingestRequest
       .sort((a, b) => (a.attempt < b.attempt ? -1 : a.attempt > b.attempt ? 1 : 0));
     const newest = complete.at(-1);
     if (newest === undefined) {
-      problems.push({ unit: folderKey, errorClass: "IncompleteArchive", message: `${folderKey} holds no complete set of report files; collect these days again with \`run --from --to\`.` });
+      problems.push({
+        unit: folderKey,
+        errorClass: "IncompleteArchive",
+        message: `${folderKey} holds no complete set of report files; collect these days again with \`run --from --to\`.`,
+      });
       continue;
     }
     sets.push({ set: folder.set, kind, attempt: newest.attempt, files: newest.files });

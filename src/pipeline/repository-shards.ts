@@ -14,7 +14,12 @@ export type OrganizationInput = z.infer<typeof organizationInput>;
 export const repositoryShard = organizationInput.extend({ shard: z.number().int().min(0), shards: z.number().int().min(1) });
 export type RepositoryShard = z.infer<typeof repositoryShard>;
 
-export const premiumUsageInput = z.object({ runId: z.string().optional(), enterprise: z.string(), organizations: z.array(z.string()), today: day });
+export const premiumUsageInput = z.object({
+  runId: z.string().optional(),
+  enterprise: z.string(),
+  organizations: z.array(z.string()),
+  today: day,
+});
 export type PremiumUsageInput = z.infer<typeof premiumUsageInput>;
 
 export const computeMetricsInput = z.object({
@@ -29,14 +34,23 @@ export const computeMetricsInput = z.object({
 export type ComputeMetricsInput = z.infer<typeof computeMetricsInput>;
 
 /** What a repository-listing unit returns: how many shards the organization's repositories make. */
-export const repositoryListResult = outcome({ status: z.enum(["ok", "pending"]), records: z.number(), repositories: z.number(), shards: z.number().int() });
+export const repositoryListResult = outcome({
+  status: z.enum(["ok", "pending"]),
+  records: z.number(),
+  repositories: z.number(),
+  shards: z.number().int(),
+});
 export type RepositoryListResult = z.infer<typeof repositoryListResult>;
 
 /**
  * What the shard, premium-usage and metrics units return. `pending`: the rate budget or the time ran
  * out and the rest is carried to the next run; `unavailable`: GitHub has no such data for the scope.
  */
-export const collectionResult = outcome({ status: z.enum(["ok", "pending", "unavailable"]), records: z.number(), warning: z.string().optional() });
+export const collectionResult = outcome({
+  status: z.enum(["ok", "pending", "unavailable"]),
+  records: z.number(),
+  warning: z.string().optional(),
+});
 export type CollectionResult = z.infer<typeof collectionResult>;
 
 export function repositoriesLabel(org: { enterprise: string; organization: string }): string {

@@ -80,8 +80,7 @@ export interface SyncedRepository {
 }
 
 export type RepositoryOutcome =
-  | { status: "ok" | "not_found" | "empty"; records: number }
-  | { status: "failed"; records: number; error: string };
+  { status: "ok" | "not_found" | "empty"; records: number } | { status: "failed"; records: number; error: string };
 
 /** Errors that end the shard (and keep the work for the next run) rather than fail one repository. */
 export function isStop(error: unknown): error is RateBudgetExhaustedError | ShardTimeUpError {
@@ -102,10 +101,12 @@ export async function syncRepository(context: RepositorySyncContext, repository:
     ["commits", (state) => syncCommits(context, repo, stored, state)],
     ["deployments", (state) => syncDeployments(context, repo, stored, state)],
     ["workflow_runs", (state) => syncWorkflowRuns(context, repo, stored, state)],
-    ...context.incidentLabels.map((label): [SyncResource, (state: SyncState | undefined) => Promise<{ records: number; state: Omit<SyncState, "status"> }>] => [
-      `incidents:${label}`,
-      (state) => syncIncidents(context, repo, stored, label, state),
-    ]),
+    ...context.incidentLabels.map(
+      (label): [SyncResource, (state: SyncState | undefined) => Promise<{ records: number; state: Omit<SyncState, "status"> }>] => [
+        `incidents:${label}`,
+        (state) => syncIncidents(context, repo, stored, label, state),
+      ],
+    ),
   ];
   let records = 0;
   const errors: string[] = [];
@@ -121,12 +122,22 @@ export async function syncRepository(context: RepositorySyncContext, repository:
       if (error instanceof RepositoryUnavailableError) {
         // Recorded, not fatal: the repository is skipped until the listing shows it again.
         await markRepository(context.pool, stored, error.reason);
-        await saveSyncState(context.pool, stored, resource, { ...keep(before), status: error.reason, lastError: error.message, runId: context.runId });
+        await saveSyncState(context.pool, stored, resource, {
+          ...keep(before),
+          status: error.reason,
+          lastError: error.message,
+          runId: context.runId,
+        });
         return { status: error.reason, records };
       }
       const summary = summarize(error);
       errors.push(`${resource}: ${summary.errorClass}: ${summary.message}`);
-      await saveSyncState(context.pool, stored, resource, { ...keep(before), status: "failed", lastError: summary.message, runId: context.runId });
+      await saveSyncState(context.pool, stored, resource, {
+        ...keep(before),
+        status: "failed",
+        lastError: summary.message,
+        runId: context.runId,
+      });
     }
   }
   await markRepository(context.pool, stored, "active");
@@ -288,7 +299,13 @@ async function syncWorkflowRuns(context: RepositorySyncContext, repo: Repository
   return { records, state: { watermark, etag: first?.etag ?? null, etagUrl: first?.url ?? null } };
 }
 
-async function syncIncidents(context: RepositorySyncContext, repo: RepositoryRef, stored: Stored, label: string, state: SyncState | undefined) {
+async function syncIncidents(
+  context: RepositorySyncContext,
+  repo: RepositoryRef,
+  stored: Stored,
+  label: string,
+  state: SyncState | undefined,
+) {
   const since = state?.watermark ?? context.horizon;
   let newest: Date | null = state?.watermark ?? null;
   let first: { etag: string | null; url: string } | undefined;
@@ -298,7 +315,11 @@ async function syncIncidents(context: RepositorySyncContext, repo: RepositoryRef
     context.checkTime();
     first ??= { etag: page.etag ?? null, url: page.firstUrl };
     for (const issue of page.records) newest = later(newest, new Date(issue.updatedAt));
-    records += await saveIncidents(context.pool, stored, page.records.filter((issue) => !issue.isPullRequest));
+    records += await saveIncidents(
+      context.pool,
+      stored,
+      page.records.filter((issue) => !issue.isPullRequest),
+    );
   }
   return { records, state: { watermark: newest, etag: first?.etag ?? null, etagUrl: first?.url ?? null } };
 }

@@ -17,7 +17,9 @@ export async function storePlan(pool: Pool, runId: string, enterprise: string, u
 export async function plannedUnit(pool: Pool, runId: string, enterprise: string, index: number): Promise<ReportUnit> {
   const found = await runStore.plannedUnit(pool, runId, enterprise, index);
   if (found === undefined) {
-    throw new Error(`Unit ${index} of ${enterprise} in run ${runId} is not in the stored plan (run_plan_units); the run's planUnits activity must run first.`);
+    throw new Error(
+      `Unit ${index} of ${enterprise} in run ${runId} is not in the stored plan (run_plan_units); the run's planUnits activity must run first.`,
+    );
   }
   return reportUnit.parse({ ...found, runId });
 }

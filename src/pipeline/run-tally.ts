@@ -87,5 +87,9 @@ export class RunTally {
 }
 
 function shortened(error: ErrorSummary): ErrorSummary {
-  return { ...error, message: error.message.slice(0, messageLength), ...(error.file === undefined ? {} : { file: error.file.slice(-fileLength) }) };
+  return {
+    ...error,
+    message: error.message.slice(0, messageLength),
+    ...(error.file === undefined ? {} : { file: error.file.slice(-fileLength) }),
+  };
 }

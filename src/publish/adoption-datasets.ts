@@ -3,7 +3,6 @@ import { decimals, integers, texts, type Dataset } from "./dataset-columns.js";
 
 // The adoption views: teams, seats (with the never-used ones) and per-repository pull requests.
 
-
 export const copilotTeamMetrics: Dataset = {
   name: "copilot_team_metrics",
   sql: sqlFile(import.meta.url, "copilot-team-metrics.sql"),
@@ -14,7 +13,14 @@ export const copilotTeamMetrics: Dataset = {
     { name: "day", type: "date" },
     ...integers("team_id"),
     ...texts("team_slug"),
-    ...integers("members", "active_users", "engaged_users", "user_initiated_interaction_count", "code_generation_activity_count", "code_acceptance_activity_count"),
+    ...integers(
+      "members",
+      "active_users",
+      "engaged_users",
+      "user_initiated_interaction_count",
+      "code_generation_activity_count",
+      "code_acceptance_activity_count",
+    ),
     ...decimals("acceptance_rate"),
     ...integers("loc_suggested_to_add_sum", "loc_suggested_to_delete_sum", "loc_added_sum", "loc_deleted_sum"),
     ...decimals("ai_credits_used"),
@@ -52,14 +58,21 @@ export const copilotRepoMetrics: Dataset = {
     { name: "day", type: "date" },
     ...texts("repo_visibility"),
     ...integers(
-      "pull_requests_total_created", "pull_requests_total_reviewed", "pull_requests_total_merged",
-      "pull_requests_total_created_by_copilot", "pull_requests_total_reviewed_by_copilot",
-      "pull_requests_total_merged_created_by_copilot", "pull_requests_total_merged_reviewed_by_copilot",
-      "pull_requests_total_suggestions", "pull_requests_total_applied_suggestions",
-      "pull_requests_total_copilot_suggestions", "pull_requests_total_copilot_applied_suggestions",
+      "pull_requests_total_created",
+      "pull_requests_total_reviewed",
+      "pull_requests_total_merged",
+      "pull_requests_total_created_by_copilot",
+      "pull_requests_total_reviewed_by_copilot",
+      "pull_requests_total_merged_created_by_copilot",
+      "pull_requests_total_merged_reviewed_by_copilot",
+      "pull_requests_total_suggestions",
+      "pull_requests_total_applied_suggestions",
+      "pull_requests_total_copilot_suggestions",
+      "pull_requests_total_copilot_applied_suggestions",
     ),
     ...decimals(
-      "pull_requests_median_minutes_to_merge", "pull_requests_median_minutes_to_merge_copilot_authored",
+      "pull_requests_median_minutes_to_merge",
+      "pull_requests_median_minutes_to_merge_copilot_authored",
       "pull_requests_median_minutes_to_merge_copilot_reviewed",
     ),
     ...integers("repository_id"),

@@ -84,7 +84,8 @@ function personCell(identity: UserIdentity): { cell: (id: Field, login: Field) =
     case "hashed": {
       const pseudonymOf = pseudonyms(identity.key);
       return {
-        cell: (id, login) => (id !== null ? pseudonymOf(Number(id)) : login !== null ? pseudonymOf(login) : null)?.toString("latin1") ?? null,
+        cell: (id, login) =>
+          (id !== null ? pseudonymOf(Number(id)) : login !== null ? pseudonymOf(login) : null)?.toString("latin1") ?? null,
         cast: (value) => value,
       };
     }

@@ -64,8 +64,15 @@ async function makeFolder(folder: string, root: string, relativePath: string): P
     if (code !== "EEXIST" && code !== "ENOTDIR") throw error;
     const blocker = await firstNonFolder(folder);
     if (blocker === undefined) throw error;
-    const setting = blocker === root || root.startsWith(blocker + path.sep) ? " Set OUTPUT_DIR to a folder, or move the file away." : " Move the file away.";
-    throw new PublishError(`Cannot publish ${relativePath}: ${blocker} is a file, not a folder.${setting}`, { operation: "put", path: relativePath, cause: error });
+    const setting =
+      blocker === root || root.startsWith(blocker + path.sep)
+        ? " Set OUTPUT_DIR to a folder, or move the file away."
+        : " Move the file away.";
+    throw new PublishError(`Cannot publish ${relativePath}: ${blocker} is a file, not a folder.${setting}`, {
+      operation: "put",
+      path: relativePath,
+      cause: error,
+    });
   }
 }
 

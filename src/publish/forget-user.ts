@@ -51,7 +51,13 @@ interface Pseudonym {
  * the person. Logins compare case-insensitively, as on GitHub. `dryRun` finds the same rows and
  * snapshots and changes nothing.
  */
-export async function forgetUser(pool: Pool, sink: PublishSink, login: string, datasets: Dataset[], options: { dryRun?: boolean } = {}): Promise<ForgetUserResult> {
+export async function forgetUser(
+  pool: Pool,
+  sink: PublishSink,
+  login: string,
+  datasets: Dataset[],
+  options: { dryRun?: boolean } = {},
+): Promise<ForgetUserResult> {
   const dryRun = options.dryRun === true;
   const found = await inTransaction(pool, (client) => (dryRun ? countRows(client, login) : eraseRows(client, login)));
   const manifest = publishManifest(pool, sink.description);
@@ -118,12 +124,19 @@ async function eraseRows(client: PoolClient, login: string): Promise<Omit<Forget
     let rows = 0;
     if (idColumn !== undefined) {
       for (const [id, pseudonym] of pseudonyms) {
-        const updated = await client.query(`update ${t} set ${idColumn} = $2, ${loginColumn} = $3 where ${idColumn} = $1`, [id, pseudonym.id, pseudonym.login]);
+        const updated = await client.query(`update ${t} set ${idColumn} = $2, ${loginColumn} = $3 where ${idColumn} = $1`, [
+          id,
+          pseudonym.id,
+          pseudonym.login,
+        ]);
         rows += updated.rowCount ?? 0;
       }
     }
     // Rows with the login but no id known to any table (or a table without ids).
-    const updated = await client.query(`update ${t} set ${loginColumn} = $2 where lower(${loginColumn}) = lower($1)`, [login, loginPseudonym.login]);
+    const updated = await client.query(`update ${t} set ${loginColumn} = $2 where lower(${loginColumn}) = lower($1)`, [
+      login,
+      loginPseudonym.login,
+    ]);
     rows += updated.rowCount ?? 0;
     result.tables.push({ table: table.table, rows });
   }

@@ -92,7 +92,11 @@ export function isGraphCredentialFailure(error: unknown): boolean {
 
 const unavailableNames = new Set(["CredentialUnavailableError", "AggregateAuthenticationError"]);
 // AuthenticationError keeps Entra ID's answer in errorResponse: its description says what was refused (AADSTS…).
-const failureSchema = z.object({ name: z.string(), message: z.string(), errorResponse: z.object({ errorDescription: z.string() }).optional() });
+const failureSchema = z.object({
+  name: z.string(),
+  message: z.string(),
+  errorResponse: z.object({ errorDescription: z.string() }).optional(),
+});
 const credentialErrorSchema = failureSchema.extend({ errors: z.array(failureSchema).optional() });
 
 /** What went wrong getting a token, as one line with what would fix it; never the token or a URL. */
@@ -109,7 +113,10 @@ export function describeCredentialFailure(error: unknown): GraphCredentialError 
     );
   }
   const said = refused?.errorResponse?.errorDescription ?? refused?.message ?? (error instanceof Error ? error.message : String(error));
-  const detail = said.split("\n")[0]!.trim().replace(/https?:\/\/\S+/g, "<url>");
+  const detail = said
+    .split("\n")[0]!
+    .trim()
+    .replace(/https?:\/\/\S+/g, "<url>");
   return new GraphCredentialError(
     `Azure gave no Microsoft Graph token for SharePoint (${detail}). Run \`az login\` again, or check that AZURE_CLIENT_ID is the managed identity's client id.`,
     { cause: error },
@@ -160,11 +167,7 @@ export interface GraphTransport {
 /** A run's publishing lasts minutes at most; a credential fixed meanwhile (`az login`) is used by the next run. */
 const credentialFailureMemoryMs = 5 * 60_000;
 
-export function createGraphTransport(options: {
-  graphApiUrl: string;
-  credential: TokenCredential;
-  policy: RetryPolicy;
-}): GraphTransport {
+export function createGraphTransport(options: { graphApiUrl: string; credential: TokenCredential; policy: RetryPolicy }): GraphTransport {
   const api = new URL(options.graphApiUrl);
   const segments = api.pathname.split("/").filter((segment) => segment !== "");
   const version = segments.pop();

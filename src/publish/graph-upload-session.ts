@@ -1,12 +1,5 @@
 import { z } from "zod";
-import {
-  isNetworkFailure,
-  isTransientStatus,
-  retryDelayMs,
-  withRetries,
-  type GraphTransport,
-  type RetryPolicy,
-} from "./graph-client.js";
+import { isNetworkFailure, isTransientStatus, retryDelayMs, withRetries, type GraphTransport, type RetryPolicy } from "./graph-client.js";
 import { PublishError } from "./publish-error.js";
 
 // Graph takes session fragments in multiples of 320 KiB, each under 60 MiB:

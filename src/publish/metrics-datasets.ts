@@ -3,7 +3,6 @@ import { booleans, decimals, integers, texts, type Dataset } from "./dataset-col
 
 // The datasets computed from repository activity (DORA, velocity) and Copilot billing usage.
 
-
 export const doraMetrics: Dataset = {
   name: "dora_metrics",
   sql: sqlFile(import.meta.url, "dora-metrics.sql"),
@@ -22,7 +21,10 @@ export const doraMetrics: Dataset = {
     ...texts("deployment_frequency_level", "lead_time_level", "change_failure_rate_level", "recovery_time_level"),
     ...integers("deployment_attempts", "deployment_days_28d", "lead_time_changes", "prs_deployed"),
     ...decimals(
-      "pr_lead_time_median_hours", "coding_time_median_hours", "pickup_time_median_hours", "review_time_median_hours",
+      "pr_lead_time_median_hours",
+      "coding_time_median_hours",
+      "pickup_time_median_hours",
+      "review_time_median_hours",
       "deploy_time_median_hours",
     ),
     ...integers("recovered_failures", "unrecovered_failures", "rework_deployments"),
@@ -49,7 +51,13 @@ export const velocityMetrics: Dataset = {
 };
 
 const billingAmounts = decimals(
-  "price_per_unit", "gross_quantity", "gross_amount", "discount_quantity", "discount_amount", "net_quantity", "net_amount",
+  "price_per_unit",
+  "gross_quantity",
+  "gross_amount",
+  "discount_quantity",
+  "discount_amount",
+  "net_quantity",
+  "net_amount",
 );
 
 /**

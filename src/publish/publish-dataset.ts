@@ -68,7 +68,12 @@ interface Publication {
  * partition only when its bytes changed (the hashes are kept in publish_manifest). Partitions and
  * snapshots older than the retention are removed.
  */
-export async function publishDataset(pool: Pool, sink: PublishSink, which: string | Dataset, options: PublishOptions): Promise<DatasetPublished> {
+export async function publishDataset(
+  pool: Pool,
+  sink: PublishSink,
+  which: string | Dataset,
+  options: PublishOptions,
+): Promise<DatasetPublished> {
   const dataset = typeof which === "string" ? findDataset(which) : which;
   const identity: UserIdentity = hasUserColumn(dataset) ? await options.userIdentity() : { mode: "none" };
   const workDir = await mkdtemp(path.join(tmpdir(), "metrics-publish-"));
@@ -85,7 +90,9 @@ export async function publishDataset(pool: Pool, sink: PublishSink, which: strin
   try {
     // A single-file dataset's snapshot is its file (see publishFile); only partitions are joined into one.
     const snapshot =
-      options.snapshots && dataset.partition === "month" ? new SnapshotFile(path.join(workDir, "snapshot.csv"), csvPreamble(dataset.columns.map((c) => c.name))) : undefined;
+      options.snapshots && dataset.partition === "month"
+        ? new SnapshotFile(path.join(workDir, "snapshot.csv"), csvPreamble(dataset.columns.map((c) => c.name)))
+        : undefined;
     try {
       const published = dataset.partition === "month" ? await publishPartitions(publication, snapshot) : await publishFile(publication);
       if (snapshot !== undefined) {
@@ -132,7 +139,11 @@ async function publishPartitions(publication: Publication, snapshot: SnapshotFil
     if (month === undefined) return;
     const target = partitionPath(dataset.name, month);
     const file = path.join(publication.workDir, path.basename(target));
-    const writing = writeDatasetFile(publication.pool, dataset, [month, nextMonth(month)], file, publication.write).then((written) => ({ target, file, written }));
+    const writing = writeDatasetFile(publication.pool, dataset, [month, nextMonth(month)], file, publication.write).then((written) => ({
+      target,
+      file,
+      written,
+    }));
     // Awaited in turn below; a failure before its turn must not be an unhandled rejection.
     writing.catch(() => undefined);
     started.push(writing);

@@ -109,12 +109,14 @@ export function createSharePointSink(options: SharePointSinkOptions): PublishSin
       if (error instanceof PublishError) throw error;
       // The same one line for every file, so the summary shows it once; without `cause`, whose
       // message (the whole credential chain) the run's error summary would append.
-      if (isGraphCredentialFailure(error)) throw new PublishError(error instanceof Error ? error.message : String(error), { operation, path });
+      if (isGraphCredentialFailure(error))
+        throw new PublishError(error instanceof Error ? error.message : String(error), { operation, path });
       const reason = error instanceof Error ? error.message : String(error);
-      throw new PublishError(
-        `Could not ${doing(operation, remote(path))}: the request got no HTTP answer (${reason}).`,
-        { operation, path, cause: error },
-      );
+      throw new PublishError(`Could not ${doing(operation, remote(path))}: the request got no HTTP answer (${reason}).`, {
+        operation,
+        path,
+        cause: error,
+      });
     }
   }
 

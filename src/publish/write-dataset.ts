@@ -84,7 +84,8 @@ function inline(client: PoolClient, dataset: Dataset, parameters: string[]): str
   const sql = dataset.sql.replace(/^\s*--.*$/gm, "");
   return sql.replace(/\$(\d+)\b/g, (placeholder, index: string) => {
     const value = parameters[Number(index) - 1];
-    if (value === undefined) throw new Error(`The query of dataset ${dataset.name} uses ${placeholder} but was given ${parameters.length} parameter(s).`);
+    if (value === undefined)
+      throw new Error(`The query of dataset ${dataset.name} uses ${placeholder} but was given ${parameters.length} parameter(s).`);
     return client.escapeLiteral(value);
   });
 }

@@ -37,7 +37,10 @@ export interface SeriesKey {
 
 // ---- collection_runs
 
-export async function insertRun(pool: Pool, run: { runId: string; trigger: string; startedAt: string; from?: string | undefined; to?: string | undefined }): Promise<void> {
+export async function insertRun(
+  pool: Pool,
+  run: { runId: string; trigger: string; startedAt: string; from?: string | undefined; to?: string | undefined },
+): Promise<void> {
   await pool.query(sql.startRun, [run.runId, run.trigger, run.startedAt, run.from ?? null, run.to ?? null]);
 }
 
@@ -58,8 +61,17 @@ export interface RunOutcome {
 /** Closes the run's audit row; returns when the run started, undefined for a run never opened. */
 export async function closeRun(pool: Pool, run: RunOutcome): Promise<Date | undefined> {
   const updated = await pool.query<{ started_at: Date }>(sql.finishRun, [
-    run.runId, run.status, run.finishedAt, run.unitsTotal, run.unitsOk, run.unitsPending, run.unitsFailed, run.records,
-    run.publishStatus, JSON.stringify(run.errors), JSON.stringify(run.freshness),
+    run.runId,
+    run.status,
+    run.finishedAt,
+    run.unitsTotal,
+    run.unitsOk,
+    run.unitsPending,
+    run.unitsFailed,
+    run.records,
+    run.publishStatus,
+    JSON.stringify(run.errors),
+    JSON.stringify(run.freshness),
   ]);
   return updated.rows[0]?.started_at;
 }
@@ -128,7 +140,13 @@ export interface PlanUnitRow {
  * Stores an enterprise's units for the run in plan order, replacing what an earlier attempt stored,
  * and drops the plans of runs older than `keptDays`.
  */
-export async function storePlan(pool: Pool, runId: string, enterprise: string, units: ReadonlyArray<Omit<PlanUnitRow, "enterprise">>, keptDays: number): Promise<void> {
+export async function storePlan(
+  pool: Pool,
+  runId: string,
+  enterprise: string,
+  units: ReadonlyArray<Omit<PlanUnitRow, "enterprise">>,
+  keptDays: number,
+): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(sql.dropStalePlans, [runId, enterprise, keptDays]);
     await client.query(sql.storePlan, [runId, enterprise, JSON.stringify(units.map((unit, index) => ({ ...unit, unit: index })))]);
@@ -156,10 +174,18 @@ export async function recordCheckpoints(
 ): Promise<void> {
   const { error } = outcome;
   await pool.query(sql.recordCheckpoints, [
-    series.enterprise, series.scope, series.organization, series.series, series.report,
+    series.enterprise,
+    series.scope,
+    series.organization,
+    series.series,
+    series.report,
     outcome.records,
-    error?.message ?? null, error?.file ?? null, error?.line ?? null, series.runId ?? null,
-    days, statuses,
+    error?.message ?? null,
+    error?.file ?? null,
+    error?.line ?? null,
+    series.runId ?? null,
+    days,
+    statuses,
   ]);
 }
 

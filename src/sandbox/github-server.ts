@@ -74,7 +74,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   let baseUrl = "";
 
   const takeFault = (target: Fault["target"], path: string): Fault | undefined => {
-    const index = faults.findIndex((fault) => fault.target === target && fault.times > 0 && (fault.pathIncludes === undefined || path.includes(fault.pathIncludes)));
+    const index = faults.findIndex(
+      (fault) => fault.target === target && fault.times > 0 && (fault.pathIncludes === undefined || path.includes(fault.pathIncludes)),
+    );
     if (index === -1) return undefined;
     const fault = faults[index]!;
     fault.times--;
@@ -116,10 +118,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     if (match === undefined) return json(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     const day = url.searchParams.get("day") ?? undefined;
     if (match.kind.period === "1-day" && day === undefined) {
-      return json(response, 422, { message: "Invalid request. \"day\" wasn't supplied.", documentation_url: "https://docs.github.com/rest" });
+      return json(response, 422, {
+        message: 'Invalid request. "day" wasn\'t supplied.',
+        documentation_url: "https://docs.github.com/rest",
+      });
     }
     const answer = options.reports({ kind: match.kind, owner: match.owner, day });
-    if (answer.kind === "status") return answer.status === 204 ? void response.writeHead(204).end() : json(response, 404, { message: "Not Found" });
+    if (answer.kind === "status")
+      return answer.status === 204 ? void response.writeHead(204).end() : json(response, 404, { message: "Not Found" });
     if (answer.kind === "empty-body") return json(response, 200, "");
     const expires = Math.floor(Date.now() / 1000) + (options.linkTtlSeconds ?? 300);
     const links = answer.files.map((_content, index) => signedLink(match.kind, match.owner, day ?? "latest", index, expires));
@@ -208,6 +214,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 /** Answers `body` as JSON, with its content-length. */
 export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)), ...headers });
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
   response.end(text);
 }

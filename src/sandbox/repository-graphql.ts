@@ -28,7 +28,8 @@ export function githubSchema(): Promise<GraphQLSchema> {
     // schema from the same introspection, the same way.
     const { schema } = await import("@octokit/graphql-schema");
     const introspection: unknown = schema.json;
-    if (!isIntrospection(introspection)) throw new Error("@octokit/graphql-schema's schema.json is no introspection result (no __schema.types).");
+    if (!isIntrospection(introspection))
+      throw new Error("@octokit/graphql-schema's schema.json is no introspection result (no __schema.types).");
     return buildClientSchema(introspection);
   })();
   return published;
@@ -42,7 +43,11 @@ function isIntrospection(value: unknown): value is IntrospectionQuery {
 
 /** A query's point cost as GitHub documents it: every connection's requests (its parents' `first` multiplied), / 100, at least 1. */
 export function queryCost(document: DocumentNode, variables: Record<string, unknown>): number {
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
+  );
   let requests = 0;
   const walk = (selections: SelectionSetNode | undefined, multiplier: number) => {
     for (const selection of selections?.selections ?? []) {
@@ -50,7 +55,14 @@ export function queryCost(document: DocumentNode, variables: Record<string, unkn
       else if (selection.kind === Kind.FRAGMENT_SPREAD) walk(fragments.get(selection.name.value)?.selectionSet, multiplier);
       else {
         const size = selection.arguments?.find((argument) => argument.name.value === "first" || argument.name.value === "last")?.value;
-        const count = size === undefined ? undefined : size.kind === Kind.INT ? Number(size.value) : size.kind === Kind.VARIABLE ? Number(variables[size.name.value]) : undefined;
+        const count =
+          size === undefined
+            ? undefined
+            : size.kind === Kind.INT
+              ? Number(size.value)
+              : size.kind === Kind.VARIABLE
+                ? Number(variables[size.name.value])
+                : undefined;
         if (count === undefined || !Number.isFinite(count)) walk(selection.selectionSet, multiplier);
         else {
           requests += multiplier;
@@ -71,19 +83,33 @@ export interface GraphqlAnswer {
 }
 
 /** Runs one GraphQL request body over `data`; `remaining` is what the point budget has left after this query. */
-export async function answerGraphql(data: FakeRepositoryData, text: string, limits: { limit: number; remaining: (cost: number) => number; resetAt: string }): Promise<GraphqlAnswer> {
+export async function answerGraphql(
+  data: FakeRepositoryData,
+  text: string,
+  limits: { limit: number; remaining: (cost: number) => number; resetAt: string },
+): Promise<GraphqlAnswer> {
   const schema = await githubSchema();
   const request: unknown = JSON.parse(text);
-  const source = typeof request === "object" && request !== null && "query" in request && typeof request.query === "string" ? request.query : "";
+  const source =
+    typeof request === "object" && request !== null && "query" in request && typeof request.query === "string" ? request.query : "";
   const variables =
-    typeof request === "object" && request !== null && "variables" in request && typeof request.variables === "object" && request.variables !== null
+    typeof request === "object" &&
+    request !== null &&
+    "variables" in request &&
+    typeof request.variables === "object" &&
+    request.variables !== null
       ? Object.fromEntries(Object.entries(request.variables))
       : {};
   let document: DocumentNode;
   try {
     document = parse(source);
   } catch (error) {
-    return { body: { errors: [{ message: error instanceof Error ? error.message : "parse error" }] }, cost: 0, operation: undefined, variables };
+    return {
+      body: { errors: [{ message: error instanceof Error ? error.message : "parse error" }] },
+      cost: 0,
+      operation: undefined,
+      variables,
+    };
   }
   const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION)?.name?.value;
   const cost = queryCost(document, variables);
@@ -92,7 +118,9 @@ export async function answerGraphql(data: FakeRepositoryData, text: string, limi
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const repo = data.repositories.find((candidate) => candidate.owner === owner && candidate.name === name);
       if (repo === undefined || repo.gone === true) {
-        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, { extensions: { type: "NOT_FOUND" } });
+        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, {
+          extensions: { type: "NOT_FOUND" },
+        });
       }
       return repositoryNode(repo);
     },
@@ -108,7 +136,12 @@ export async function answerGraphql(data: FakeRepositoryData, text: string, limi
     const { extensions, ...rest } = error.toJSON();
     return typeof extensions?.["type"] === "string" ? { ...rest, type: extensions["type"] } : rest;
   });
-  return { body: { ...(result.data === undefined ? {} : { data: result.data }), ...(errors === undefined ? {} : { errors }) }, cost, operation, variables };
+  return {
+    body: { ...(result.data === undefined ? {} : { data: result.data }), ...(errors === undefined ? {} : { errors }) },
+    cost,
+    operation,
+    variables,
+  };
 }
 
 type Page = { first?: number | null; after?: string | null };
@@ -142,38 +175,38 @@ function pullRequestState(pr: FakePullRequest): "OPEN" | "CLOSED" | "MERGED" {
 function repositoryNode(repo: FakeRepository) {
   const commitsBySha = new Map(repo.commits.map((commit) => [commit.sha, commit]));
   const pullRequestNode = (pr: FakePullRequest) => ({
-        fullDatabaseId: String(repo.id * 100_000 + pr.number),
-        number: pr.number,
-        title: pr.title,
-        state: pullRequestState(pr),
-        isDraft: false,
-        createdAt: pr.createdAt,
-        updatedAt: pr.updatedAt,
-        closedAt: pr.closedAt ?? null,
-        mergedAt: pr.mergedAt ?? null,
-        merged: pr.mergedAt !== undefined,
-        headRefName: pr.head,
-        baseRefName: pr.base,
-        additions: pr.additions ?? 0,
-        deletions: pr.deletions ?? 0,
-        author: actor(pr.user),
-        mergeCommit: pr.mergedAt !== undefined && pr.mergeCommitSha !== undefined ? { oid: pr.mergeCommitSha } : null,
-        commits: (page: Page) =>
-          connection(
-            (pr.commits ?? []).flatMap((sha) => {
-              const found = commitsBySha.get(sha);
-              return found === undefined ? [] : [found];
-            }),
-            page,
-            (found) => ({ commit: { oid: found.sha, authoredDate: found.authoredAt, committedDate: found.committedAt } }),
-          ),
-        reviews: (page: Page) =>
-          connection(pr.reviews ?? [], page, (review: FakeReview) => ({
-            fullDatabaseId: String(review.id),
-            state: review.state,
-            submittedAt: review.submittedAt,
-            author: actor(review.user),
-          })),
+    fullDatabaseId: String(repo.id * 100_000 + pr.number),
+    number: pr.number,
+    title: pr.title,
+    state: pullRequestState(pr),
+    isDraft: false,
+    createdAt: pr.createdAt,
+    updatedAt: pr.updatedAt,
+    closedAt: pr.closedAt ?? null,
+    mergedAt: pr.mergedAt ?? null,
+    merged: pr.mergedAt !== undefined,
+    headRefName: pr.head,
+    baseRefName: pr.base,
+    additions: pr.additions ?? 0,
+    deletions: pr.deletions ?? 0,
+    author: actor(pr.user),
+    mergeCommit: pr.mergedAt !== undefined && pr.mergeCommitSha !== undefined ? { oid: pr.mergeCommitSha } : null,
+    commits: (page: Page) =>
+      connection(
+        (pr.commits ?? []).flatMap((sha) => {
+          const found = commitsBySha.get(sha);
+          return found === undefined ? [] : [found];
+        }),
+        page,
+        (found) => ({ commit: { oid: found.sha, authoredDate: found.authoredAt, committedDate: found.committedAt } }),
+      ),
+    reviews: (page: Page) =>
+      connection(pr.reviews ?? [], page, (review: FakeReview) => ({
+        fullDatabaseId: String(review.id),
+        state: review.state,
+        submittedAt: review.submittedAt,
+        author: actor(review.user),
+      })),
   });
   return {
     name: repo.name,
@@ -188,7 +221,9 @@ function repositoryNode(repo: FakeRepository) {
       const descending = args.orderBy?.direction === "DESC";
       const pulls = repo.pulls
         .filter((pr) => args.states == null || args.states.includes(pullRequestState(pr)))
-        .sort((a, b) => (descending ? key(b).localeCompare(key(a)) || b.number - a.number : key(a).localeCompare(key(b)) || a.number - b.number));
+        .sort((a, b) =>
+          descending ? key(b).localeCompare(key(a)) || b.number - a.number : key(a).localeCompare(key(b)) || a.number - b.number,
+        );
       return connection(pulls, args, pullRequestNode);
     },
   };

@@ -90,10 +90,7 @@ export interface ListAnswer {
   cap?: number;
 }
 
-type Answer =
-  | ({ kind: "list" } & ListAnswer)
-  | { kind: "single"; body: unknown }
-  | { kind: "error"; status: number; body: unknown };
+type Answer = ({ kind: "list" } & ListAnswer) | { kind: "single"; body: unknown } | { kind: "error"; status: number; body: unknown };
 
 function notFound(): Answer {
   return { kind: "error", status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
@@ -104,7 +101,9 @@ function answerFor(data: FakeRepositoryData, url: URL): Answer | undefined {
   const q = url.searchParams;
   const org = /^\/orgs\/([^/]+)\/repos$/.exec(path);
   if (org !== null) {
-    const repos = data.repositories.filter((repo) => repo.owner === org[1] && repo.unlisted !== true).sort((a, b) => a.name.localeCompare(b.name));
+    const repos = data.repositories
+      .filter((repo) => repo.owner === org[1] && repo.unlisted !== true)
+      .sort((a, b) => a.name.localeCompare(b.name));
     return { kind: "list", items: repos.map(repositoryJson) };
   }
   const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
@@ -119,16 +118,27 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
   const commitJson = (known: FakeCommit) => commit(repo.owner, repo.name, known);
   let match: RegExpExecArray | null;
   if (rest === "/commits") {
-    if (repo.head === undefined) return { kind: "error", status: 409, body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest" } };
+    if (repo.head === undefined)
+      return {
+        kind: "error",
+        status: 409,
+        body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest" },
+      };
     const since = q.get("since");
-    const onBranch = [...ancestors(repo, repo.head)].map((sha) => commitsBySha.get(sha)!).filter((known) => since === null || known.committedAt >= since);
+    const onBranch = [...ancestors(repo, repo.head)]
+      .map((sha) => commitsBySha.get(sha)!)
+      .filter((known) => since === null || known.committedAt >= since);
     onBranch.sort((a, b) => b.committedAt.localeCompare(a.committedAt));
     return { kind: "list", items: onBranch.map(commitJson) };
   }
   if ((match = /^\/commits\/([^/]+)$/.exec(rest)) !== null) {
     const known = commitsBySha.get(match[1]!);
     return known === undefined
-      ? { kind: "error", status: 422, body: { message: `No commit found for SHA: ${match[1]}`, documentation_url: "https://docs.github.com/rest" } }
+      ? {
+          kind: "error",
+          status: 422,
+          body: { message: `No commit found for SHA: ${match[1]}`, documentation_url: "https://docs.github.com/rest" },
+        }
       : { kind: "single", body: commitJson(known) };
   }
   if ((match = /^\/compare\/([^.]+)\.\.\.(.+)$/.exec(rest)) !== null) {
@@ -142,21 +152,45 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
     const behindBy = [...fromBase].filter((sha) => !fromHead.has(sha)).length;
     // The merge base: the newest commit both sides reach (the base itself when the sides share none).
     const shared = [...fromBase].filter((sha) => fromHead.has(sha)).map((sha) => commitsBySha.get(sha)!);
-    const mergeBase = shared.reduce((newest, candidate) => (candidate.committedAt > newest.committedAt ? candidate : newest), shared[0] ?? commitsBySha.get(base!)!);
+    const mergeBase = shared.reduce(
+      (newest, candidate) => (candidate.committedAt > newest.committedAt ? candidate : newest),
+      shared[0] ?? commitsBySha.get(base!)!,
+    );
     return {
       kind: "list",
       items: ahead.map(commitJson),
       perPageDefault: 250,
-      wrap: (items) => commitComparison(repo.owner, repo.name, { base: commitJson(commitsBySha.get(base!)!), mergeBase: commitJson(mergeBase), head: head!, status, aheadBy: ahead.length, behindBy }, items),
+      wrap: (items) =>
+        commitComparison(
+          repo.owner,
+          repo.name,
+          {
+            base: commitJson(commitsBySha.get(base!)!),
+            mergeBase: commitJson(mergeBase),
+            head: head!,
+            status,
+            aheadBy: ahead.length,
+            behindBy,
+          },
+          items,
+        ),
     };
   }
   if (rest === "/deployments") {
-    return { kind: "list", items: [...repo.deployments].sort((a, b) => b.id - a.id).map((known) => deployment(repo.owner, repo.name, { ...known, updatedAt: latestStatusAt(known) })) };
+    return {
+      kind: "list",
+      items: [...repo.deployments]
+        .sort((a, b) => b.id - a.id)
+        .map((known) => deployment(repo.owner, repo.name, { ...known, updatedAt: latestStatusAt(known) })),
+    };
   }
   if ((match = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) !== null) {
     const found = repo.deployments.find((candidate) => candidate.id === Number(match![1]));
     if (found === undefined) return notFound();
-    return { kind: "list", items: [...found.statuses].sort((a, b) => b.id - a.id).map((status) => deploymentStatus(repo.owner, repo.name, found.id, status)) };
+    return {
+      kind: "list",
+      items: [...found.statuses].sort((a, b) => b.id - a.id).map((status) => deploymentStatus(repo.owner, repo.name, found.id, status)),
+    };
   }
   if (rest === "/actions/runs") {
     const created = q.get("created");
@@ -171,7 +205,10 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
     };
   }
   if (rest === "/issues") {
-    const labels = (q.get("labels") ?? "").split(",").filter((label) => label !== "").map((label) => label.toLowerCase());
+    const labels = (q.get("labels") ?? "")
+      .split(",")
+      .filter((label) => label !== "")
+      .map((label) => label.toLowerCase());
     const state = q.get("state") ?? "open";
     const since = q.get("since");
     const issues = repo.issues.filter(
@@ -181,10 +218,15 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
         (since === null || issue.updatedAt >= since),
     );
     const direction = q.get("direction") ?? "desc";
-    issues.sort((a, b) => (direction === "asc" ? a.updatedAt.localeCompare(b.updatedAt) : b.updatedAt.localeCompare(a.updatedAt)) || a.number - b.number);
+    issues.sort(
+      (a, b) =>
+        (direction === "asc" ? a.updatedAt.localeCompare(b.updatedAt) : b.updatedAt.localeCompare(a.updatedAt)) || a.number - b.number,
+    );
     return {
       kind: "list",
-      items: issues.map((known) => issue(repo.owner, repo.name, { ...known, closedAt: known.closedAt ?? null, isPullRequest: known.isPullRequest === true })),
+      items: issues.map((known) =>
+        issue(repo.owner, repo.name, { ...known, closedAt: known.closedAt ?? null, isPullRequest: known.isPullRequest === true }),
+      ),
     };
   }
   return notFound();
@@ -204,7 +246,10 @@ export function listPage(answer: ListAnswer, url: URL, request: IncomingMessage)
     next.searchParams.set("page", String(n));
     return `<${next.toString()}>; rel="${rel}"`;
   };
-  const parts = [...(page < lastPage ? [link(page + 1, "next"), link(lastPage, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
+  const parts = [
+    ...(page < lastPage ? [link(page + 1, "next"), link(lastPage, "last")] : []),
+    ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : []),
+  ];
   return { body, ...(parts.length === 0 ? {} : { link: parts.join(", ") }) };
 }
 
@@ -239,12 +284,16 @@ function ancestors(repo: FakeRepository, sha: string): Set<string> {
 
 function repositoryFacts(repo: FakeRepository) {
   return {
-    id: repo.id, owner: repo.owner, name: repo.name, defaultBranch: repo.defaultBranch, archived: repo.archived ?? false,
-    createdAt: repo.createdAt, pushedAt: repo.pushedAt ?? repo.createdAt,
+    id: repo.id,
+    owner: repo.owner,
+    name: repo.name,
+    defaultBranch: repo.defaultBranch,
+    archived: repo.archived ?? false,
+    createdAt: repo.createdAt,
+    pushedAt: repo.pushedAt ?? repo.createdAt,
   };
 }
 
 function repositoryJson(repo: FakeRepository) {
   return minimalRepository(repositoryFacts(repo));
 }
-

@@ -34,7 +34,19 @@ export function teamLines(orgs: readonly string[], day: string, ownerIds: ScopeI
   const lines = orgs.flatMap((org) =>
     (teams[org] ?? [])
       .filter((team) => team.members.length >= 5)
-      .flatMap((team) => team.members.map((login) => JSON.stringify({ user_id: userId(login), user_login: login, day, ...ownerIds, team_id: team.id, slug: team.slug, ...housekeeping(day, ownerIds) }))),
+      .flatMap((team) =>
+        team.members.map((login) =>
+          JSON.stringify({
+            user_id: userId(login),
+            user_login: login,
+            day,
+            ...ownerIds,
+            team_id: team.id,
+            slug: team.slug,
+            ...housekeeping(day, ownerIds),
+          }),
+        ),
+      ),
   );
   return lines.map((line) => `${line}\n`).join("");
 }
@@ -50,26 +62,37 @@ export function repositoryLines(orgs: readonly string[], day: string, ownerIds: 
       const created = Math.floor(chance(`prs:${repository}:${day}`) * 6);
       if (created === 0) return [];
       const merged = Math.floor(created * 0.7);
-      return [JSON.stringify({
-        day, ...ownerIds,
-        repo_id: repositoryId(org, name), repo_owner_name: org, repo_name: name,
-        repo_visibility: name === "design-system" ? "internal" : "private",
-        pull_requests: {
-          total_created: created, total_reviewed: created, total_merged: merged,
-          total_suggestions: created * 2, total_applied_suggestions: created,
-          total_created_by_copilot: Math.floor(created / 2), total_reviewed_by_copilot: created - 1,
-          total_merged_created_by_copilot: Math.floor(merged / 2), total_merged_reviewed_by_copilot: merged,
-          total_copilot_suggestions: created, total_copilot_applied_suggestions: Math.floor(created / 2),
-          ...(merged > 0
-            ? {
-                median_minutes_to_merge: 60 + Math.floor(chance(`merge:${repository}:${day}`) * 600),
-                median_minutes_to_merge_copilot_reviewed: 45 + Math.floor(chance(`merge-reviewed:${repository}:${day}`) * 300),
-              }
-            : {}),
-          ...(merged > 1 ? { median_minutes_to_merge_copilot_authored: 30 } : {}),
-        },
-        ...housekeeping(day, ownerIds),
-      })];
+      return [
+        JSON.stringify({
+          day,
+          ...ownerIds,
+          repo_id: repositoryId(org, name),
+          repo_owner_name: org,
+          repo_name: name,
+          repo_visibility: name === "design-system" ? "internal" : "private",
+          pull_requests: {
+            total_created: created,
+            total_reviewed: created,
+            total_merged: merged,
+            total_suggestions: created * 2,
+            total_applied_suggestions: created,
+            total_created_by_copilot: Math.floor(created / 2),
+            total_reviewed_by_copilot: created - 1,
+            total_merged_created_by_copilot: Math.floor(merged / 2),
+            total_merged_reviewed_by_copilot: merged,
+            total_copilot_suggestions: created,
+            total_copilot_applied_suggestions: Math.floor(created / 2),
+            ...(merged > 0
+              ? {
+                  median_minutes_to_merge: 60 + Math.floor(chance(`merge:${repository}:${day}`) * 600),
+                  median_minutes_to_merge_copilot_reviewed: 45 + Math.floor(chance(`merge-reviewed:${repository}:${day}`) * 300),
+                }
+              : {}),
+            ...(merged > 1 ? { median_minutes_to_merge_copilot_authored: 30 } : {}),
+          },
+          ...housekeeping(day, ownerIds),
+        }),
+      ];
     }),
   );
   return lines.map((line) => `${line}\n`).join("");
@@ -99,23 +122,32 @@ export function sandboxSeatRoute(today: string): ExtraRoute {
     let people: number;
     if (org !== null) {
       const name = decodeURIComponent(org[1]!);
-      if (members[name] === undefined) return json(response, 404, { message: "Not Found" }), true;
+      if (members[name] === undefined) return (json(response, 404, { message: "Not Found" }), true);
       const holders = [...(members[name] ?? []), ...(idleSeats[name] ?? [])];
       seats = holders.map((login) => seat(name, login, today, { organization: null, team: null }));
       people = holders.length;
     } else {
       const slug = decodeURIComponent(enterprise![1]!);
       const owner = sandboxEnterprises.find((candidate) => candidate.slug === slug);
-      if (owner === undefined) return json(response, 404, { message: "Not Found" }), true;
+      if (owner === undefined) return (json(response, 404, { message: "Not Found" }), true);
       const fromOrganizations = owner.orgs.flatMap((name) =>
         [...(members[name] ?? []), ...(idleSeats[name] ?? [])].map((login) => seat(name, login, today, { organization: name, team: null })),
       );
       const granted = enterpriseTeamSeats[slug];
-      const fromTeams = (granted?.members ?? []).map((login) => seat(owner.orgs[0]!, login, today, { organization: null, team: granted!.team }));
+      const fromTeams = (granted?.members ?? []).map((login) =>
+        seat(owner.orgs[0]!, login, today, { organization: null, team: granted!.team }),
+      );
       seats = [...fromOrganizations, ...fromTeams];
-      people = new Set([...owner.orgs.flatMap((name) => [...(members[name] ?? []), ...(idleSeats[name] ?? [])]), ...(granted?.members ?? [])]).size;
+      people = new Set([
+        ...owner.orgs.flatMap((name) => [...(members[name] ?? []), ...(idleSeats[name] ?? [])]),
+        ...(granted?.members ?? []),
+      ]).size;
     }
-    const page = listPage({ items: seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: people, seats: items }) }, url, request);
+    const page = listPage(
+      { items: seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: people, seats: items }) },
+      url,
+      request,
+    );
     json(response, 200, page.body, page.link === undefined ? {} : { link: page.link });
     return true;
   };
@@ -125,13 +157,27 @@ export function sandboxSeatRoute(today: string): ExtraRoute {
 function simpleOrganization(login: string) {
   const api = `https://api.github.com/orgs/${login}`;
   return {
-    login, id: userId(login), node_id: `O_sandbox${userId(login)}`, url: api, repos_url: `${api}/repos`, events_url: `${api}/events`,
-    hooks_url: `${api}/hooks`, issues_url: `${api}/issues`, members_url: `${api}/members{/member}`,
-    public_members_url: `${api}/public_members{/member}`, avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`, description: null,
+    login,
+    id: userId(login),
+    node_id: `O_sandbox${userId(login)}`,
+    url: api,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events`,
+    hooks_url: `${api}/hooks`,
+    issues_url: `${api}/issues`,
+    members_url: `${api}/members{/member}`,
+    public_members_url: `${api}/public_members{/member}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`,
+    description: null,
   };
 }
 
-function seat(org: string, login: string, today: string, grant: { organization: string | null; team: { id: number; slug: string } | null }) {
+function seat(
+  org: string,
+  login: string,
+  today: string,
+  grant: { organization: string | null; team: { id: number; slug: string } | null },
+) {
   let lastActive: string | undefined;
   for (let back = 1; back <= 60 && lastActive === undefined && (members[org] ?? []).includes(login); back++) {
     if (isActive(login, addDays(today, -back))) lastActive = addDays(today, -back);
@@ -147,10 +193,19 @@ function seat(org: string, login: string, today: string, grant: { organization: 
     plan_type: "business",
     assignee: simpleUser(login, userId(login)),
     ...(grant.organization === null ? {} : { organization: simpleOrganization(grant.organization) }),
-    assigning_team: team === null ? null : {
-      id: team.id, url: `https://api.github.com/enterprises/teams/${team.id}`, members_url: `https://api.github.com/enterprises/teams/${team.id}/members`,
-      name: team.slug, html_url: `https://github.com/enterprises/teams/${team.slug}`, slug: team.slug,
-      created_at: "2025-09-01T10:00:00Z", updated_at: "2025-09-01T10:00:00Z", group_id: null,
-    },
+    assigning_team:
+      team === null
+        ? null
+        : {
+            id: team.id,
+            url: `https://api.github.com/enterprises/teams/${team.id}`,
+            members_url: `https://api.github.com/enterprises/teams/${team.id}/members`,
+            name: team.slug,
+            html_url: `https://github.com/enterprises/teams/${team.slug}`,
+            slug: team.slug,
+            created_at: "2025-09-01T10:00:00Z",
+            updated_at: "2025-09-01T10:00:00Z",
+            group_id: null,
+          },
   };
 }

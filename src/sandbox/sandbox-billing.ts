@@ -45,7 +45,8 @@ export function billingRoutes(usage: BillingUsage): { routes: ExtraRoute[]; serv
     const items = usage(query);
     const status = items === undefined ? 404 : 200;
     served.push({ path: url.pathname, query: Object.fromEntries(q), status });
-    if (items === undefined) return json(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }), true;
+    if (items === undefined)
+      return (json(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }), true);
     const timePeriod = { year: query.year, month: query.month, ...(query.day === undefined ? {} : { day: query.day }) };
     json(response, 200, { timePeriod, [scope]: owner, ...(query.user === undefined ? {} : { user: query.user }), usageItems: items });
     return true;
@@ -65,10 +66,17 @@ function item(endpoint: BillingEndpoint, model: string, gross: number, discount:
   const price = premium ? 0.04 : 0.01;
   const round = (value: number) => Math.round(value * 10_000) / 10_000;
   return {
-    product: "Copilot", sku: premium ? "Copilot Premium Request" : "Copilot AI Credits", model,
-    unitType: premium ? "requests" : "ai-credits", pricePerUnit: price,
-    grossQuantity: gross, grossAmount: round(gross * price), discountQuantity: discount, discountAmount: round(discount * price),
-    netQuantity: round(gross - discount), netAmount: round((gross - discount) * price),
+    product: "Copilot",
+    sku: premium ? "Copilot Premium Request" : "Copilot AI Credits",
+    model,
+    unitType: premium ? "requests" : "ai-credits",
+    pricePerUnit: price,
+    grossQuantity: gross,
+    grossAmount: round(gross * price),
+    discountQuantity: discount,
+    discountAmount: round(discount * price),
+    netQuantity: round(gross - discount),
+    netAmount: round((gross - discount) * price),
   };
 }
 
@@ -89,8 +97,10 @@ export const sandboxBillingUsage: BillingUsage = (query) => {
   if (query.user !== undefined && !owners.includes(query.user.toLowerCase())) return [];
   const share = query.scope === "enterprise" ? 1 : (members[query.owner] ?? []).length / (people.length + 2);
   const days = query.day === undefined ? Array.from({ length: 31 }, (_, index) => index + 1) : [query.day];
-  const inMonth = days.map((day) => isoDay(query.year, query.month, day)).filter((day) => new Date(`${day}T00:00:00Z`).getUTCMonth() + 1 === query.month);
-  const ownDays = inMonth.filter((day) => (day < switchDay) === (query.endpoint === "premium_request"));
+  const inMonth = days
+    .map((day) => isoDay(query.year, query.month, day))
+    .filter((day) => new Date(`${day}T00:00:00Z`).getUTCMonth() + 1 === query.month);
+  const ownDays = inMonth.filter((day) => day < switchDay === (query.endpoint === "premium_request"));
   return sandboxModels.flatMap((model) => {
     let gross = 0;
     let discount = 0;
@@ -103,7 +113,9 @@ export const sandboxBillingUsage: BillingUsage = (query) => {
       gross += quantity;
       discount += Math.min(quantity, query.user === undefined ? 30 * share : 2);
     }
-    return ownDays.length === 0 || gross === 0 ? [] : [item(query.endpoint, model, Math.round(gross * 10) / 10, Math.round(discount * 10) / 10)];
+    return ownDays.length === 0 || gross === 0
+      ? []
+      : [item(query.endpoint, model, Math.round(gross * 10) / 10, Math.round(discount * 10) / 10)];
   });
 };
 

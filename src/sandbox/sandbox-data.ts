@@ -65,7 +65,14 @@ const phases = ["No Cohort", "Phase 1", "Phase 2", "Phase 3"] as const;
  * interactions, and the code they produced) and agent edits (lines written into files, no prompts).
  */
 function featureEntries(a: Activity): FeatureEntry[] {
-  const entry = (feature: string, interactions: number, generations: number, acceptances: number, added: number, deleted: number): FeatureEntry => ({
+  const entry = (
+    feature: string,
+    interactions: number,
+    generations: number,
+    acceptances: number,
+    added: number,
+    deleted: number,
+  ): FeatureEntry => ({
     code_acceptance_activity_count: acceptances,
     code_generation_activity_count: generations,
     feature,
@@ -128,14 +135,19 @@ function userRecord(login: string, day: string, owner: OwnerIds) {
     user_id: userId(login),
     user_login: login,
     totals_by_feature: features,
-    totals_by_ide: [{
-      ...totals(features),
-      ide: a.ide,
-      last_known_ide_version: { ide_version: a.ide === "vscode" ? "1.104.0" : "2025.2", sampled_at: sampledAt },
-      last_known_plugin_version: { plugin: "copilot", plugin_version: "1.372.0", sampled_at: sampledAt },
-    }],
+    totals_by_ide: [
+      {
+        ...totals(features),
+        ide: a.ide,
+        last_known_ide_version: { ide_version: a.ide === "vscode" ? "1.104.0" : "2025.2", sampled_at: sampledAt },
+        last_known_plugin_version: { plugin: "copilot", plugin_version: "1.372.0", sampled_at: sampledAt },
+      },
+    ],
     // The language-and-feature breakdown has no interaction count (field reference).
-    totals_by_language_feature: features.map(({ user_initiated_interaction_count: _prompts, ...entry }) => ({ ...entry, language: a.language })),
+    totals_by_language_feature: features.map(({ user_initiated_interaction_count: _prompts, ...entry }) => ({
+      ...entry,
+      language: a.language,
+    })),
     totals_by_language_model: chat.length === 0 ? [] : [{ ...totals(chat), language: a.language, model: a.model }],
     totals_by_model_feature: chat.map((entry) => ({ ...entry, model: a.model })),
     ...(a.usedCli
@@ -170,11 +182,17 @@ function activeUsers(logins: readonly string[], day: string): string[] {
 }
 
 function activeWithin(logins: readonly string[], day: string, days: number, pick: (a: Activity) => boolean = () => true): number {
-  return logins.filter((login) => Array.from({ length: days }, (_, i) => addDays(day, -i)).some((d) => isActive(login, d) && pick(activity(login, d)))).length;
+  return logins.filter((login) =>
+    Array.from({ length: days }, (_, i) => addDays(day, -i)).some((d) => isActive(login, d) && pick(activity(login, d))),
+  ).length;
 }
 
 /** A breakdown array: the users' entries grouped by `keys`, counters summed. */
-function group(lines: UserLine[], pickEntries: (line: UserLine) => Array<Record<string, unknown>>, keys: string[]): Array<Record<string, unknown>> {
+function group(
+  lines: UserLine[],
+  pickEntries: (line: UserLine) => Array<Record<string, unknown>>,
+  keys: string[],
+): Array<Record<string, unknown>> {
   const groups = new Map<string, Record<string, unknown>>();
   for (const entry of lines.flatMap(pickEntries)) {
     const key = keys.map((k) => String(entry[k])).join("|");
@@ -193,8 +211,10 @@ function aggregateRecord(logins: readonly string[], day: string, owner: OwnerIds
   const cliLines = lines.filter((line) => line.totals_by_cli !== undefined);
   const merged = Math.floor(lines.length / 3);
   const byPhase = new Map<number, UserLine[]>();
-  for (const line of lines) byPhase.set(line.ai_adoption_phase.phase_number, [...(byPhase.get(line.ai_adoption_phase.phase_number) ?? []), line]);
-  const average = (phaseLines: UserLine[], pick: (line: UserLine) => number) => Math.round((sum(phaseLines, pick) / phaseLines.length) * 100) / 100;
+  for (const line of lines)
+    byPhase.set(line.ai_adoption_phase.phase_number, [...(byPhase.get(line.ai_adoption_phase.phase_number) ?? []), line]);
+  const average = (phaseLines: UserLine[], pick: (line: UserLine) => number) =>
+    Math.round((sum(phaseLines, pick) / phaseLines.length) * 100) / 100;
   return {
     ...totals(lines.flatMap((line) => line.totals_by_feature)),
     day,
@@ -233,20 +253,22 @@ function aggregateRecord(logins: readonly string[], day: string, owner: OwnerIds
     totals_by_language_feature: group(lines, (l) => l.totals_by_language_feature, ["language", "feature"]),
     totals_by_language_model: group(lines, (l) => l.totals_by_language_model, ["language", "model"]),
     totals_by_model_feature: group(lines, (l) => l.totals_by_model_feature, ["model", "feature"]),
-    totals_by_ai_adoption_phase: [...byPhase.entries()].sort(([a], [b]) => a - b).map(([phaseNumber, phaseLines]) => ({
-      phase: phases[phaseNumber]!,
-      phase_number: phaseNumber,
-      total_engaged_users: phaseLines.length,
-      avg_user_initiated_interactions: average(phaseLines, (l) => l.user_initiated_interaction_count),
-      avg_code_generation_activities: average(phaseLines, (l) => l.code_generation_activity_count),
-      avg_code_acceptance_activities: average(phaseLines, (l) => l.code_acceptance_activity_count),
-      avg_loc_added: average(phaseLines, (l) => l.loc_added_sum),
-      avg_loc_deleted: average(phaseLines, (l) => l.loc_deleted_sum),
-      avg_pull_requests_reviewed: 0.5,
-      avg_pull_requests_created: 0.5,
-      avg_pull_requests_merged: 0.25,
-      avg_pull_requests_median_minutes_to_merge: 95.5,
-    })),
+    totals_by_ai_adoption_phase: [...byPhase.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([phaseNumber, phaseLines]) => ({
+        phase: phases[phaseNumber]!,
+        phase_number: phaseNumber,
+        total_engaged_users: phaseLines.length,
+        avg_user_initiated_interactions: average(phaseLines, (l) => l.user_initiated_interaction_count),
+        avg_code_generation_activities: average(phaseLines, (l) => l.code_generation_activity_count),
+        avg_code_acceptance_activities: average(phaseLines, (l) => l.code_acceptance_activity_count),
+        avg_loc_added: average(phaseLines, (l) => l.loc_added_sum),
+        avg_loc_deleted: average(phaseLines, (l) => l.loc_deleted_sum),
+        avg_pull_requests_reviewed: 0.5,
+        avg_pull_requests_created: 0.5,
+        avg_pull_requests_merged: 0.25,
+        avg_pull_requests_median_minutes_to_merge: 95.5,
+      })),
     pull_requests: {
       total_created: Math.floor(lines.length / 2),
       total_reviewed: Math.floor(lines.length / 2),
@@ -260,16 +282,25 @@ function aggregateRecord(logins: readonly string[], day: string, owner: OwnerIds
       total_merged_reviewed_by_copilot: Math.floor(merged / 2),
       total_copilot_suggestions: Math.floor(lines.length / 2),
       total_copilot_applied_suggestions: Math.floor(lines.length / 4),
-      copilot_suggestions_by_comment_type: lines.length < 2 ? [] : [
-        { comment_type: "bug_risk", total_copilot_suggestions: Math.floor(lines.length / 2) - 1, total_copilot_applied_suggestions: Math.floor(lines.length / 4) },
-        { comment_type: "security", total_copilot_suggestions: 1, total_copilot_applied_suggestions: 0 },
-      ],
+      copilot_suggestions_by_comment_type:
+        lines.length < 2
+          ? []
+          : [
+              {
+                comment_type: "bug_risk",
+                total_copilot_suggestions: Math.floor(lines.length / 2) - 1,
+                total_copilot_applied_suggestions: Math.floor(lines.length / 4),
+              },
+              { comment_type: "security", total_copilot_suggestions: 1, total_copilot_applied_suggestions: 0 },
+            ],
     },
   };
 }
 
 function enterpriseOf(owner: string, scope: ReportKind["scope"]) {
-  return sandboxEnterprises.find((enterprise) => (scope === "enterprise" ? enterprise.slug === owner : (enterprise.orgs as readonly string[]).includes(owner)));
+  return sandboxEnterprises.find((enterprise) =>
+    scope === "enterprise" ? enterprise.slug === owner : (enterprise.orgs as readonly string[]).includes(owner),
+  );
 }
 
 /**
@@ -281,24 +312,41 @@ export function sandboxReports(today: string) {
   return ({ kind, owner, day }: { kind: ReportKind; owner: string; day: string | undefined }): ReportAnswer => {
     const enterprise = enterpriseOf(owner, kind.scope);
     if (enterprise === undefined) return { kind: "status", status: 404 };
-    const logins = kind.scope === "enterprise" ? [...new Set(enterprise.orgs.flatMap((org) => members[org] ?? []))].sort() : members[owner] ?? [];
+    const logins =
+      kind.scope === "enterprise" ? [...new Set(enterprise.orgs.flatMap((org) => members[org] ?? []))].sort() : (members[owner] ?? []);
     const enterpriseId = String(userId(enterprise.slug));
-    const ownerIds: OwnerIds = kind.scope === "enterprise" ? { enterprise_id: enterpriseId } : { enterprise_id: enterpriseId, organization_id: String(userId(owner)) };
+    const ownerIds: OwnerIds =
+      kind.scope === "enterprise"
+        ? { enterprise_id: enterpriseId }
+        : { enterprise_id: enterpriseId, organization_id: String(userId(owner)) };
     // user-teams lines name the scope they come from only (field reference, "User-teams fields").
     const teamOwner = kind.scope === "enterprise" ? { enterprise_id: enterpriseId } : { organization_id: String(userId(owner)) };
     const requested = kind.period === "1-day" ? [day ?? ""] : Array.from({ length: 28 }, (_, i) => addDays(lastDay, i - 27));
     const days = requested.filter((d) => d <= lastDay && d >= kind.firstDay && d >= addDays(today, -365));
     if (days.length === 0) return { kind: "status", status: 404 };
-    if (kind.level === "teams") return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, teamOwner)] };
-    if (kind.level === "repos") return { kind: "files", files: [repositoryLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
+    if (kind.level === "teams")
+      return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, teamOwner)] };
+    if (kind.level === "repos")
+      return { kind: "files", files: [repositoryLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
     if (kind.level === "users") {
       const window = kind.period === "28-day" ? { report_start_day: days[0], report_end_day: lastDay } : {};
-      const lines = days.flatMap((d) => activeUsers(logins, d).map((login) => JSON.stringify({ ...userRecord(login, d, ownerIds), ...window })));
+      const lines = days.flatMap((d) =>
+        activeUsers(logins, d).map((login) => JSON.stringify({ ...userRecord(login, d, ownerIds), ...window })),
+      );
       // Large reports come in several files: split users over two files as GitHub does.
       const half = Math.ceil(lines.length / 2);
-      return { kind: "files", files: [lines.slice(0, half).join("\n") + "\n", lines.slice(half).join("\n") + "\n"], firstDay: days[0], lastDay: days.at(-1) };
+      return {
+        kind: "files",
+        files: [lines.slice(0, half).join("\n") + "\n", lines.slice(half).join("\n") + "\n"],
+        firstDay: days[0],
+        lastDay: days.at(-1),
+      };
     }
-    if (kind.period === "1-day") return { kind: "files", files: [JSON.stringify({ ...aggregateRecord(logins, days[0]!, ownerIds), ...housekeeping(days[0]!, ownerIds) }) + "\n"] };
+    if (kind.period === "1-day")
+      return {
+        kind: "files",
+        files: [JSON.stringify({ ...aggregateRecord(logins, days[0]!, ownerIds), ...housekeeping(days[0]!, ownerIds) }) + "\n"],
+      };
     const wrapper = {
       day_totals: days.map((d) => aggregateRecord(logins, d, ownerIds)),
       ...ownerIds,

@@ -25,7 +25,13 @@ function repository(org: string, name: string, today: string, id: number): FakeR
   const pulls: FakePullRequest[] = [];
   const deployments: FakeDeployment[] = [];
   let head = sha(`${org}/${name}:root`);
-  commits.push({ sha: head, parents: [], author: user(people[0]!), authoredAt: at(addDays(today, -60), 9), committedAt: at(addDays(today, -60), 9) });
+  commits.push({
+    sha: head,
+    parents: [],
+    author: user(people[0]!),
+    authoredAt: at(addDays(today, -60), 9),
+    committedAt: at(addDays(today, -60), 9),
+  });
   for (let number = 1; number <= 24; number++) {
     const opened = addDays(today, -42 + Math.floor(number * 1.6));
     const author = people[Math.floor(chance(`author:${org}/${name}:${number}`) * people.length)]!;
@@ -38,24 +44,58 @@ function repository(org: string, name: string, today: string, id: number): FakeR
     head = mergeSha;
     pulls.push({
       // Every 11th undoes the one before, as GitHub's revert button names it: branch and title.
-      ...(number % 11 === 0 ? { title: `Revert "Change ${number - 1}"`, head: `revert-${number - 1}-feature-${number - 1}` } : { title: `Change ${number}`, head: `feature-${number}` }),
-      number, user: user(author), base: "main",
-      state: "closed", createdAt: at(opened, 10), updatedAt: at(merged, 15), closedAt: at(merged, 15), mergedAt: at(merged, 15), mergeCommitSha: mergeSha,
-      additions: 10 + number * 3, deletions: number, commits: [work],
+      ...(number % 11 === 0
+        ? { title: `Revert "Change ${number - 1}"`, head: `revert-${number - 1}-feature-${number - 1}` }
+        : { title: `Change ${number}`, head: `feature-${number}` }),
+      number,
+      user: user(author),
+      base: "main",
+      state: "closed",
+      createdAt: at(opened, 10),
+      updatedAt: at(merged, 15),
+      closedAt: at(merged, 15),
+      mergedAt: at(merged, 15),
+      mergeCommitSha: mergeSha,
+      additions: 10 + number * 3,
+      deletions: number,
+      commits: [work],
       reviews: [{ id: id * 1000 + number, user: user(reviewer), state: "APPROVED", submittedAt: at(merged, 11) }],
     });
     if (number % 3 === 0) {
       const failed = number === 12;
       deployments.push({
-        id: id * 1000 + number, sha: mergeSha, ref: "main", environment: "production", createdAt: at(merged, 17),
+        id: id * 1000 + number,
+        sha: mergeSha,
+        ref: "main",
+        environment: "production",
+        createdAt: at(merged, 17),
         statuses: [{ id: id * 10_000 + number, state: failed ? "failure" : "success", createdAt: at(merged, 18) }],
       });
     }
   }
   const incidentDay = addDays(today, -20);
   return {
-    id, owner: org, name, defaultBranch: "main", createdAt: at(addDays(today, -60), 9), head, commits, pulls, deployments, runs: [],
-    issues: [{ number: 500, title: "Checkout errors after release", labels: ["incident"], state: "closed", createdAt: at(incidentDay, 19), updatedAt: at(addDays(incidentDay, 1), 8), closedAt: at(addDays(incidentDay, 1), 8) }],
+    id,
+    owner: org,
+    name,
+    defaultBranch: "main",
+    createdAt: at(addDays(today, -60), 9),
+    head,
+    commits,
+    pulls,
+    deployments,
+    runs: [],
+    issues: [
+      {
+        number: 500,
+        title: "Checkout errors after release",
+        labels: ["incident"],
+        state: "closed",
+        createdAt: at(incidentDay, 19),
+        updatedAt: at(addDays(incidentDay, 1), 8),
+        closedAt: at(addDays(incidentDay, 1), 8),
+      },
+    ],
   };
 }
 

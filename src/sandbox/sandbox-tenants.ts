@@ -22,7 +22,9 @@ export const repositoryNames: Record<string, string[]> = {
 
 /** A sandbox repository's id, as the sandbox's repository routes number them. */
 export function repositoryId(org: string, name: string): number {
-  const all = sandboxEnterprises.flatMap((enterprise) => enterprise.orgs.flatMap((o) => (repositoryNames[o] ?? []).map((n) => `${o}/${n}`)));
+  const all = sandboxEnterprises.flatMap((enterprise) =>
+    enterprise.orgs.flatMap((o) => (repositoryNames[o] ?? []).map((n) => `${o}/${n}`)),
+  );
   return all.indexOf(`${org}/${name}`) + 1;
 }
 

@@ -12,11 +12,7 @@ const notFound = z.object({ statusCode: z.literal(404) });
  * Reads the latest version of a secret. The credential is DefaultAzureCredential unless given:
  * the managed identity in Azure (role Key Vault Secrets User), `az login` locally.
  */
-export function keyVaultSecrets(options: {
-  vaultUrl: string;
-  credential?: TokenCredential;
-  httpClient?: KeyVaultHttpClient;
-}) {
+export function keyVaultSecrets(options: { vaultUrl: string; credential?: TokenCredential; httpClient?: KeyVaultHttpClient }) {
   const client = new SecretClient(
     options.vaultUrl,
     options.credential ?? new DefaultAzureCredential(),

@@ -1,6 +1,4 @@
-export type SecretLocation =
-  | { source: "key-vault"; vaultUrl: string }
-  | { source: "environment"; variables: readonly string[] };
+export type SecretLocation = { source: "key-vault"; vaultUrl: string } | { source: "environment"; variables: readonly string[] };
 
 function messageFor(secretName: string, location: SecretLocation): string {
   if (location.source === "key-vault") {

@@ -15,11 +15,7 @@ export { rateLimitWindow, type RateLimitWindow } from "./rate-limit-window.js";
 export type { TelemetryEventName, TelemetryMetricName } from "./telemetry-item.js";
 
 export interface Telemetry {
-  event(
-    name: TelemetryEventName,
-    properties: Record<string, string | number | boolean>,
-    measurements?: Record<string, number>,
-  ): void;
+  event(name: TelemetryEventName, properties: Record<string, string | number | boolean>, measurements?: Record<string, number>): void;
   metric(name: TelemetryMetricName, value: number, properties?: Record<string, string>): void;
   exception(error: unknown, properties: ExceptionProperties): void;
   /** The same telemetry with every item tied to `operationId` (a run's orchestration instance id). */
@@ -56,7 +52,11 @@ function telemetryOn(sink: Sink, operationId: string | undefined): Telemetry {
  * authentication string (APPLICATIONINSIGHTS_AUTHENTICATION_STRING, as in Azure) the exports carry
  * the managed identity's Entra token, which a component with local authentication disabled requires.
  */
-export function createTelemetry(options: { connectionString?: string | undefined; authenticationString?: string | undefined; log?: (line: string) => void }): Telemetry {
+export function createTelemetry(options: {
+  connectionString?: string | undefined;
+  authenticationString?: string | undefined;
+  log?: (line: string) => void;
+}): Telemetry {
   // An empty setting means none, as an unset app setting often arrives as "".
   const sink =
     options.connectionString === undefined || options.connectionString === ""

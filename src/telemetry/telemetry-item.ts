@@ -35,9 +35,7 @@ export type TelemetryItem =
 type Properties = Record<string, string | number | boolean>;
 
 function redactProperties(values: Properties): Properties {
-  return Object.fromEntries(
-    Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? redact(value) : value]),
-  );
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? redact(value) : value]));
 }
 
 function redactStrings(values: Record<string, string>): Record<string, string> {
@@ -74,11 +72,7 @@ export function metricItem(
   };
 }
 
-export function exceptionItem(
-  error: unknown,
-  properties: ExceptionProperties,
-  operationId: string | undefined,
-): TelemetryItem {
+export function exceptionItem(error: unknown, properties: ExceptionProperties, operationId: string | undefined): TelemetryItem {
   const isError = error instanceof Error;
   const operation = properties.operationId ?? operationId;
   return {

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 
 /** The heap growing factor V8 applied at each full collection of a script, as it traces the new limit. */
 function growingFactors(script: string): string[] {
-  const trace = execFileSync(process.execPath, ["--import", "tsx", "--expose-gc", "--trace-gc-verbose", "--input-type=module", "--eval", script], { encoding: "utf8" });
+  const trace = execFileSync(
+    process.execPath,
+    ["--import", "tsx", "--expose-gc", "--trace-gc-verbose", "--input-type=module", "--eval", script],
+    { encoding: "utf8" },
+  );
   return [...trace.matchAll(/\[HeapController\] Limit: .* \(([\d.]+)\)/g)].map((match) => match[1]!);
 }
 
@@ -20,7 +24,10 @@ describe("bounding the heap's growth", () => {
   });
 
   it("is the first import of each entry point, so that it applies before the other modules load", async () => {
-    for (const [entry, module] of [["functions/index.ts", "../src/app/bound-heap-growth.js"], ["src/cli.ts", "./app/bound-heap-growth.js"]]) {
+    for (const [entry, module] of [
+      ["functions/index.ts", "../src/app/bound-heap-growth.js"],
+      ["src/cli.ts", "./app/bound-heap-growth.js"],
+    ]) {
       expect(firstImport(await readFile(entry!, "utf8"))).toBe(`import "${module}";`);
     }
   });

@@ -66,7 +66,15 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
     [original, github] = await Promise.all([createTestDatabase(), startFakeGitHub(table)]);
     archive = createBlobArchive({ accountUrl: azurite.accountUrl, container: "copilot-reports", credential: noCredential });
     // Run 1: eleven due days inside the 28-day window, fetched with the 28-day reports.
-    const first = await runCollection({ pool: original.pool, githubUrl: github.url, enterprises, from: "2026-11-10", to: "2026-11-20", now, dependencies: { archive } });
+    const first = await runCollection({
+      pool: original.pool,
+      githubUrl: github.url,
+      enterprises,
+      from: "2026-11-10",
+      to: "2026-11-20",
+      now,
+      dependencies: { archive },
+    });
     expect(usageFailures(first.failures)).toEqual([]);
     // Run 2: two days, fetched one by one; 2026-11-20 now has revised figures.
     table
@@ -74,7 +82,15 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       .files("enterprise", "contoso", "enterprise-1-day", "2026-11-21", [served.enterprise21])
       .files("enterprise", "contoso", "users-1-day", "2026-11-20", [served.users20a, served.users20b])
       .files("organization", "contoso-web", "organization-1-day", "2026-11-21", [served.organization21]);
-    const second = await runCollection({ pool: original.pool, githubUrl: github.url, enterprises, from: "2026-11-20", to: "2026-11-21", now, dependencies: { archive } });
+    const second = await runCollection({
+      pool: original.pool,
+      githubUrl: github.url,
+      enterprises,
+      from: "2026-11-20",
+      to: "2026-11-21",
+      now,
+      dependencies: { archive },
+    });
     expect(usageFailures(second.failures)).toEqual([]);
   });
 
@@ -110,15 +126,30 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
     const rebuilt = await createTestDatabase();
     try {
       const requestsBefore = github.requests.length;
-      const summary = await reingest(rebuilt.pool, archive, { runId: "reingest-1", from: "2026-10-24", to: "2026-11-21", startedAt: now.toISOString() });
+      const summary = await reingest(rebuilt.pool, archive, {
+        runId: "reingest-1",
+        from: "2026-10-24",
+        to: "2026-11-21",
+        startedAt: now.toISOString(),
+      });
       expect([summary.status, summary.unitsTotal, summary.unitsOk, summary.failures]).toEqual(["succeeded", 6, 6, []]);
       expect(github.requests.length).toBe(requestsBefore);
       const expected = await dumpUsageTables(original.pool);
       expect(expected.map((rows) => rows.length)).toEqual([5, 15, 3]);
       expect(await dumpUsageTables(rebuilt.pool)).toEqual(expected);
-      const audit = await rebuilt.pool.query("select run_id, trigger, status, range_from, range_to, units_total, records from collection_runs");
+      const audit = await rebuilt.pool.query(
+        "select run_id, trigger, status, range_from, range_to, units_total, records from collection_runs",
+      );
       expect(audit.rows).toEqual([
-        { run_id: "reingest-1", trigger: "reingest", status: "succeeded", range_from: "2026-10-24", range_to: "2026-11-21", units_total: 6, records: 11 },
+        {
+          run_id: "reingest-1",
+          trigger: "reingest",
+          status: "succeeded",
+          range_from: "2026-10-24",
+          range_to: "2026-11-21",
+          units_total: 6,
+          records: 11,
+        },
       ]);
     } finally {
       await rebuilt.drop();
@@ -133,7 +164,9 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       vi.stubEnv("ARCHIVE_CONTAINER", "copilot-reports");
       const { code, out, err } = await runCli(["reingest", "--from", "2026-10-24", "--to", "2026-11-21"]);
       expect({ code, err }).toEqual({ code: 0, err: [] });
-      expect(out[0]).toBe(`Rebuilding 2026-10-24..2026-11-21 in PostgreSQL at ${new URL(rebuilt.url).host}${new URL(rebuilt.url).pathname} from ${azurite.accountUrl}/copilot-reports.`);
+      expect(out[0]).toBe(
+        `Rebuilding 2026-10-24..2026-11-21 in PostgreSQL at ${new URL(rebuilt.url).host}${new URL(rebuilt.url).pathname} from ${azurite.accountUrl}/copilot-reports.`,
+      );
       expect(out).toContain("contoso/enterprise/enterprise-1-day/2026-11-20: 1 records for 2026-11-20..2026-11-20");
       expect(await dumpUsageTables(rebuilt.pool)).toEqual(await dumpUsageTables(original.pool));
     } finally {
@@ -152,9 +185,13 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       };
       expect(await run(["reingest", "--from", "2026-11-01", "--to", "2026-11-02"])).toEqual({
         code: 2,
-        message: "Setting ARCHIVE_ACCOUNT_URL is required by reingest, which reads the raw archive. Example of a good value: ARCHIVE_ACCOUNT_URL=https://contosometrics.blob.core.windows.net",
+        message:
+          "Setting ARCHIVE_ACCOUNT_URL is required by reingest, which reads the raw archive. Example of a good value: ARCHIVE_ACCOUNT_URL=https://contosometrics.blob.core.windows.net",
       });
-      expect(await run(["reingest", "--from", "2026-11-01"])).toEqual({ code: 2, message: "reingest needs --from and --to, e.g. reingest --from 2026-11-01 --to 2026-11-07." });
+      expect(await run(["reingest", "--from", "2026-11-01"])).toEqual({
+        code: 2,
+        message: "reingest needs --from and --to, e.g. reingest --from 2026-11-01 --to 2026-11-07.",
+      });
     } finally {
       vi.unstubAllEnvs();
     }
@@ -169,7 +206,12 @@ describe("the raw report archive in Blob storage (Azurite)", () => {
       }
       // Nothing but 2026-11-19..20 may change: the 28-day answer holds 11-18 too, which stays as the full rebuild left it.
       await rebuilt.pool.query("update copilot_usage_daily set daily_active_users = -1 where day = '2026-11-18'");
-      const summary = await reingest(rebuilt.pool, archive, { runId: "reingest-part", from: "2026-11-19", to: "2026-11-20", startedAt: now.toISOString() });
+      const summary = await reingest(rebuilt.pool, archive, {
+        runId: "reingest-part",
+        from: "2026-11-19",
+        to: "2026-11-20",
+        startedAt: now.toISOString(),
+      });
       expect([summary.status, summary.unitsTotal]).toEqual(["succeeded", 4]);
       await rebuilt.pool.query("update copilot_usage_daily set daily_active_users = 2 where day = '2026-11-18'");
       expect(await dumpUsageTables(rebuilt.pool)).toEqual(await dumpUsageTables(original.pool));
@@ -186,7 +228,15 @@ describe("archiving a download that fails", () => {
   const file = ndjson([userLine("mona", 1, day), userLine("hubot", 2, day), userLine("lisa", 3, day)]);
   const table = new ReportTable().files("enterprise", "northwind", "users-1-day", day, [file]);
   const collect = (archive: ReportArchive) =>
-    runCollection({ pool: database.pool, githubUrl: github.url, enterprises: [{ slug: "northwind", orgs: [] }], from: day, to: day, now, dependencies: { archive } });
+    runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises: [{ slug: "northwind", orgs: [] }],
+      from: day,
+      to: day,
+      now,
+      dependencies: { archive },
+    });
 
   beforeAll(async () => {
     [database, github] = await Promise.all([createTestDatabase(), startFakeGitHub(table)]);

@@ -21,7 +21,11 @@ describe("metrics-collector check", { timeout: 300_000 }, () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     github = await startFakeGitHub(table);
-    vault = await startFakeKeyVault({ vaultName: "contoso-metrics", secrets: { "github-token-contoso": fakeToken, "user-hash-key": "a-user-hash-key-of-32-characters" }, forbidden: ["github-token-fabrikam"] });
+    vault = await startFakeKeyVault({
+      vaultName: "contoso-metrics",
+      secrets: { "github-token-contoso": fakeToken, "user-hash-key": "a-user-hash-key-of-32-characters" },
+      forbidden: ["github-token-fabrikam"],
+    });
     folder = await mkdtemp(path.join(tmpdir(), "cli-check-"));
     await writeFile(path.join(folder, "a-file"), "not a folder");
   });
@@ -40,7 +44,11 @@ describe("metrics-collector check", { timeout: 300_000 }, () => {
     OUTPUT_DIR: path.join(folder, "out"),
     ...overrides,
   });
-  const checkLines = (out: string) => out.split("\n").filter((line) => /^(ok|FIX) /.test(line)).map((line) => line.replace(/PostgreSQL \d[\d.]*( \(.*\))?/, "PostgreSQL N"));
+  const checkLines = (out: string) =>
+    out
+      .split("\n")
+      .filter((line) => /^(ok|FIX) /.test(line))
+      .map((line) => line.replace(/PostgreSQL \d[\d.]*( \(.*\))?/, "PostgreSQL N"));
 
   it("prints one ok line per check and exits 0 when a run has everything it needs, collecting nothing", async () => {
     const before = github.requests.length;
@@ -70,7 +78,14 @@ describe("metrics-collector check", { timeout: 300_000 }, () => {
   });
 
   it("says what to fix for each failing check and exits 2", async () => {
-    const result = await spawnCli(["check"], { cwd: folder, env: env({ GITHUB_TOKEN: "", ENTERPRISES: JSON.stringify([{ slug: "contoso", orgs: [] }]), OUTPUT_DIR: path.join(folder, "a-file", "out") }) });
+    const result = await spawnCli(["check"], {
+      cwd: folder,
+      env: env({
+        GITHUB_TOKEN: "",
+        ENTERPRISES: JSON.stringify([{ slug: "contoso", orgs: [] }]),
+        OUTPUT_DIR: path.join(folder, "a-file", "out"),
+      }),
+    });
     const lines = checkLines(result.out);
     expect(lines.slice(0, 4)).toEqual([
       "ok    settings: read from the environment and .env",
@@ -128,7 +143,10 @@ describe("metrics-collector check", { timeout: 300_000 }, () => {
         "Create it: az keyvault secret set --vault-name contoso-metrics --name github-token-missing --value <value>",
     );
     expect(result.code).toBe(2);
-    const forbidden = await spawnCli(["check"], { cwd: folder, env: vaultEnv([{ slug: "fabrikam", orgs: [], tokenSecret: "github-token-fabrikam" }]) });
+    const forbidden = await spawnCli(["check"], {
+      cwd: folder,
+      env: vaultEnv([{ slug: "fabrikam", orgs: [], tokenSecret: "github-token-fabrikam" }]),
+    });
     expect(checkLines(forbidden.out)[1]).toBe(
       `FIX   Key Vault ${vault.vaultUrl}: Key Vault answered 403 for secret "github-token-fabrikam": give the identity that runs the collector ` +
         "(az login locally, the Function App's managed identity in Azure) the role Key Vault Secrets User on the vault.",

@@ -17,7 +17,10 @@ describe("the database ending the CLI's connections during ingest", { timeout: 6
   // Two files per report: the second one stalls while the unit's transaction holds the first one's rows.
   const table = () =>
     new ReportTable()
-      .files("enterprise", "fabrikam", "enterprise-1-day", day, [JSON.stringify(enterpriseDay(day, 3)) + "\n", JSON.stringify(enterpriseDay(day, 4)) + "\n"])
+      .files("enterprise", "fabrikam", "enterprise-1-day", day, [
+        JSON.stringify(enterpriseDay(day, 3)) + "\n",
+        JSON.stringify(enterpriseDay(day, 4)) + "\n",
+      ])
       .files("enterprise", "fabrikam", "users-1-day", day, [
         ndjson(Array.from({ length: 30 }, (_, i) => userLine(`user${i}`, 100 + i, day, { code_generation_activity_count: i }))),
         ndjson([userLine("user0", 100, day, { code_generation_activity_count: 50 }), userLine("late-user", 999, day)]),
@@ -29,7 +32,12 @@ describe("the database ending the CLI's connections during ingest", { timeout: 6
   let folder: string;
 
   beforeAll(async () => {
-    [cut, clean, stalling, healthy] = await Promise.all([createTestDatabase(), createTestDatabase(), startFakeGitHub(table()), startFakeGitHub(table())]);
+    [cut, clean, stalling, healthy] = await Promise.all([
+      createTestDatabase(),
+      createTestDatabase(),
+      startFakeGitHub(table()),
+      startFakeGitHub(table()),
+    ]);
     // Every attempt at a second file stalls after a few bytes, for as long as the run lasts.
     stalling.inject({ target: "download", pathIncludes: `/${day}/1.ndjson`, times: 1000, stallAfterBytes: 100 });
     folder = await mkdtemp(path.join(tmpdir(), "cli-database-lost-"));
@@ -53,7 +61,9 @@ describe("the database ending the CLI's connections during ingest", { timeout: 6
   it("exits 1 with its summary, records both report units as failed, and the next run ends with a clean run's tables", async () => {
     let running = true;
     const ended: number[] = [];
-    const first = spawnCli(["run", "--from", day, "--to", day], { cwd: folder, env: env(cut, stalling, "out-a") }).finally(() => (running = false));
+    const first = spawnCli(["run", "--from", day, "--to", day], { cwd: folder, env: env(cut, stalling, "out-a") }).finally(
+      () => (running = false),
+    );
     // As a failover would: every connection copying a unit's rows (stuck on its second file) is ended, attempt after attempt.
     const admin = new pg.Client({ connectionString: cut.url });
     await admin.connect();
@@ -76,12 +86,19 @@ describe("the database ending the CLI's connections during ingest", { timeout: 6
     expect(ended.reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(2);
     expect(result.out).toMatch(/^status +partial$/m);
     expect(result.out).toMatch(/^units +6 \(ok 2, not yet available 2, failed 2\)$/m);
-    expect(result.out).toMatch(/^FAILED fabrikam enterprise-1-day .*PostgreSQL closed the connection during the unit's transaction on all \d+ attempts/m);
-    expect(result.out).toMatch(/^FAILED fabrikam users-1-day .*PostgreSQL closed the connection during the unit's transaction on all \d+ attempts/m);
+    expect(result.out).toMatch(
+      /^FAILED fabrikam enterprise-1-day .*PostgreSQL closed the connection during the unit's transaction on all \d+ attempts/m,
+    );
+    expect(result.out).toMatch(
+      /^FAILED fabrikam users-1-day .*PostgreSQL closed the connection during the unit's transaction on all \d+ attempts/m,
+    );
     const runs = await cut.pool.query("select status, units_failed, finished_at is not null as finished from collection_runs");
     expect(runs.rows).toEqual([{ status: "partial", units_failed: 2, finished: true }]);
     const failed = await cut.pool.query("select report, status from sync_checkpoints where status = 'failed' order by report");
-    expect(failed.rows).toEqual([{ report: "enterprise-1-day", status: "failed" }, { report: "users-1-day", status: "failed" }]);
+    expect(failed.rows).toEqual([
+      { report: "enterprise-1-day", status: "failed" },
+      { report: "users-1-day", status: "failed" },
+    ]);
     const users = await cut.pool.query("select count(*)::int as n from copilot_user_daily");
     expect(users.rows).toEqual([{ n: 0 }]);
 

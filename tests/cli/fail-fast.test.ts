@@ -37,12 +37,20 @@ describe("a run with a configuration fault", { timeout: 300_000 }, () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  const env = (overrides: Record<string, string>) => ({ ENTERPRISES: enterprises, DATABASE_URL: database.url, OUTPUT_DIR: path.join(folder, "out"), ...overrides });
+  const env = (overrides: Record<string, string>) => ({
+    ENTERPRISES: enterprises,
+    DATABASE_URL: database.url,
+    OUTPUT_DIR: path.join(folder, "out"),
+    ...overrides,
+  });
   const lines = (text: string, pattern: RegExp) => text.split("\n").filter((line) => pattern.test(line));
 
   it("stops at once with exit 2 and one message naming GITHUB_API_URL when nothing listens there", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const result = await spawnCli(["run", "--from", "2026-11-01", "--to", "2026-11-07"], { cwd: folder, env: env({ GITHUB_API_URL: url, GITHUB_TOKEN: fakeToken }) });
+    const result = await spawnCli(["run", "--from", "2026-11-01", "--to", "2026-11-07"], {
+      cwd: folder,
+      env: env({ GITHUB_API_URL: url, GITHUB_TOKEN: fakeToken }),
+    });
     expect(result.code).toBe(2);
     expect(lines(result.out + result.err, /ECONNREFUSED/)).toEqual([
       `FAILED contoso access: ConfigurationError: Enterprise "contoso": no answer from GitHub at ${url} (ECONNREFUSED). Check GITHUB_API_URL (https://api.github.com, or https://api.SUBDOMAIN.ghe.com) and the network or proxy.`,
@@ -53,7 +61,10 @@ describe("a run with a configuration fault", { timeout: 300_000 }, () => {
   });
 
   it("stops with exit 2 and one message naming GITHUB_TOKEN when no token is set", async () => {
-    const result = await spawnCli(["run", "--from", "2026-11-01", "--to", "2026-11-07"], { cwd: folder, env: env({ GITHUB_API_URL: github.url }) });
+    const result = await spawnCli(["run", "--from", "2026-11-01", "--to", "2026-11-07"], {
+      cwd: folder,
+      env: env({ GITHUB_API_URL: github.url }),
+    });
     expect(result.code).toBe(2);
     expect(lines(result.out + result.err, /not set/)).toEqual([
       'FAILED contoso access: ConfigurationError: Enterprise "contoso": Secret "github-token" is not set: no environment variable GITHUB_TOKEN. Set GITHUB_TOKEN in the environment or .env, or set KEY_VAULT_URL to read it from Key Vault.',
@@ -63,7 +74,10 @@ describe("a run with a configuration fault", { timeout: 300_000 }, () => {
 
   it("stops with exit 2 and one message when GitHub refuses the token, after the one re-read of a rotated token", async () => {
     const before = github.requests.length;
-    const result = await spawnCli(["run", "--from", "2026-11-01", "--to", "2026-11-07"], { cwd: folder, env: env({ GITHUB_API_URL: github.url, GITHUB_TOKEN: "ghp_revoked" }) });
+    const result = await spawnCli(["run", "--from", "2026-11-01", "--to", "2026-11-07"], {
+      cwd: folder,
+      env: env({ GITHUB_API_URL: github.url, GITHUB_TOKEN: "ghp_revoked" }),
+    });
     expect(result.code).toBe(2);
     expect(lines(result.out + result.err, /401/)).toEqual([
       'FAILED contoso access: ConfigurationError: Enterprise "contoso": GitHub refused its token (401 Bad credentials). Set a valid, unexpired token in GITHUB_TOKEN.',

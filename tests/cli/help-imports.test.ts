@@ -25,9 +25,18 @@ describe("the help path", { timeout: 300_000 }, () => {
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 
   /** Every module URL the CLI resolved answering `args`. */
-  async function importsOf(name: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; modules: string[] }> {
+  async function importsOf(
+    name: string,
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; modules: string[] }> {
     const file = path.join(folder, `${name}.txt`);
-    const result = await spawnCli(args, { cwd: folder, nodeArgs: ["--import", tsxLoader, "--import", pathToFileURL(recorder).href], script: path.resolve("src/cli.ts"), env: { ...env, RECORD_IMPORTS_FILE: file } });
+    const result = await spawnCli(args, {
+      cwd: folder,
+      nodeArgs: ["--import", tsxLoader, "--import", pathToFileURL(recorder).href],
+      script: path.resolve("src/cli.ts"),
+      env: { ...env, RECORD_IMPORTS_FILE: file },
+    });
     return { code: result.code, modules: (await readFile(file, "utf8")).split("\n").filter((line) => line !== "") };
   }
 
@@ -47,6 +56,8 @@ describe("the help path", { timeout: 300_000 }, () => {
   it("loads the pipeline once a command runs, which is what the recorder would catch", async () => {
     const result = await importsOf("status", ["status"], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
     expect(result.code).toBe(1);
-    expect(result.modules.filter((url) => /\/src\/cli\/database-commands\.ts$|\/node_modules\/pg\//.test(url)).length).toBeGreaterThanOrEqual(2);
+    expect(
+      result.modules.filter((url) => /\/src\/cli\/database-commands\.ts$|\/node_modules\/pg\//.test(url)).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });

@@ -24,7 +24,11 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     [interrupted, uninterrupted] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    github = await startGitHubServer({ reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)] });
+    github = await startGitHubServer({
+      reports: sandboxReports(today),
+      token: "sandbox-token",
+      routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)],
+    });
     folder = await mkdtemp(path.join(tmpdir(), "cli-interrupt-"));
   });
   afterAll(async () => {
@@ -42,7 +46,9 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
     OUTPUT_DIR: path.join(folder, output),
   });
   const checkpoints = (pool: TestDatabase["pool"]) =>
-    pool.query("select enterprise, scope, organization, report, day::text, status from sync_checkpoints order by 1, 2, 3, 4, 5").then((result) => result.rows);
+    pool
+      .query("select enterprise, scope, organization, report, day::text, status from sync_checkpoints order by 1, 2, 3, 4, 5")
+      .then((result) => result.rows);
   // One uninterrupted run, the yardstick of every test here.
   let cleanRun: Promise<CliResult> | undefined;
   const runClean = () => (cleanRun ??= spawnCli(["run", ...range], { cwd: folder, env: env(uninterrupted, "out-b") }));
@@ -63,17 +69,20 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
     expect(first.code).toBe(130);
     expect(first.err).toMatch(/^Run cli-\S+ interrupted \(SIGINT\) and recorded as interrupted; the next run resumes where it stopped\.$/m);
     expect(first.err).not.toContain("Unhandled");
-    const runs = await interrupted.pool.query<{ status: string; finished: boolean }>("select status, finished_at is not null as finished from collection_runs");
+    const runs = await interrupted.pool.query<{ status: string; finished: boolean }>(
+      "select status, finished_at is not null as finished from collection_runs",
+    );
     expect(runs.rows).toEqual([{ status: "interrupted", finished: true }]);
-    const left = await interrupted.pool.query<{ collected: string }>("select count(*) as collected from sync_checkpoints where status = 'ok'");
+    const left = await interrupted.pool.query<{ collected: string }>(
+      "select count(*) as collected from sync_checkpoints where status = 'ok'",
+    );
 
-    const [resumed, clean] = await Promise.all([
-      spawnCli(["run", ...range], { cwd: folder, env: env(interrupted, "out-a") }),
-      runClean(),
-    ]);
+    const [resumed, clean] = await Promise.all([spawnCli(["run", ...range], { cwd: folder, env: env(interrupted, "out-a") }), runClean()]);
     expect([resumed.code, clean.code]).toEqual([0, 0]);
     // The interrupted run had stopped short: the resumed run collected what it had not.
-    const total = await uninterrupted.pool.query<{ collected: string }>("select count(*) as collected from sync_checkpoints where status = 'ok'");
+    const total = await uninterrupted.pool.query<{ collected: string }>(
+      "select count(*) as collected from sync_checkpoints where status = 'ok'",
+    );
     expect(Number(left.rows[0]!.collected)).toBeLessThan(Number(total.rows[0]!.collected));
     expect(await dumpUsageTables(interrupted.pool)).toEqual(await dumpUsageTables(uninterrupted.pool));
     expect(await checkpoints(interrupted.pool)).toEqual(await checkpoints(uninterrupted.pool));
@@ -101,17 +110,24 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
       });
       expect(signalled).toBe(true);
       expect(first.err).not.toContain("Unhandled");
-      expect(first.err).toMatch(/^Run cli-\S+ interrupted \(SIGINT\) and recorded as interrupted; the next run resumes where it stopped\.$/m);
+      expect(first.err).toMatch(
+        /^Run cli-\S+ interrupted \(SIGINT\) and recorded as interrupted; the next run resumes where it stopped\.$/m,
+      );
       expect(first.code).toBe(130);
       // The server stopped when the CLI asked it to, not with the group: nothing is left running on the folder.
       await expect(readFile(path.join(dataDir, "postmaster.pid"), "utf8")).rejects.toThrow(/ENOENT/);
 
       const status = await spawnCli(["status", "--json"], { cwd: work, env: env(undefined, "out-group") });
       expect(status.code).toBe(0);
-      const statusDocument = z.object({ runs: z.array(z.object({ status: z.string(), finishedAt: z.string().nullable() })) }).parse(JSON.parse(status.out));
+      const statusDocument = z
+        .object({ runs: z.array(z.object({ status: z.string(), finishedAt: z.string().nullable() })) })
+        .parse(JSON.parse(status.out));
       expect(statusDocument.runs).toEqual([expect.objectContaining({ status: "interrupted", finishedAt: expect.any(String) })]);
 
-      const [resumed, clean] = await Promise.all([spawnCli(["run", ...range], { cwd: work, env: env(undefined, "out-group") }), runClean()]);
+      const [resumed, clean] = await Promise.all([
+        spawnCli(["run", ...range], { cwd: work, env: env(undefined, "out-group") }),
+        runClean(),
+      ]);
       expect([resumed.code, clean.code]).toEqual([0, 0]);
       const embedded = await startEmbeddedPostgres(dataDir, { throwaway: true });
       const pool = new pg.Pool({ connectionString: embedded.connectionString });
@@ -136,12 +152,16 @@ describe("Ctrl-C during a run", { timeout: 300_000 }, () => {
   it("closes as aborted, at the next start, a run whose process was killed", async () => {
     const database = uninterrupted;
     // A pid above Linux's pid_max (4194304) never belongs to a live process.
-    await database.pool.query("insert into collection_runs (run_id, trigger, status, started_at) values ('cli-killed', 'cli', 'running', now() - interval '1 hour')");
+    await database.pool.query(
+      "insert into collection_runs (run_id, trigger, status, started_at) values ('cli-killed', 'cli', 'running', now() - interval '1 hour')",
+    );
     await database.pool.query("insert into run_processes (run_id, host, pid) values ('cli-killed', $1, 4194305)", [hostname()]);
     const result = await spawnCli(["run", ...range], { cwd: folder, env: { ...env(database, "out-c"), GITHUB_TOKEN: "" } });
     expect(result.code).toBe(2);
     expect(result.out).toContain("Run cli-killed was left running by a process that no longer exists: recorded as aborted.");
-    const run = await database.pool.query("select status, finished_at is not null as finished, errors->-1->>'errorClass' as error from collection_runs where run_id = 'cli-killed'");
+    const run = await database.pool.query(
+      "select status, finished_at is not null as finished, errors->-1->>'errorClass' as error from collection_runs where run_id = 'cli-killed'",
+    );
     expect(run.rows).toEqual([{ status: "aborted", finished: true, error: "RunAborted" }]);
   });
 });

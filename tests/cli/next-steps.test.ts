@@ -3,7 +3,8 @@ import { copilotRangeNote } from "../../src/cli/next-steps.js";
 
 describe("copilotRangeNote", () => {
   const today = "2026-03-01";
-  const oldest = "the oldest day GitHub still has is 2025-10-10 (reports start on 2025-10-10 for enterprises and 2025-12-12 for organizations, and GitHub keeps one year)";
+  const oldest =
+    "the oldest day GitHub still has is 2025-10-10 (reports start on 2025-10-10 for enterprises and 2025-12-12 for organizations, and GitHub keeps one year)";
 
   it("says nothing for a run without a range or a range GitHub has reports for", () => {
     expect(copilotRangeNote({}, today)).toBeUndefined();
@@ -11,7 +12,9 @@ describe("copilotRangeNote", () => {
   });
 
   it("names the first report day for a range wholly before it", () => {
-    expect(copilotRangeNote({ from: "2020-01-01", to: "2025-10-09" }, today)).toBe(`No Copilot report exists for 2020-01-01..2025-10-09: ${oldest}.`);
+    expect(copilotRangeNote({ from: "2020-01-01", to: "2025-10-09" }, today)).toBe(
+      `No Copilot report exists for 2020-01-01..2025-10-09: ${oldest}.`,
+    );
   });
 
   it("takes the one year GitHub keeps when that is later than the first report day", () => {

@@ -8,13 +8,24 @@ import { activityNames } from "../../src/pipeline/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { runCli } from "../support/run-cli.js";
 
-const unit = (day: string) => ({ enterprise: "contoso", scope: "enterprise", organization: "", report: "enterprise-1-day", series: "enterprise-1-day", days: [day] });
+const unit = (day: string) => ({
+  enterprise: "contoso",
+  scope: "enterprise",
+  organization: "",
+  report: "enterprise-1-day",
+  series: "enterprise-1-day",
+  days: [day],
+});
 
 describe("run progress", () => {
   it("shows one line per named step with the units and records of its activities, and the plan", async () => {
     const lines: string[] = [];
     let clock = 0;
-    const progress = createRunProgress({ line: (text) => lines.push(text), expected: { [activityNames.snapshotSeats]: 2 }, now: () => clock });
+    const progress = createRunProgress({
+      line: (text) => lines.push(text),
+      expected: { [activityNames.snapshotSeats]: 2 },
+      now: () => clock,
+    });
     const activities = progress.observe({
       [activityNames.startRun]: async () => ({ runId: "r" }),
       [activityNames.planUnits]: async () => ({ units: 2, copilotFrom: "2026-11-01" }),
@@ -111,18 +122,33 @@ describe("metrics-collector run against the sandbox", () => {
     const result = await runCli(["run", "--from", addDays(today, -3), "--to", addDays(today, -2)]);
 
     expect(result.code).toBe(0);
-    const steps = result.out.map((line) => /^([A-Z][\w ]+): (\d[\d,]*)(?:\/(\d[\d,]*))? \w+, ([\d,]+) records/.exec(line)).filter((match) => match !== null);
+    const steps = result.out
+      .map((line) => /^([A-Z][\w ]+): (\d[\d,]*)(?:\/(\d[\d,]*))? \w+, ([\d,]+) records/.exec(line))
+      .filter((match) => match !== null);
     const number = (text: string) => Number(text.replaceAll(",", ""));
-    expect(steps.map((step) => step[1])).toEqual(["Copilot reports", "Copilot seats", "Repository lists", "Repository activity", "Copilot billing usage", "DORA and velocity"]);
+    expect(steps.map((step) => step[1])).toEqual([
+      "Copilot reports",
+      "Copilot seats",
+      "Repository lists",
+      "Repository activity",
+      "Copilot billing usage",
+      "DORA and velocity",
+    ]);
     // Every step ran to its end.
     expect(steps.filter((step) => step[3] !== undefined && step[2] !== step[3])).toEqual([]);
-    const summary = (label: string) => result.out.find((line) => line.startsWith(`${label} `))!.slice(label.length).trim();
+    const summary = (label: string) =>
+      result.out
+        .find((line) => line.startsWith(`${label} `))!
+        .slice(label.length)
+        .trim();
     // The metrics computation has a step of its own but is not a collection unit of the run.
     const units = steps.filter((step) => step[1] !== "DORA and velocity").reduce((total, step) => total + number(step[2]!), 0);
     const records = steps.reduce((total, step) => total + number(step[4]!), 0);
     expect(records).toBeGreaterThan(0);
     expect({ units, records }).toEqual({ units: number(/^[\d,]+/.exec(summary("units"))![0]), records: number(summary("records")) });
-    const runs = await database.pool.query<{ units_total: number; records: number }>("select units_total, records::int as records from collection_runs");
+    const runs = await database.pool.query<{ units_total: number; records: number }>(
+      "select units_total, records::int as records from collection_runs",
+    );
     expect(runs.rows).toEqual([{ units_total: units, records }]);
 
     expect(result.out.slice(result.out.indexOf("Next steps:"))).toEqual([

@@ -7,8 +7,19 @@ export const binPath = path.join(root, "bin", "metrics-collector.js");
 
 // Settings a developer's shell may carry; every spawned CLI starts without them.
 const settingNames = [
-  "ENTERPRISES", "GITHUB_TOKEN", "GITHUB_API_URL", "DATABASE_URL", "PGHOST", "PG_AUTH", "KEY_VAULT_URL", "SHAREPOINT_DRIVE_ID",
-  "ARCHIVE_ACCOUNT_URL", "APPLICATIONINSIGHTS_CONNECTION_STRING", "OUTPUT_DIR", "BACKFILL_DAYS", "REPOLL_DAYS",
+  "ENTERPRISES",
+  "GITHUB_TOKEN",
+  "GITHUB_API_URL",
+  "DATABASE_URL",
+  "PGHOST",
+  "PG_AUTH",
+  "KEY_VAULT_URL",
+  "SHAREPOINT_DRIVE_ID",
+  "ARCHIVE_ACCOUNT_URL",
+  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  "OUTPUT_DIR",
+  "BACKFILL_DAYS",
+  "REPOLL_DAYS",
 ];
 
 export interface CliResult {

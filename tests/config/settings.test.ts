@@ -81,10 +81,14 @@ describe("settings", () => {
     const warnings: string[] = [];
     const settings = parseSettings({ PREMIUM_USAGE_ORGS: "contoso-web, contoso-data" }, (message) => warnings.push(message));
     expect(settings.BILLING_USAGE_ORGS).toEqual(["contoso-web", "contoso-data"]);
-    expect(warnings).toEqual(["Setting PREMIUM_USAGE_ORGS is deprecated and will be removed: rename it to BILLING_USAGE_ORGS (same value)."]);
+    expect(warnings).toEqual([
+      "Setting PREMIUM_USAGE_ORGS is deprecated and will be removed: rename it to BILLING_USAGE_ORGS (same value).",
+    ]);
 
     const quiet: string[] = [];
-    expect(parseSettings({ BILLING_USAGE_ORGS: "contoso-web" }, (message) => quiet.push(message)).BILLING_USAGE_ORGS).toEqual(["contoso-web"]);
+    expect(parseSettings({ BILLING_USAGE_ORGS: "contoso-web" }, (message) => quiet.push(message)).BILLING_USAGE_ORGS).toEqual([
+      "contoso-web",
+    ]);
     expect(parseSettings({}, (message) => quiet.push(message)).BILLING_USAGE_ORGS).toEqual([]);
     expect(quiet).toEqual([]);
   });

@@ -62,13 +62,22 @@ export class OpenApiDescriptions {
           return part === decodeURIComponent(segments[index]!);
         });
         const operation = object(document["paths"])[template];
-        if (matches && isObject(operation) && isObject(operation[method.toLowerCase()]) && (best === undefined || literals > best.literals)) {
+        if (
+          matches &&
+          isObject(operation) &&
+          isObject(operation[method.toLowerCase()]) &&
+          (best === undefined || literals > best.literals)
+        ) {
           best = { template, literals };
         }
       }
       if (best !== undefined) {
         const operation = object(object(object(document["paths"])[best.template])[method.toLowerCase()]);
-        return { description: name, route: `${method.toUpperCase()} ${best.template}`, statuses: Object.keys(object(operation["responses"])) };
+        return {
+          description: name,
+          route: `${method.toUpperCase()} ${best.template}`,
+          statuses: Object.keys(object(operation["responses"])),
+        };
       }
     }
     return undefined;
@@ -79,11 +88,16 @@ export class OpenApiDescriptions {
     const document = this.documents.find((candidate) => candidate.name === operation.description)!.document;
     const [method, template] = operation.route.split(" ") as [string, string];
     const pathItem = object(object(document["paths"])[template]);
-    const listed = [pathItem["parameters"], object(pathItem[method.toLowerCase()])["parameters"]].flatMap((list) => (Array.isArray(list) ? list : []));
+    const listed = [pathItem["parameters"], object(pathItem[method.toLowerCase()])["parameters"]].flatMap((list) =>
+      Array.isArray(list) ? list : [],
+    );
     const names: string[] = [];
     for (const entry of listed) {
       const reference = isObject(entry) ? entry["$ref"] : undefined;
-      const parameter = typeof reference === "string" ? object(object(object(document["components"])["parameters"])[reference.split("/").at(-1)!]) : object(entry);
+      const parameter =
+        typeof reference === "string"
+          ? object(object(object(document["components"])["parameters"])[reference.split("/").at(-1)!])
+          : object(entry);
       if (parameter["in"] === "query" && typeof parameter["name"] === "string") names.push(parameter["name"]);
     }
     return names;
@@ -91,7 +105,8 @@ export class OpenApiDescriptions {
 
   /** The problems of an answer against its route's documented response schema (with the changelog's removals); empty when it conforms. */
   problems(operation: Operation, status: number, body: unknown): string[] {
-    if (!operation.statuses.includes(String(status))) return [`status ${status} is not documented (documented: ${operation.statuses.join(", ")})`];
+    if (!operation.statuses.includes(String(status)))
+      return [`status ${status} is not documented (documented: ${operation.statuses.join(", ")})`];
     if (status < 200 || status >= 300 || status === 204) return [];
     const validate = this.validator(operation, String(status));
     const problems = validate === undefined || validate(body) ? [] : (validate.errors ?? []).slice(0, 5).map(describe);
@@ -109,7 +124,10 @@ export class OpenApiDescriptions {
     if (known !== undefined) return known;
     const document = this.documents.find((candidate) => candidate.name === operation.description)!.document;
     const [method, template] = operation.route.split(" ") as [string, string];
-    const response = resolve(document, object(object(object(object(document["paths"])[template])[method.toLowerCase()])["responses"])[status] ?? null);
+    const response = resolve(
+      document,
+      object(object(object(object(document["paths"])[template])[method.toLowerCase()])["responses"])[status] ?? null,
+    );
     const schema = object(object(object(response)["content"])["application/json"])["schema"];
     if (schema === undefined || schema === null) return undefined;
     const fields = this.removals.filter((removal) => removal.routes.includes(operation.route)).map((removal) => removal.field);
@@ -130,7 +148,8 @@ function object(value: Json | undefined): JsonObject {
 function resolve(document: JsonObject, value: Json): Json {
   if (!isObject(value) || typeof value["$ref"] !== "string") return value;
   let target: Json = document;
-  for (const part of value["$ref"].replace(/^#\//, "").split("/")) target = object(target)[part.replace(/~1/g, "/").replace(/~0/g, "~")] ?? null;
+  for (const part of value["$ref"].replace(/^#\//, "").split("/"))
+    target = object(target)[part.replace(/~1/g, "/").replace(/~0/g, "~")] ?? null;
   return resolve(document, target);
 }
 
@@ -151,7 +170,8 @@ function inline(document: JsonObject, value: Json, stack: string[], removed: Set
   for (const [key, item] of Object.entries(value)) {
     if (key === "nullable") continue;
     if (key === "required" && Array.isArray(item)) copy[key] = item.filter((field) => typeof field !== "string" || !removed.has(field));
-    else if (key === "properties" && isObject(item)) copy[key] = Object.fromEntries(Object.entries(item).map(([name, property]) => [name, inline(document, property, stack, removed)]));
+    else if (key === "properties" && isObject(item))
+      copy[key] = Object.fromEntries(Object.entries(item).map(([name, property]) => [name, inline(document, property, stack, removed)]));
     else copy[key] = inline(document, item, stack, removed);
   }
   return value["nullable"] === true ? nullable(copy) : copy;
@@ -159,7 +179,12 @@ function inline(document: JsonObject, value: Json, stack: string[], removed: Set
 
 /** OpenAPI 3.0's `nullable: true` in JSON Schema terms: null is allowed besides the schema. */
 function nullable(schema: JsonObject): JsonObject {
-  if (typeof schema["type"] === "string" && schema["allOf"] === undefined && schema["oneOf"] === undefined && schema["anyOf"] === undefined) {
+  if (
+    typeof schema["type"] === "string" &&
+    schema["allOf"] === undefined &&
+    schema["oneOf"] === undefined &&
+    schema["anyOf"] === undefined
+  ) {
     const { enum: values, ...rest } = schema;
     return { ...rest, type: [schema["type"], "null"], ...(Array.isArray(values) ? { enum: [...values, null] } : {}) };
   }

@@ -26,16 +26,14 @@ import { OpenApiDescriptions, type ChangelogRemoval } from "./openapi-descriptio
  */
 const changelog: ChangelogRemoval[] = [
   {
-    entry: "Remove deprecated singular \"assignee\" field from Issue and Pull Request endpoints",
+    entry: 'Remove deprecated singular "assignee" field from Issue and Pull Request endpoints',
     field: "assignee",
     routes: ["GET /repos/{owner}/{repo}/issues"],
   },
   {
     entry: "Remove deprecated `has_downloads` property from Repository response",
     field: "has_downloads",
-    routes: [
-      "GET /orgs/{org}/repos", "GET /repos/{owner}/{repo}/issues", "GET /repos/{owner}/{repo}/actions/runs",
-    ],
+    routes: ["GET /orgs/{org}/repos", "GET /repos/{owner}/{repo}/issues", "GET /repos/{owner}/{repo}/actions/runs"],
   },
   {
     entry: "Remove deprecated `use_squash_pr_title_as_default` property from repo settings endpoints",
@@ -56,12 +54,20 @@ interface Exchange {
 }
 
 /** Clients of the server at `url` that record every answer, as the activities' GitHub factory. */
-function recordingClients(url: string, source: Exchange["source"], exchanges: Exchange[], token: string): (enterprise: string) => GitHubClient {
+function recordingClients(
+  url: string,
+  source: Exchange["source"],
+  exchanges: Exchange[],
+  token: string,
+): (enterprise: string) => GitHubClient {
   const clients = new Map<string, GitHubClient>();
   return (enterprise) => {
     let client = clients.get(enterprise);
     if (client === undefined) {
-      client = fakeGitHubClient(url, { token: { get: async () => token, refresh: async () => token }, throttleId: `contract-${source}-${enterprise}-${Math.random()}` });
+      client = fakeGitHubClient(url, {
+        token: { get: async () => token, refresh: async () => token },
+        throttleId: `contract-${source}-${enterprise}-${Math.random()}`,
+      });
       const record = (method: string, requested: string, status: number, body: unknown) => {
         const asked = new URL(requested, url);
         exchanges.push({ source, method, path: asked.pathname, query: [...new Set(asked.searchParams.keys())], status, body });
@@ -87,20 +93,29 @@ describe("the REST contract: every request the collector makes, answered as GitH
     const now = new Date();
     const today = dayOf(now);
     const sandbox: GitHubServer = await startGitHubServer({
-      reports: sandboxReports(today), token: "sandbox-token", routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)],
+      reports: sandboxReports(today),
+      token: "sandbox-token",
+      routes: [sandboxSeatRoute(today), ...sandboxRepositoryRoutes(today)],
     });
     opened.push(sandbox);
     const sandboxDatabase = await createTestDatabase();
     opened.push(sandboxDatabase);
     const github = recordingClients(sandbox.url, "sandbox", exchanges, "sandbox-token");
     const run = await runCollection({
-      pool: sandboxDatabase.pool, githubUrl: sandbox.url, now, env: { BILLING_USAGE_ORGS: "octo-web" },
+      pool: sandboxDatabase.pool,
+      githubUrl: sandbox.url,
+      now,
+      env: { BILLING_USAGE_ORGS: "octo-web" },
       enterprises: sandboxEnterprises.map((enterprise) => ({ slug: enterprise.slug, orgs: [...enterprise.orgs] })),
       dependencies: { github },
     });
     unresolvedWarnings = run.warnings.filter((warning) => warning.includes("billing login"));
     // Premium requests, the unit before 2026-06-01: a run on 2026-06-03 reads May from that endpoint.
-    const premium = collectPremiumUsage({ pool: sandboxDatabase.pool, settings: parseSettings({ BILLING_USAGE_ORGS: "octo-web" }), github });
+    const premium = collectPremiumUsage({
+      pool: sandboxDatabase.pool,
+      settings: parseSettings({ BILLING_USAGE_ORGS: "octo-web" }),
+      github,
+    });
     await premium({ enterprise: sandboxEnterprises[0].slug, organizations: ["octo-web"], today: "2026-06-03" });
 
     // The test fakes: an organization with nothing but what the test gives it, and a small history.
@@ -110,18 +125,37 @@ describe("the REST contract: every request the collector makes, answered as GitH
     const commits = commitLine("c", 3, start, 60, people.alice);
     const fake = await startFakeGitHub(new ReportTable(), {
       routes: repositoryRoutes({
-        repositories: [repository("contoso-web", "shop", 11, {
-          head: commits.at(-1)!.sha, commits, pulls: [closedPull(1, "2026-11-03T10:00:00Z")],
-          runs: [{
-            id: 31, workflowId: 7, name: "CI", path: ".github/workflows/ci.yml", headBranch: "main", headSha: commits.at(-1)!.sha, event: "push",
-            status: "completed", conclusion: "success", createdAt: "2026-11-03T11:00:00Z", updatedAt: "2026-11-03T11:04:00Z",
-          }],
-        })],
+        repositories: [
+          repository("contoso-web", "shop", 11, {
+            head: commits.at(-1)!.sha,
+            commits,
+            pulls: [closedPull(1, "2026-11-03T10:00:00Z")],
+            runs: [
+              {
+                id: 31,
+                workflowId: 7,
+                name: "CI",
+                path: ".github/workflows/ci.yml",
+                headBranch: "main",
+                headSha: commits.at(-1)!.sha,
+                event: "push",
+                status: "completed",
+                conclusion: "success",
+                createdAt: "2026-11-03T11:00:00Z",
+                updatedAt: "2026-11-03T11:04:00Z",
+              },
+            ],
+          }),
+        ],
       }).routes,
     });
     opened.push(fake);
     await runCollection({
-      pool: fakeDatabase.pool, githubUrl: fake.url, now: new Date("2026-11-05T06:00:00Z"), from: "2026-11-03", to: "2026-11-03",
+      pool: fakeDatabase.pool,
+      githubUrl: fake.url,
+      now: new Date("2026-11-05T06:00:00Z"),
+      from: "2026-11-03",
+      to: "2026-11-03",
       enterprises: [{ slug: "contoso", orgs: ["contoso-web"] }],
       dependencies: { github: recordingClients(fake.url, "fakes", exchanges, "ghp_fakeTokenForTests000000000000000000") },
     });
@@ -137,7 +171,11 @@ describe("the REST contract: every request the collector makes, answered as GitH
 
   it("calls only routes the README's token table lists, so the table names every endpoint a token must reach", () => {
     const listed = new Set(endpointPermissions.map((row) => row.route));
-    const called = new Set(exchanges.filter((exchange) => !isGraphql(exchange)).map((exchange) => descriptions.find(exchange.method, exchange.path)?.route ?? "unknown"));
+    const called = new Set(
+      exchanges
+        .filter((exchange) => !isGraphql(exchange))
+        .map((exchange) => descriptions.find(exchange.method, exchange.path)?.route ?? "unknown"),
+    );
     expect([...called].filter((route) => !listed.has(route)).sort()).toEqual([]);
     expect(unresolvedWarnings).toEqual([]);
   });
@@ -152,8 +190,17 @@ describe("the REST contract: every request the collector makes, answered as GitH
     }
     expect([...undocumented].sort()).toEqual([]);
     const perPerson = (scope: string) =>
-      exchanges.some((exchange) => exchange.path.startsWith(`/${scope}/`) && exchange.path.endsWith("/ai_credit/usage") && exchange.query.includes("user") && exchange.status === 200);
-    expect({ enterprises: perPerson("enterprises"), organizations: perPerson("organizations") }).toEqual({ enterprises: true, organizations: true });
+      exchanges.some(
+        (exchange) =>
+          exchange.path.startsWith(`/${scope}/`) &&
+          exchange.path.endsWith("/ai_credit/usage") &&
+          exchange.query.includes("user") &&
+          exchange.status === 200,
+      );
+    expect({ enterprises: perPerson("enterprises"), organizations: perPerson("organizations") }).toEqual({
+      enterprises: true,
+      organizations: true,
+    });
   });
 
   // One test per route of the token table: the collector called it, and every answer conforms.
@@ -164,7 +211,8 @@ describe("the REST contract: every request the collector makes, answered as GitH
       const problems = new Set<string>();
       for (const exchange of answers) {
         const operation = descriptions.find(exchange.method, exchange.path)!;
-        for (const problem of descriptions.problems(operation, exchange.status, exchange.body)) problems.add(`${exchange.source} ${exchange.status}: ${problem}`);
+        for (const problem of descriptions.problems(operation, exchange.status, exchange.body))
+          problems.add(`${exchange.source} ${exchange.status}: ${problem}`);
       }
       expect([...problems]).toEqual([]);
     });

@@ -60,12 +60,15 @@ describe("the embedded PostgreSQL after its collector was killed", () => {
       const pid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => "0")).split("\n")[0]);
       process.kill(collector, "SIGKILL");
       if (pid > 0) process.kill(pid, "SIGINT");
-      for (let waited = 0; pid > 0 && waited < 30_000 && isAlive(pid); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let waited = 0; pid > 0 && waited < 30_000 && isAlive(pid); waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
     });
     const [line] = (await once(child.stdout, "data")) as [Buffer];
     const collector = Number(line.toString().split(" ")[0]);
     const notices: string[] = [];
-    const error = await startEmbeddedPostgres(dataDir, { throwaway: true, notice: (message) => notices.push(message) }).catch((caught: unknown) => caught);
+    const error = await startEmbeddedPostgres(dataDir, { throwaway: true, notice: (message) => notices.push(message) }).catch(
+      (caught: unknown) => caught,
+    );
     expect(notices).toEqual([]);
     expect((error as Error).message).toContain(`Could not start the embedded PostgreSQL in ${dataDir}`);
     expect((error as Error).message).toContain("If another metrics-collector is running on the same folder, wait for it");

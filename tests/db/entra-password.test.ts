@@ -5,10 +5,7 @@ import { EntraTokenError, entraPassword } from "../../src/db/entra-password.js";
 const minute = 60 * 1000;
 
 /** Hands out token-1, token-2, … each valid for an hour from the fake clock, and records the scopes. */
-function fakeCredential(
-  clock: { now: number },
-  behaviour: () => Promise<AccessToken | null> | undefined = () => undefined,
-) {
+function fakeCredential(clock: { now: number }, behaviour: () => Promise<AccessToken | null> | undefined = () => undefined) {
   const requests: (string | string[])[] = [];
   const credential: TokenCredential = {
     async getToken(scopes) {

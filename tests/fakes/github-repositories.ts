@@ -12,7 +12,14 @@ export const people = {
 } satisfies Record<string, FakeUser>;
 
 /** `count` commits in a line after `parent`, `stepMinutes` apart from `start`; shas `${prefix}1`, `${prefix}2`, … */
-export function commitLine(prefix: string, count: number, start: string, stepMinutes: number, author: FakeUser | null, parent?: string): FakeCommit[] {
+export function commitLine(
+  prefix: string,
+  count: number,
+  start: string,
+  stepMinutes: number,
+  author: FakeUser | null,
+  parent?: string,
+): FakeCommit[] {
   const commits: FakeCommit[] = [];
   let previous = parent;
   for (let index = 1; index <= count; index++) {
@@ -25,10 +32,32 @@ export function commitLine(prefix: string, count: number, start: string, stepMin
 }
 
 export function repository(owner: string, name: string, id: number, parts: Partial<FakeRepository> = {}): FakeRepository {
-  return { id, owner, name, defaultBranch: "main", createdAt: "2026-01-01T00:00:00Z", commits: [], pulls: [], deployments: [], runs: [], issues: [], ...parts };
+  return {
+    id,
+    owner,
+    name,
+    defaultBranch: "main",
+    createdAt: "2026-01-01T00:00:00Z",
+    commits: [],
+    pulls: [],
+    deployments: [],
+    runs: [],
+    issues: [],
+    ...parts,
+  };
 }
 
 /** A closed, unmerged pull request updated at `updatedAt`. */
 export function closedPull(number: number, updatedAt: string, user: FakeUser = people.alice): FakePullRequest {
-  return { number, user, title: `Change ${number}`, head: `change-${number}`, base: "main", state: "closed", createdAt: updatedAt, updatedAt, closedAt: updatedAt };
+  return {
+    number,
+    user,
+    title: `Change ${number}`,
+    head: `change-${number}`,
+    base: "main",
+    state: "closed",
+    createdAt: updatedAt,
+    updatedAt,
+    closedAt: updatedAt,
+  };
 }

@@ -1,5 +1,11 @@
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions, type ReportKind } from "../../src/github/index.js";
-import { startGitHubServer, type ExtraRoute, type GitHubServer, type GitHubServerOptions, type ReportAnswer } from "../../src/sandbox/github-server.js";
+import {
+  startGitHubServer,
+  type ExtraRoute,
+  type GitHubServer,
+  type GitHubServerOptions,
+  type ReportAnswer,
+} from "../../src/sandbox/github-server.js";
 
 export { startGitHubServer, type GitHubServer, type ReportAnswer };
 
@@ -30,7 +36,14 @@ export class ReportTable {
     return this;
   }
 
-  files(scope: ReportKind["scope"], owner: string, report: string, day: string, files: string[], range?: { firstDay: string; lastDay: string }): this {
+  files(
+    scope: ReportKind["scope"],
+    owner: string,
+    report: string,
+    day: string,
+    files: string[],
+    range?: { firstDay: string; lastDay: string },
+  ): this {
     return this.set(scope, owner, report, day, { kind: "files", files, ...range });
   }
 

@@ -9,15 +9,7 @@ import { buffer } from "node:stream/consumers";
 import { z } from "zod";
 
 export type GraphRequestKind =
-  | "content"
-  | "createUploadSession"
-  | "uploadChunk"
-  | "sessionStatus"
-  | "deleteSession"
-  | "children"
-  | "item"
-  | "deleteItem"
-  | "unknown";
+  "content" | "createUploadSession" | "uploadChunk" | "sessionStatus" | "deleteSession" | "children" | "item" | "deleteItem" | "unknown";
 
 export interface GraphRequestRecord {
   method: string;
@@ -158,10 +150,23 @@ export async function startGraphServer(options: { token?: string; driveId?: stri
     if (conflictBehavior === "fail" && files.has(path)) return error(409, "The specified item name already exists.");
     const id = randomBytes(8).toString("hex");
     const tempauth = randomBytes(16).toString("hex");
-    sessions.set(id, { path, tempauth, total: undefined, parts: [], received: 0, requests: 0, accepted: 0, expired: false, ...nextSession });
+    sessions.set(id, {
+      path,
+      tempauth,
+      total: undefined,
+      parts: [],
+      received: 0,
+      requests: 0,
+      accepted: 0,
+      expired: false,
+      ...nextSession,
+    });
     nextSession = { failChunk: undefined, expireAfter: undefined };
     const uploadUrl = `${origin}/upload/sessions/${id}?guid=${randomBytes(4).toString("hex")}&overwrite=True&rename=False&dc=0&tempauth=${tempauth}`;
-    return { status: 200, body: { uploadUrl, expirationDateTime: new Date(Date.now() + 3600e3).toISOString(), nextExpectedRanges: ["0-"] } };
+    return {
+      status: 200,
+      body: { uploadUrl, expirationDateTime: new Date(Date.now() + 3600e3).toISOString(), nextExpectedRanges: ["0-"] },
+    };
   }
 
   function uploadChunk(session: Session, id: string, range: string | null, data: Buffer): Reply {
@@ -189,12 +194,16 @@ export async function startGraphServer(options: { token?: string; driveId?: stri
       return commit(session.path, Buffer.concat(session.parts));
     }
     if (session.accepted === session.expireAfter) session.expired = true;
-    return { status: 202, body: { expirationDateTime: new Date(Date.now() + 3600e3).toISOString(), nextExpectedRanges: [`${session.received}-`] } };
+    return {
+      status: 202,
+      body: { expirationDateTime: new Date(Date.now() + 3600e3).toISOString(), nextExpectedRanges: [`${session.received}-`] },
+    };
   }
 
   function handleSession(req: IncomingMessage, url: URL, record: GraphRequestRecord, data: Buffer): Reply {
     const id = url.pathname.slice("/upload/sessions/".length);
-    record.kind = req.method === "PUT" ? "uploadChunk" : req.method === "GET" ? "sessionStatus" : req.method === "DELETE" ? "deleteSession" : "unknown";
+    record.kind =
+      req.method === "PUT" ? "uploadChunk" : req.method === "GET" ? "sessionStatus" : req.method === "DELETE" ? "deleteSession" : "unknown";
     const session = sessions.get(id);
     record.path = session?.path ?? "";
     if (session === undefined || session.expired) return error(404, "The upload session was not found.");
@@ -211,7 +220,10 @@ export async function startGraphServer(options: { token?: string; driveId?: stri
     }
     if (record.kind === "sessionStatus") {
       const end = session.total === undefined ? "" : String(session.total - 1);
-      return { status: 200, body: { expirationDateTime: new Date(Date.now() + 3600e3).toISOString(), nextExpectedRanges: [`${session.received}-${end}`] } };
+      return {
+        status: 200,
+        body: { expirationDateTime: new Date(Date.now() + 3600e3).toISOString(), nextExpectedRanges: [`${session.received}-${end}`] },
+      };
     }
     return error(405, "Method not allowed.");
   }

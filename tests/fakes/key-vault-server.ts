@@ -41,7 +41,11 @@ const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
  * `secrets` are the vault's secrets by name. A name in `forbidden` answers 403 as a vault does when the
  * identity lacks the role Key Vault Secrets User.
  */
-export async function startFakeKeyVault(options: { vaultName: string; secrets: Record<string, string>; forbidden?: readonly string[] }): Promise<KeyVaultServer> {
+export async function startFakeKeyVault(options: {
+  vaultName: string;
+  secrets: Record<string, string>;
+  forbidden?: readonly string[];
+}): Promise<KeyVaultServer> {
   const vaultHost = `${options.vaultName}.vault.azure.net`;
   const identityHeader = randomBytes(8).toString("hex");
   const accessToken = randomBytes(16).toString("hex");
@@ -76,7 +80,9 @@ export async function startFakeKeyVault(options: { vaultName: string; secrets: R
     const value = options.secrets[name];
     if (value === undefined) {
       record(404);
-      return json(response, 404, { error: { code: "SecretNotFound", message: `A secret with (name/id) ${name} was not found in this key vault.` } });
+      return json(response, 404, {
+        error: { code: "SecretNotFound", message: `A secret with (name/id) ${name} was not found in this key vault.` },
+      });
     }
     record(200);
     const now = Math.floor(Date.now() / 1000);
@@ -96,15 +102,37 @@ export async function startFakeKeyVault(options: { vaultName: string; secrets: R
     }
     requests.push({ secret: "token", status: 200 });
     const expiresOn = Math.floor(Date.now() / 1000) + 3600;
-    json(response, 200, { access_token: accessToken, expires_on: String(expiresOn), expires_in: "3600", resource, token_type: "Bearer", client_id: "00000000-0000-0000-0000-000000000001" });
+    json(response, 200, {
+      access_token: accessToken,
+      expires_on: String(expiresOn),
+      expires_in: "3600",
+      resource,
+      token_type: "Bearer",
+      client_id: "00000000-0000-0000-0000-000000000001",
+    });
   }
 
   const folder = await mkdtemp(path.join(tmpdir(), "fake-key-vault-"));
   const certificate = path.join(folder, "vault.crt");
   const key = path.join(folder, "vault.key");
   await promisify(execFile)("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-    "-keyout", key, "-out", certificate, "-subj", `/CN=${vaultHost}`, "-addext", `subjectAltName=DNS:${vaultHost}`,
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "2",
+    "-keyout",
+    key,
+    "-out",
+    certificate,
+    "-subj",
+    `/CN=${vaultHost}`,
+    "-addext",
+    `subjectAltName=DNS:${vaultHost}`,
   ]);
   const vault = createTlsServer({ key: await readFile(key), cert: await readFile(certificate) }, handle);
   const server = createServer(handle);

@@ -62,6 +62,13 @@ describe("host.json", () => {
       polling: host.extensions.durableTask.storageProvider.maxQueuePollingInterval,
       // 16 activities per instance keeps the busy instances, and so PostgreSQL's connections, few
       // (tests/infra/connections.test.ts).
-    }).toEqual({ bundle: "[4.*, 5.0.0)", timeout: "01:00:00", hub: "MetricsCollector", activities: 16, orchestrators: 2, polling: "00:00:10" });
+    }).toEqual({
+      bundle: "[4.*, 5.0.0)",
+      timeout: "01:00:00",
+      hub: "MetricsCollector",
+      activities: 16,
+      orchestrators: 2,
+      polling: "00:00:10",
+    });
   });
 });

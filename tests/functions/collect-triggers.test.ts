@@ -21,7 +21,10 @@ function fakeClient(statuses: Record<string, RunStatus> = {}, options: { failSta
       started.push({ orchestrator, instanceId, input });
       return instanceId;
     },
-    managementUrls: (instanceId) => ({ id: instanceId, statusQueryGetUri: `http://localhost:7071/runtime/webhooks/durabletask/instances/${instanceId}?code=KEY` }),
+    managementUrls: (instanceId) => ({
+      id: instanceId,
+      statusQueryGetUri: `http://localhost:7071/runtime/webhooks/durabletask/instances/${instanceId}?code=KEY`,
+    }),
   };
   return { client, started };
 }
@@ -38,20 +41,60 @@ async function post(body: string) {
 
 describe("POST /api/collect", () => {
   it.each([
-    ["not JSON", "from=2026-11-01", 'The body is not JSON. Send an empty body for a normal run, or e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.'],
-    ["not an object", '["2026-11-01"]', 'The body must be a JSON object, e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.'],
-    ["an unknown field", '{"since":"2026-11-01"}', 'Unknown field "since"; the fields are from, to and enterprise, e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.'],
+    [
+      "not JSON",
+      "from=2026-11-01",
+      'The body is not JSON. Send an empty body for a normal run, or e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.',
+    ],
+    [
+      "not an object",
+      '["2026-11-01"]',
+      'The body must be a JSON object, e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.',
+    ],
+    [
+      "an unknown field",
+      '{"since":"2026-11-01"}',
+      'Unknown field "since"; the fields are from, to and enterprise, e.g. {"from":"2026-11-01","to":"2026-11-07","enterprise":"contoso"}.',
+    ],
     ["a malformed date", '{"from":"2026-11-1"}', '"from" "2026-11-1" is not a date; write it as YYYY-MM-DD, e.g. "from":"2026-11-01".'],
-    ["an impossible date", '{"from":"2026-11-01","to":"2026-02-30"}', '"to" "2026-02-30" is not a date; write it as YYYY-MM-DD, e.g. "to":"2026-11-01".'],
-    ["a date that is not a string", '{"from":20261101}', '"from" 20261101 is not a date; write it as YYYY-MM-DD, e.g. "from":"2026-11-01".'],
+    [
+      "an impossible date",
+      '{"from":"2026-11-01","to":"2026-02-30"}',
+      '"to" "2026-02-30" is not a date; write it as YYYY-MM-DD, e.g. "to":"2026-11-01".',
+    ],
+    [
+      "a date that is not a string",
+      '{"from":20261101}',
+      '"from" 20261101 is not a date; write it as YYYY-MM-DD, e.g. "from":"2026-11-01".',
+    ],
     ["from after to", '{"from":"2026-11-10","to":"2026-11-01"}', '"from" 2026-11-10 is after "to" 2026-11-01.'],
     ["to without from", '{"to":"2026-11-01"}', '"to" needs "from": name the first day of the backfill too.'],
-    ["from without data yet", '{"from":"2026-11-25"}', '"from" 2026-11-25 has no report yet: GitHub\'s newest report day is yesterday (2026-11-24) at best.'],
+    [
+      "from without data yet",
+      '{"from":"2026-11-25"}',
+      '"from" 2026-11-25 has no report yet: GitHub\'s newest report day is yesterday (2026-11-24) at best.',
+    ],
     ["to in the future", '{"from":"2026-11-01","to":"2026-11-26"}', '"to" 2026-11-26 is in the future; today is 2026-11-25.'],
-    ["a range over 366 days", '{"from":"2025-11-23","to":"2026-11-24"}', "The range 2025-11-23..2026-11-24 covers 367 days; at most 366 per request: split it."],
-    ["an open range over 366 days", '{"from":"2025-11-01"}', "The range 2025-11-01..2026-11-24 covers 389 days; at most 366 per request: split it."],
-    ["an unknown enterprise", '{"enterprise":"northwind"}', 'Unknown enterprise "northwind"; configured in ENTERPRISES: contoso, fabrikam.'],
-    ["an enterprise that is not a string", '{"enterprise":["contoso"]}', 'Unknown enterprise ["contoso"]; configured in ENTERPRISES: contoso, fabrikam.'],
+    [
+      "a range over 366 days",
+      '{"from":"2025-11-23","to":"2026-11-24"}',
+      "The range 2025-11-23..2026-11-24 covers 367 days; at most 366 per request: split it.",
+    ],
+    [
+      "an open range over 366 days",
+      '{"from":"2025-11-01"}',
+      "The range 2025-11-01..2026-11-24 covers 389 days; at most 366 per request: split it.",
+    ],
+    [
+      "an unknown enterprise",
+      '{"enterprise":"northwind"}',
+      'Unknown enterprise "northwind"; configured in ENTERPRISES: contoso, fabrikam.',
+    ],
+    [
+      "an enterprise that is not a string",
+      '{"enterprise":["contoso"]}',
+      'Unknown enterprise ["contoso"]; configured in ENTERPRISES: contoso, fabrikam.',
+    ],
   ])("answers 400 with the reason for %s and starts nothing", async (_case, body, reason) => {
     const { answer, started } = await post(body);
     expect(answer).toEqual({ status: 400, jsonBody: { error: reason } });
@@ -101,12 +144,25 @@ describe("the daily timer", () => {
   it("starts today's run as collect-YYYY-MM-DD with the settings as input", async () => {
     const { client, started } = fakeClient();
     const log: string[] = [];
-    expect(await startDailyRun(client, settings, enterprises, now, (line) => log.push(line))).toEqual({ instanceId: "collect-2026-11-25", started: true });
+    expect(await startDailyRun(client, settings, enterprises, now, (line) => log.push(line))).toEqual({
+      instanceId: "collect-2026-11-25",
+      started: true,
+    });
     expect(started).toEqual([
       {
         orchestrator: "collectOrchestrator",
         instanceId: "collect-2026-11-25",
-        input: { runId: "collect-2026-11-25", trigger: "timer", enterprises: [{ slug: "contoso", orgs: ["contoso-web"] }, { slug: "fabrikam", orgs: [] }], backfillDays: 14, repollDays: 2, datasets: expect.arrayContaining(["copilot_metrics"]) },
+        input: {
+          runId: "collect-2026-11-25",
+          trigger: "timer",
+          enterprises: [
+            { slug: "contoso", orgs: ["contoso-web"] },
+            { slug: "fabrikam", orgs: [] },
+          ],
+          backfillDays: 14,
+          repollDays: 2,
+          datasets: expect.arrayContaining(["copilot_metrics"]),
+        },
       },
     ]);
     expect(log).toEqual(["Started run collect-2026-11-25."]);
@@ -115,7 +171,10 @@ describe("the daily timer", () => {
   it.each(["Running", "Pending", "Completed"])("does nothing, saying why, when today's run is %s", async (runtimeStatus) => {
     const { client, started } = fakeClient({ "collect-2026-11-25": status(runtimeStatus) });
     const log: string[] = [];
-    expect(await startDailyRun(client, settings, enterprises, now, (line) => log.push(line))).toEqual({ instanceId: "collect-2026-11-25", started: false });
+    expect(await startDailyRun(client, settings, enterprises, now, (line) => log.push(line))).toEqual({
+      instanceId: "collect-2026-11-25",
+      started: false,
+    });
     expect(started).toEqual([]);
     expect(log).toEqual([`Run collect-2026-11-25 is already ${runtimeStatus.toLowerCase()}; not starting it again today.`]);
   });
@@ -137,7 +196,10 @@ describe("the daily timer", () => {
       },
     });
     const log: string[] = [];
-    expect(await startDailyRun(client, settings, enterprises, now, (line) => log.push(line))).toEqual({ instanceId: "collect-2026-11-25", started: false });
+    expect(await startDailyRun(client, settings, enterprises, now, (line) => log.push(line))).toEqual({
+      instanceId: "collect-2026-11-25",
+      started: false,
+    });
     expect(log).toEqual(["Run collect-2026-11-25 was started by another worker (running); not starting it twice."]);
   });
 });
@@ -151,14 +213,26 @@ describe("GET /api/collect/{instanceId}", () => {
     });
     expect(await describeRun(client, "collect-2026-11-25")).toEqual({
       status: 200,
-      jsonBody: { instanceId: "collect-2026-11-25", runtimeStatus: "Running", createdTime: "2026-11-25T06:00:01.000Z", lastUpdatedTime: "2026-11-25T06:10:00.000Z", progress },
+      jsonBody: {
+        instanceId: "collect-2026-11-25",
+        runtimeStatus: "Running",
+        createdTime: "2026-11-25T06:00:01.000Z",
+        lastUpdatedTime: "2026-11-25T06:10:00.000Z",
+        progress,
+      },
     });
-    expect(await describeRun(client, "collect-2026-11-24")).toMatchObject({ status: 200, jsonBody: { runtimeStatus: "Completed", progress: { step: "done" }, summary: { status: "partial" } } });
+    expect(await describeRun(client, "collect-2026-11-24")).toMatchObject({
+      status: 200,
+      jsonBody: { runtimeStatus: "Completed", progress: { step: "done" }, summary: { status: "partial" } },
+    });
   });
 
   it("answers 404 for an unknown id", async () => {
     const { client } = fakeClient();
-    expect(await describeRun(client, "collect-1999-01-01")).toEqual({ status: 404, jsonBody: { error: 'No run has the id "collect-1999-01-01".' } });
+    expect(await describeRun(client, "collect-1999-01-01")).toEqual({
+      status: 404,
+      jsonBody: { error: 'No run has the id "collect-1999-01-01".' },
+    });
   });
 });
 

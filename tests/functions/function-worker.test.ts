@@ -11,14 +11,24 @@ import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 const oldToken = "ghp_beforeRotation00000000000000000000000";
 const newToken = "ghp_afterRotation000000000000000000000000";
-const unit = { enterprise: "contoso", scope: "enterprise", organization: "", report: "enterprise-1-day", series: "enterprise-1-day", days: ["2026-11-20"], runId: "collect-2026-11-25" };
+const unit = {
+  enterprise: "contoso",
+  scope: "enterprise",
+  organization: "",
+  report: "enterprise-1-day",
+  series: "enterprise-1-day",
+  days: ["2026-11-20"],
+  runId: "collect-2026-11-25",
+};
 
 describe("the Functions worker runtime with secrets in Key Vault", () => {
   let database: TestDatabase;
   let github: GitHubServer;
 
   beforeAll(async () => {
-    const table = new ReportTable().files("enterprise", "contoso", "enterprise-1-day", "2026-11-20", [JSON.stringify(enterpriseDay("2026-11-20")) + "\n"]);
+    const table = new ReportTable().files("enterprise", "contoso", "enterprise-1-day", "2026-11-20", [
+      JSON.stringify(enterpriseDay("2026-11-20")) + "\n",
+    ]);
     // GitHub accepts only the rotated token.
     [database, github] = await Promise.all([createTestDatabase(), startFakeGitHub(table, { token: newToken })]);
   });
@@ -40,7 +50,12 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
 
   it("reads the token from Key Vault once, and again after GitHub answers 401 to a rotated token", async () => {
     const vault = fakeKeyVault({ "github-token-contoso": oldToken });
-    const secrets = createSecretSource({ keyVaultUrl: vaultUrl, env: {}, credential: fakeCredential().credential, httpClient: vault.httpClient });
+    const secrets = createSecretSource({
+      keyVaultUrl: vaultUrl,
+      env: {},
+      credential: fakeCredential().credential,
+      httpClient: vault.httpClient,
+    });
     const functions = worker(secrets);
     try {
       // The worker's cache holds the old token when the vault's secret is rotated.
@@ -55,7 +70,12 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
 
       // Later requests use the refreshed token straight away.
       await functions.activity("ingestReport")(unit);
-      expect(github.requests.filter((request) => !request.path.startsWith("/downloads/")).map((request) => request.authorization).slice(2)).toEqual([`token ${newToken}`]);
+      expect(
+        github.requests
+          .filter((request) => !request.path.startsWith("/downloads/"))
+          .map((request) => request.authorization)
+          .slice(2),
+      ).toEqual([`token ${newToken}`]);
       expect(vault.requests.filter((request) => request.authorization !== undefined)).toHaveLength(2);
     } finally {
       await functions.close();
@@ -64,7 +84,9 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
 
   it("opens its runtime once per worker, on the first call, and answers the health check from the same pool", async () => {
     const vault = fakeKeyVault({ "github-token-contoso": newToken });
-    const functions = worker(createSecretSource({ keyVaultUrl: vaultUrl, env: {}, credential: fakeCredential().credential, httpClient: vault.httpClient }));
+    const functions = worker(
+      createSecretSource({ keyVaultUrl: vaultUrl, env: {}, credential: fakeCredential().credential, httpClient: vault.httpClient }),
+    );
     try {
       const [first, second] = await Promise.all([functions.pool(), functions.pool()]);
       expect(first).toBe(second);
@@ -78,7 +100,9 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
   it("names an unknown activity and what the pipeline has", async () => {
     const functions = worker(createSecretSource({ env: { GITHUB_TOKEN: newToken } }));
     try {
-      await expect(functions.activity("sendEmail")({})).rejects.toThrow(/^No activity named "sendEmail"; the pipeline has startRun, checkAccess, planUnits, ingestReport/);
+      await expect(functions.activity("sendEmail")({})).rejects.toThrow(
+        /^No activity named "sendEmail"; the pipeline has startRun, checkAccess, planUnits, ingestReport/,
+      );
     } finally {
       await functions.close();
     }
@@ -87,7 +111,12 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
 
 describe("PostgreSQL in Azure (PG_AUTH=entra)", () => {
   it("logs in with a managed-identity token as the password, asked for per connection, over verified TLS", async () => {
-    const settings = parseSettings({ PGHOST: "contoso-metrics.postgres.database.azure.com", PGUSER: "id-metrics", PGDATABASE: "metrics", PG_AUTH: "entra" });
+    const settings = parseSettings({
+      PGHOST: "contoso-metrics.postgres.database.azure.com",
+      PGUSER: "id-metrics",
+      PGDATABASE: "metrics",
+      PG_AUTH: "entra",
+    });
     let tokens = 0;
     const database = await openDatabase(settings, { embeddedDataDir: "unused", entraPassword: async () => `token-${++tokens}` });
     try {

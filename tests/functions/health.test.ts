@@ -7,8 +7,12 @@ const now = new Date("2026-11-25T12:00:00Z");
 const enterprises = [{ slug: "contoso", orgs: ["contoso-web"] }];
 // Every (organization, series) the health check expects for that configuration.
 const sources = [
-  ...reportKinds.filter((kind) => kind.scope === "enterprise" && kind.period === "1-day").map((kind) => ({ scope: "enterprise", organization: "", report: kind.report })),
-  ...reportKinds.filter((kind) => kind.scope === "organization" && kind.period === "1-day").map((kind) => ({ scope: "organization", organization: "contoso-web", report: kind.report })),
+  ...reportKinds
+    .filter((kind) => kind.scope === "enterprise" && kind.period === "1-day")
+    .map((kind) => ({ scope: "enterprise", organization: "", report: kind.report })),
+  ...reportKinds
+    .filter((kind) => kind.scope === "organization" && kind.period === "1-day")
+    .map((kind) => ({ scope: "organization", organization: "contoso-web", report: kind.report })),
 ];
 
 describe("GET /api/health", () => {
@@ -31,7 +35,14 @@ describe("GET /api/health", () => {
         `insert into sync_checkpoints (enterprise, scope, organization, report, day, status, finished_at)
          values ('contoso', $1, $2, $3, '2026-11-23', 'ok', $4), ('contoso', $1, $2, $3, '2026-11-24', 'pending', $5),
                 ('contoso', $1, $2, $3, '2026-11-22', 'failed', $6)`,
-        [source.scope, source.organization, source.report, new Date(now.getTime() - 30 * 3_600_000), new Date(now.getTime() - hoursAgo(source) * 3_600_000), now],
+        [
+          source.scope,
+          source.organization,
+          source.report,
+          new Date(now.getTime() - 30 * 3_600_000),
+          new Date(now.getTime() - hoursAgo(source) * 3_600_000),
+          now,
+        ],
       );
     }
     await database.pool.query(
@@ -57,7 +68,12 @@ describe("GET /api/health", () => {
         hoursSincePolled: 6,
         stale: false,
       })),
-      lastRun: { runId: "collect-2026-11-25", status: "succeeded", startedAt: "2026-11-25T06:00:00.000Z", finishedAt: "2026-11-25T06:20:00.000Z" },
+      lastRun: {
+        runId: "collect-2026-11-25",
+        status: "succeeded",
+        startedAt: "2026-11-25T06:00:00.000Z",
+        finishedAt: "2026-11-25T06:20:00.000Z",
+      },
     });
   });
 
@@ -67,7 +83,15 @@ describe("GET /api/health", () => {
     expect(health.status).toBe(503);
     expect(health.jsonBody.status).toBe("stale");
     expect(health.jsonBody.sources.filter((source) => source.stale)).toEqual([
-      { enterprise: "contoso", organization: "contoso-web", report: "users-1-day", newestDay: "2026-11-23", polledAt: "2026-11-24T08:30:00.000Z", hoursSincePolled: 27.5, stale: true },
+      {
+        enterprise: "contoso",
+        organization: "contoso-web",
+        report: "users-1-day",
+        newestDay: "2026-11-23",
+        polledAt: "2026-11-24T08:30:00.000Z",
+        hoursSincePolled: 27.5,
+        stale: true,
+      },
     ]);
   });
 

@@ -67,8 +67,24 @@ describe("functions/index.ts, the Function App's entry point", () => {
     expect(registrations.filter((r) => r.kind !== "activity").map(summary)).toEqual([
       { kind: "orchestration", name: "collectOrchestrator", handler: "function" },
       { kind: "timer", name: "collectTimer", schedule: "0 0 6 * * *", handler: "function", extraInputs: ["durableClient"] },
-      { kind: "http", name: "collectStart", route: "collect", methods: ["POST"], authLevel: "function", handler: "function", extraInputs: ["durableClient"] },
-      { kind: "http", name: "collectStatus", route: "collect/{instanceId}", methods: ["GET"], authLevel: "function", handler: "function", extraInputs: ["durableClient"] },
+      {
+        kind: "http",
+        name: "collectStart",
+        route: "collect",
+        methods: ["POST"],
+        authLevel: "function",
+        handler: "function",
+        extraInputs: ["durableClient"],
+      },
+      {
+        kind: "http",
+        name: "collectStatus",
+        route: "collect/{instanceId}",
+        methods: ["GET"],
+        authLevel: "function",
+        handler: "function",
+        extraInputs: ["durableClient"],
+      },
       { kind: "http", name: "health", route: "health", methods: ["GET"], authLevel: "function", handler: "function" },
       { kind: "http", name: "live", route: "live", methods: ["GET"], authLevel: "anonymous", handler: "function" },
     ]);
@@ -89,7 +105,12 @@ describe("functions/index.ts, the Function App's entry point", () => {
       sink: createFolderSink("./out"),
       secrets: createSecretSource({ env: {} }),
     });
-    expect(registrations.filter((r) => r.kind === "activity").map((r) => r.name).sort()).toEqual(Object.keys(built).sort());
+    expect(
+      registrations
+        .filter((r) => r.kind === "activity")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(Object.keys(built).sort());
   });
 
   it("leaves only the liveness probe open without a function key, and it answers ok and nothing more", async () => {

@@ -58,7 +58,13 @@ describe("Copilot seats of an enterprise and its organizations", () => {
   });
 
   it("names what the token needs when GitHub refuses the enterprise's listing (403)", async () => {
-    github.inject({ target: "api", pathIncludes: "/enterprises/octo-sandbox/copilot", status: 403, times: 1, body: { message: "Must have admin rights" } });
+    github.inject({
+      target: "api",
+      pathIncludes: "/enterprises/octo-sandbox/copilot",
+      status: 403,
+      times: 1,
+      body: { message: "Must have admin rights" },
+    });
 
     const result = await activity()({ enterprise: "octo-sandbox", organization: "", day: "2026-11-26" });
 

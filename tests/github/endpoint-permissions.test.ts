@@ -25,8 +25,18 @@ describe("the token table", () => {
     const known = new Map<string, Set<string>>();
     for (const file of ["ghec.json", "api.github.com.json"]) {
       const parsed: unknown = JSON.parse(await readFile(require.resolve(`@octokit/openapi/generated/${file}`), "utf8"));
-      const paths = typeof parsed === "object" && parsed !== null && "paths" in parsed && typeof parsed.paths === "object" && parsed.paths !== null ? parsed.paths : {};
-      known.set(file, new Set(Object.entries(paths).flatMap(([path, item]: [string, unknown]) => Object.keys(typeof item === "object" && item !== null ? item : {}).map((method) => `${method.toUpperCase()} ${path}`))));
+      const paths =
+        typeof parsed === "object" && parsed !== null && "paths" in parsed && typeof parsed.paths === "object" && parsed.paths !== null
+          ? parsed.paths
+          : {};
+      known.set(
+        file,
+        new Set(
+          Object.entries(paths).flatMap(([path, item]: [string, unknown]) =>
+            Object.keys(typeof item === "object" && item !== null ? item : {}).map((method) => `${method.toUpperCase()} ${path}`),
+          ),
+        ),
+      );
     }
     const inGhec = endpointPermissions.filter((row) => known.get("ghec.json")!.has(row.route)).map((row) => row.route);
     const onlyDotcom = endpointPermissions.filter((row) => !inGhec.includes(row.route)).map((row) => row.route);
@@ -42,7 +52,9 @@ describe("the token table", () => {
     expect(permissionFor("get", "/enterprises/contoso/settings/billing/ai_credit/usage?year=2026&month=6&user=mona")?.route).toBe(
       "GET /enterprises/{enterprise}/settings/billing/ai_credit/usage",
     );
-    expect(permissionFor("GET", "https://api.github.com/repos/o/r/compare/a1...b2?per_page=100")?.route).toBe("GET /repos/{owner}/{repo}/compare/{basehead}");
+    expect(permissionFor("GET", "https://api.github.com/repos/o/r/compare/a1...b2?per_page=100")?.route).toBe(
+      "GET /repos/{owner}/{repo}/compare/{basehead}",
+    );
     expect(permissionFor("GET", "/repos/o/r/commits/abc")?.route).toBe("GET /repos/{owner}/{repo}/commits/{ref}");
     expect(permissionFor("POST", "/repos/o/r/pulls")).toBeUndefined();
   });

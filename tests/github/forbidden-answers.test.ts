@@ -26,7 +26,9 @@ describe("a 403 from any GitHub endpoint", () => {
 
   it("names the permission a report endpoint needs, for its enterprise", async () => {
     github.inject({ target: "api", pathIncludes: "/copilot/metrics/reports/enterprise-1-day", status: 403, times: 1, body: refusal });
-    const refused = await fetchReportLinks(client(), findReportKind("enterprise", "enterprise-1-day"), "contoso", "2026-11-20").catch((error: unknown) => error);
+    const refused = await fetchReportLinks(client(), findReportKind("enterprise", "enterprise-1-day"), "contoso", "2026-11-20").catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(GitHubForbiddenError);
     expect(refused instanceof Error ? refused.message : "").toBe(
       "GitHub refused GET /enterprises/{enterprise}/copilot/metrics/reports/enterprise-1-day for contoso (403): the token's user must be " +
@@ -37,7 +39,12 @@ describe("a 403 from any GitHub endpoint", () => {
 
   it("names the permission a repository endpoint needs, for the repository, without the query string or the token", async () => {
     github.inject({ target: "api", pathIncludes: "/repos/contoso-web/shop/commits", status: 403, times: 1, body: refusal });
-    const pages = commits(client(), rateBudget(client(), 20), { organization: "contoso-web", name: "shop" }, new Date("2026-11-01T00:00:00Z"));
+    const pages = commits(
+      client(),
+      rateBudget(client(), 20),
+      { organization: "contoso-web", name: "shop" },
+      new Date("2026-11-01T00:00:00Z"),
+    );
     const refused = await pages.next().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GitHubForbiddenError);
     const message = refused instanceof Error ? refused.message : "";
@@ -52,13 +59,22 @@ describe("a 403 from any GitHub endpoint", () => {
 
   it("names the permission the organization's repository list needs", async () => {
     github.inject({ target: "api", pathIncludes: "/orgs/contoso-web/repos", status: 403, times: 1, body: refusal });
-    const refused = await organizationRepositories(client(), rateBudget(client(), 20), "contoso-web").next().catch((error: unknown) => error);
+    const refused = await organizationRepositories(client(), rateBudget(client(), 20), "contoso-web")
+      .next()
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GitHubForbiddenError);
     expect(refused instanceof Error ? refused.message : "").toContain("GitHub refused GET /orgs/{org}/repos for contoso-web (403)");
   });
 
   it("is still a configuration fault for the access check, which names the token setting to fix", async () => {
-    github.inject({ target: "api", pathIncludes: "/copilot/metrics/reports/enterprise-28-day", status: 403, times: 1, body: refusal, headers: { "x-oauth-scopes": "repo" } });
+    github.inject({
+      target: "api",
+      pathIncludes: "/copilot/metrics/reports/enterprise-28-day",
+      status: 403,
+      times: 1,
+      body: refusal,
+      headers: { "x-oauth-scopes": "repo" },
+    });
     const result = await checkEnterpriseAccess(client(), { enterprise: "contoso", apiUrl: github.url, tokenSetting: "GITHUB_TOKEN" });
     expect(result).toEqual({
       ok: false,
@@ -70,8 +86,17 @@ describe("a 403 from any GitHub endpoint", () => {
   });
 
   it("leaves a rate-limit 403 to Octokit's throttling, as GitHub's own error", async () => {
-    github.inject({ target: "api", pathIncludes: "/orgs/contoso-web/repos", status: 403, times: 1, body: { message: "API rate limit exceeded" }, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } });
-    const refused = await organizationRepositories(client(), rateBudget(client(), 20), "contoso-web").next().catch((error: unknown) => error);
+    github.inject({
+      target: "api",
+      pathIncludes: "/orgs/contoso-web/repos",
+      status: 403,
+      times: 1,
+      body: { message: "API rate limit exceeded" },
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" },
+    });
+    const refused = await organizationRepositories(client(), rateBudget(client(), 20), "contoso-web")
+      .next()
+      .catch((error: unknown) => error);
     expect(refused).not.toBeInstanceOf(GitHubForbiddenError);
     expect(refused).toMatchObject({ status: 403 });
   });

@@ -29,7 +29,13 @@ const item = (model: string, quantity: number, extra: Partial<PremiumUsageItem> 
   ...extra,
 });
 const credits = (model: string, quantity: number): PremiumUsageItem =>
-  item(model, quantity, { sku: "Copilot AI Credits", unitType: "ai-credits", pricePerUnit: 0.01, grossAmount: quantity / 100, netAmount: quantity / 100 });
+  item(model, quantity, {
+    sku: "Copilot AI Credits",
+    unitType: "ai-credits",
+    pricePerUnit: 0.01,
+    grossAmount: quantity / 100,
+    netAmount: quantity / 100,
+  });
 
 // What GitHub reports, by `endpoint/scope/owner/day` for everyone and `endpoint/user/login/month`
 // for one person (`endpoint/organization/user/login/month` in an organization); a test revises it
@@ -70,9 +76,7 @@ describe("Copilot billing usage", () => {
   function setNovember(): void {
     for (const day of premiumUsageDays("2026-11-12")) usage.set(`ai_credit/enterprise/contoso/${day}`, [credits("GPT-5", 10)]);
     // Two cost centers report the same model on one day: one row, their sums.
-    usage.set("ai_credit/enterprise/contoso/2026-11-10", [
-      credits("GPT-5", 10.25), credits("GPT-5", 5), credits("Claude Sonnet 4", 3.5),
-    ]);
+    usage.set("ai_credit/enterprise/contoso/2026-11-10", [credits("GPT-5", 10.25), credits("GPT-5", 5), credits("Claude Sonnet 4", 3.5)]);
     // The organization used AI credits on one day; a day without usage is an empty list.
     for (const day of premiumUsageDays("2026-11-12")) usage.set(`ai_credit/organization/contoso-web/${day}`, []);
     usage.set("ai_credit/organization/contoso-web/2026-11-10", [credits("GPT-5", 4)]);
@@ -86,7 +90,11 @@ describe("Copilot billing usage", () => {
     expect(first).toEqual({ ok: true, status: "ok", records: 44 });
     const asked = fake.served.slice(before);
     expect(asked).toHaveLength(43);
-    expect(asked[0]).toEqual({ path: "/enterprises/contoso/settings/billing/ai_credit/usage", query: { year: "2026", month: "10", day: "1" }, status: 200 });
+    expect(asked[0]).toEqual({
+      path: "/enterprises/contoso/settings/billing/ai_credit/usage",
+      query: { year: "2026", month: "10", day: "1" },
+      status: 200,
+    });
     expect(asked.at(-1)!.query).toEqual({ year: "2026", month: "11", day: "12" });
     const tenth = await database.pool.query(
       `select organization, model, unit, gross_quantity::float8, net_quantity::float8 from copilot_premium_usage where day = '2026-11-10' order by model`,
@@ -101,7 +109,9 @@ describe("Copilot billing usage", () => {
 
     const revised = await database.pool.query("select model, gross_quantity::float8 from copilot_premium_usage where day = '2026-11-10'");
     expect(revised.rows).toEqual([{ model: "GPT-5", gross_quantity: 20 }]);
-    const totals = await database.pool.query("select count(*)::int as rows, sum(gross_quantity)::float8 as credits from copilot_premium_usage");
+    const totals = await database.pool.query(
+      "select count(*)::int as rows, sum(gross_quantity)::float8 as credits from copilot_premium_usage",
+    );
     expect(totals.rows[0]).toEqual({ rows: 43, credits: 42 * 10 + 20 });
   });
 
@@ -122,7 +132,9 @@ describe("Copilot billing usage", () => {
       warning:
         "GitHub has no Copilot billing usage for contoso/contoso-data (404): the enterprise or organization is not on the enhanced billing platform, or the token cannot see it.",
     });
-    const web = await database.pool.query("select day::text, model, gross_quantity::float8 from copilot_premium_usage where organization = 'contoso-web'");
+    const web = await database.pool.query(
+      "select day::text, model, gross_quantity::float8 from copilot_premium_usage where organization = 'contoso-web'",
+    );
     expect(web.rows).toEqual([{ day: "2026-11-10", model: "GPT-5", gross_quantity: 4 }]);
 
     const nowhere = await activity()({ runId: "r4", enterprise: "fabrikam", organizations: [], today: "2026-11-12" });
@@ -137,7 +149,13 @@ describe("Copilot billing usage", () => {
 
   it("fails naming the token kinds and permission the endpoint needs when GitHub answers 403, without the query string", async () => {
     setNovember();
-    github.inject({ target: "api", pathIncludes: "ai_credit", status: 403, times: 1, body: { message: "Resource not accessible by personal access token" } });
+    github.inject({
+      target: "api",
+      pathIncludes: "ai_credit",
+      status: 403,
+      times: 1,
+      body: { message: "Resource not accessible by personal access token" },
+    });
 
     const result = await activity()({ runId: "r5", enterprise: "contoso", organizations: [], today: "2026-11-12" });
 
@@ -168,20 +186,70 @@ describe("Copilot billing usage", () => {
     const asked = fake.served.slice(before).map((served) => `${served.path.split("/")[5]} ${served.query["month"]}-${served.query["day"]}`);
     expect(asked).toEqual([
       ...Array.from({ length: 31 }, (_, index) => `premium_request 5-${index + 1}`),
-      "ai_credit 6-1", "ai_credit 6-2", "ai_credit 6-3",
+      "ai_credit 6-1",
+      "ai_credit 6-2",
+      "ai_credit 6-3",
     ]);
     const out = await mkdtemp(path.join(tmpdir(), "premium-"));
     try {
       await publishDataset(database.pool, createFolderSink(out), "premium_requests", publishOptions({ mode: "login" }));
       const [header, ...rows] = await readCsv(path.join(out, "premium_requests.csv"));
       expect(header).toEqual([
-        "enterprise", "organization", "day", "product", "sku", "model", "user", "unit_type", "price_per_unit", "gross_quantity", "gross_amount",
-        "discount_quantity", "discount_amount", "net_quantity", "net_amount", "unit",
+        "enterprise",
+        "organization",
+        "day",
+        "product",
+        "sku",
+        "model",
+        "user",
+        "unit_type",
+        "price_per_unit",
+        "gross_quantity",
+        "gross_amount",
+        "discount_quantity",
+        "discount_amount",
+        "net_quantity",
+        "net_amount",
+        "unit",
       ]);
       expect(rows).toHaveLength(34);
       expect(new Set(rows.map((row) => row[2])).size).toBe(34);
-      expect(rows.find((row) => row[2] === "2026-05-31")).toEqual(["contoso", "", "2026-05-31", "Copilot", "Copilot Premium Request", "GPT-5", "", "requests", "0.040000", "7.0000", "0.2800", "0.0000", "0.0000", "7.0000", "0.2800", "requests"]);
-      expect(rows.find((row) => row[2] === "2026-06-01")).toEqual(["contoso", "", "2026-06-01", "Copilot", "Copilot AI Credits", "GPT-5", "", "ai-credits", "0.010000", "2.5000", "0.0250", "0.0000", "0.0000", "2.5000", "0.0250", "ai_credits"]);
+      expect(rows.find((row) => row[2] === "2026-05-31")).toEqual([
+        "contoso",
+        "",
+        "2026-05-31",
+        "Copilot",
+        "Copilot Premium Request",
+        "GPT-5",
+        "",
+        "requests",
+        "0.040000",
+        "7.0000",
+        "0.2800",
+        "0.0000",
+        "0.0000",
+        "7.0000",
+        "0.2800",
+        "requests",
+      ]);
+      expect(rows.find((row) => row[2] === "2026-06-01")).toEqual([
+        "contoso",
+        "",
+        "2026-06-01",
+        "Copilot",
+        "Copilot AI Credits",
+        "GPT-5",
+        "",
+        "ai-credits",
+        "0.010000",
+        "2.5000",
+        "0.0250",
+        "0.0000",
+        "0.0000",
+        "2.5000",
+        "0.0250",
+        "ai_credits",
+      ]);
       const sumBy = (unit: string) => rows.filter((row) => row[15] === unit).reduce((sum, row) => sum + Number(row[9]), 0);
       expect({ requests: sumBy("requests"), ai_credits: sumBy("ai_credits") }).toEqual({ requests: 31 * 7, ai_credits: 3 * 2.5 });
     } finally {
@@ -191,13 +259,22 @@ describe("Copilot billing usage", () => {
 
   it("publishes the organizations' usage and the rest of the enterprise's, so a plain SUM over premium_requests is the enterprise's figure", async () => {
     setNovember();
-    await activity({ BILLING_USAGE_ORGS: "contoso-web" })({ runId: "r7", enterprise: "contoso", organizations: ["contoso-web"], today: "2026-11-12" });
+    await activity({ BILLING_USAGE_ORGS: "contoso-web" })({
+      runId: "r7",
+      enterprise: "contoso",
+      organizations: ["contoso-web"],
+      today: "2026-11-12",
+    });
     const out = await mkdtemp(path.join(tmpdir(), "premium-"));
     try {
       await publishDataset(database.pool, createFolderSink(out), "premium_requests", publishOptions({ mode: "login" }));
       const [, ...rows] = await readCsv(path.join(out, "premium_requests.csv"));
       const tenth = rows.filter((row) => row[2] === "2026-11-10").map((row) => [row[1], row[5], row[9]]);
-      expect(tenth).toEqual([["", "Claude Sonnet 4", "3.5000"], ["", "GPT-5", "11.2500"], ["contoso-web", "GPT-5", "4.0000"]]);
+      expect(tenth).toEqual([
+        ["", "Claude Sonnet 4", "3.5000"],
+        ["", "GPT-5", "11.2500"],
+        ["contoso-web", "GPT-5", "4.0000"],
+      ]);
       const sum = rows.reduce((total, row) => total + Number(row[9]), 0);
       expect(sum).toBe(42 * 10 + 15.25 + 3.5);
     } finally {
@@ -232,7 +309,12 @@ describe("Copilot billing usage", () => {
         "1 billing login(s) of contoso match no seat or usage record, so they have no user id: premium_requests_by_user shows them with " +
         "user_resolved false (an empty user under USER_IDENTITY=id or none).",
     });
-    expect(fake.served.slice(before).filter((served) => served.query["user"] !== undefined).map((served) => served.query)).toEqual([
+    expect(
+      fake.served
+        .slice(before)
+        .filter((served) => served.query["user"] !== undefined)
+        .map((served) => served.query),
+    ).toEqual([
       { year: "2026", month: "10", user: "Mona" },
       { year: "2026", month: "10", user: "hubot" },
       { year: "2026", month: "11", user: "Mona" },
@@ -243,29 +325,134 @@ describe("Copilot billing usage", () => {
       const publishAs = async (identity: UserIdentity) => {
         await publishDataset(database.pool, createFolderSink(out), "premium_requests_by_user", publishOptions(identity));
         await publishDataset(database.pool, createFolderSink(out), "premium_requests", publishOptions(identity));
-        return { byUser: await readCsv(path.join(out, "premium_requests_by_user.csv")), totals: await readCsv(path.join(out, "premium_requests.csv")) };
+        return {
+          byUser: await readCsv(path.join(out, "premium_requests_by_user.csv")),
+          totals: await readCsv(path.join(out, "premium_requests.csv")),
+        };
       };
       const byLogin = await publishAs({ mode: "login" });
       expect(byLogin.byUser).toEqual([
-        ["enterprise", "month", "product", "sku", "model", "user", "unit_type", "price_per_unit", "gross_quantity", "gross_amount", "discount_quantity",
-          "discount_amount", "net_quantity", "net_amount", "unit", "user_resolved", "organization"],
-        ["contoso", "2026-03-01", "Copilot", "Copilot Premium Request", "GPT-5", "ghost", "requests", "0.040000", "9.0000", "0.3600", "0.0000", "0.0000", "9.0000", "0.3600", "requests", "false", ""],
-        ["contoso", "2026-10-01", "Copilot", "Copilot AI Credits", "GPT-5", "Mona", "ai-credits", "0.010000", "30.0000", "0.3000", "0.0000", "0.0000", "30.0000", "0.3000", "ai_credits", "true", ""],
-        ["contoso", "2026-11-01", "Copilot", "Copilot AI Credits", "Claude Sonnet 4", "hubot", "ai-credits", "0.010000", "1.2500", "0.0125", "0.0000", "0.0000", "1.2500", "0.0125", "ai_credits", "true", ""],
-        ["contoso", "2026-11-01", "Copilot", "Copilot AI Credits", "GPT-5", "Mona", "ai-credits", "0.010000", "12.5000", "0.1250", "0.0000", "0.0000", "12.5000", "0.1250", "ai_credits", "true", ""],
+        [
+          "enterprise",
+          "month",
+          "product",
+          "sku",
+          "model",
+          "user",
+          "unit_type",
+          "price_per_unit",
+          "gross_quantity",
+          "gross_amount",
+          "discount_quantity",
+          "discount_amount",
+          "net_quantity",
+          "net_amount",
+          "unit",
+          "user_resolved",
+          "organization",
+        ],
+        [
+          "contoso",
+          "2026-03-01",
+          "Copilot",
+          "Copilot Premium Request",
+          "GPT-5",
+          "ghost",
+          "requests",
+          "0.040000",
+          "9.0000",
+          "0.3600",
+          "0.0000",
+          "0.0000",
+          "9.0000",
+          "0.3600",
+          "requests",
+          "false",
+          "",
+        ],
+        [
+          "contoso",
+          "2026-10-01",
+          "Copilot",
+          "Copilot AI Credits",
+          "GPT-5",
+          "Mona",
+          "ai-credits",
+          "0.010000",
+          "30.0000",
+          "0.3000",
+          "0.0000",
+          "0.0000",
+          "30.0000",
+          "0.3000",
+          "ai_credits",
+          "true",
+          "",
+        ],
+        [
+          "contoso",
+          "2026-11-01",
+          "Copilot",
+          "Copilot AI Credits",
+          "Claude Sonnet 4",
+          "hubot",
+          "ai-credits",
+          "0.010000",
+          "1.2500",
+          "0.0125",
+          "0.0000",
+          "0.0000",
+          "1.2500",
+          "0.0125",
+          "ai_credits",
+          "true",
+          "",
+        ],
+        [
+          "contoso",
+          "2026-11-01",
+          "Copilot",
+          "Copilot AI Credits",
+          "GPT-5",
+          "Mona",
+          "ai-credits",
+          "0.010000",
+          "12.5000",
+          "0.1250",
+          "0.0000",
+          "0.0000",
+          "12.5000",
+          "0.1250",
+          "ai_credits",
+          "true",
+          "",
+        ],
       ]);
       // The totals never include a person's row: a plain SUM over either file is right.
       expect(byLogin.totals.slice(1).every((row) => row[6] === "")).toBe(true);
       expect(byLogin.totals.slice(1).reduce((sum, row) => sum + Number(row[9]), 0)).toBe(42 * 10 + 15.25 + 3.5);
 
       const byId = await publishAs({ mode: "id" });
-      expect(byId.byUser.slice(1).map((row) => [row[5], row[15]])).toEqual([["", "false"], ["501", "true"], ["502", "true"], ["501", "true"]]);
+      expect(byId.byUser.slice(1).map((row) => [row[5], row[15]])).toEqual([
+        ["", "false"],
+        ["501", "true"],
+        ["502", "true"],
+        ["501", "true"],
+      ]);
       const hashed = await publishAs({ mode: "hashed", key: "test-key" });
       expect(hashed.byUser.slice(1).map((row) => row[5])).toEqual([
-        expect.stringMatching(/^u_[0-9a-f]{16}$/), expect.stringMatching(/^u_[0-9a-f]{16}$/), expect.stringMatching(/^u_[0-9a-f]{16}$/), hashed.byUser[2]![5],
+        expect.stringMatching(/^u_[0-9a-f]{16}$/),
+        expect.stringMatching(/^u_[0-9a-f]{16}$/),
+        expect.stringMatching(/^u_[0-9a-f]{16}$/),
+        hashed.byUser[2]![5],
       ]);
       const none = await publishAs({ mode: "none" });
-      expect(none.byUser.slice(1).map((row) => [row[5], row[8], row[15]])).toEqual([["", "9.0000", "false"], ["", "30.0000", "true"], ["", "1.2500", "true"], ["", "12.5000", "true"]]);
+      expect(none.byUser.slice(1).map((row) => [row[5], row[8], row[15]])).toEqual([
+        ["", "9.0000", "false"],
+        ["", "30.0000", "true"],
+        ["", "1.2500", "true"],
+        ["", "12.5000", "true"],
+      ]);
       for (const published of [byId, hashed, none]) expect(published.totals).toEqual(byLogin.totals);
     } finally {
       await rm(out, { recursive: true, force: true });
@@ -292,7 +479,12 @@ describe("Copilot billing usage", () => {
 
     const catchUp = daysBetween("2026-06-01", "2026-09-30");
     expect(result).toEqual({ ok: true, status: "ok", records: 43 + catchUp.length - 1 });
-    const asked = fake.served.slice(before).map((served) => `${served.path.split("/")[5]} ${served.query["year"]}-${pad(Number(served.query["month"]))}-${pad(Number(served.query["day"]))}`);
+    const asked = fake.served
+      .slice(before)
+      .map(
+        (served) =>
+          `${served.path.split("/")[5]} ${served.query["year"]}-${pad(Number(served.query["month"]))}-${pad(Number(served.query["day"]))}`,
+      );
     // The previous and current month first, then each month caught up, every day asked once.
     expect(asked).toEqual([...daysBetween("2026-10-01", "2026-11-12"), ...catchUp].map((day) => `ai_credit ${day}`));
     const stores = await database.pool.query(
@@ -315,7 +507,10 @@ describe("Copilot billing usage", () => {
       const [, ...rows] = await readCsv(path.join(out, "premium_requests.csv"));
       expect(new Set(rows.map((row) => row[2])).size).toBe(rows.length);
       const sumBy = (unit: string) => rows.filter((row) => row[15] === unit).reduce((sum, row) => sum + Number(row[9]), 0);
-      expect({ requests: sumBy("requests"), ai_credits: sumBy("ai_credits") }).toEqual({ requests: 31 * 7, ai_credits: (catchUp.length - 1 + 43) * 2.5 });
+      expect({ requests: sumBy("requests"), ai_credits: sumBy("ai_credits") }).toEqual({
+        requests: 31 * 7,
+        ai_credits: (catchUp.length - 1 + 43) * 2.5,
+      });
     } finally {
       await rm(out, { recursive: true, force: true });
     }
@@ -345,8 +540,12 @@ describe("Copilot billing usage", () => {
     await activity()({ runId: "r12", enterprise: "contoso", organizations: [], today: "2026-08-05" });
     const asked = fake.served.slice(before).map((served) => `${served.query["month"]}-${served.query["day"]}`);
     expect(asked).toHaveLength(31 + 5 + 29);
-    expect(asked.slice(36)).toEqual(daysBetween("2026-06-02", "2026-06-30").map((day) => `${Number(day.slice(5, 7))}-${Number(day.slice(8))}`));
-    const june = await database.pool.query("select unit, count(*)::int as days, sum(gross_quantity)::float8 as quantity from copilot_premium_usage where day between '2026-06-01' and '2026-06-30' group by unit");
+    expect(asked.slice(36)).toEqual(
+      daysBetween("2026-06-02", "2026-06-30").map((day) => `${Number(day.slice(5, 7))}-${Number(day.slice(8))}`),
+    );
+    const june = await database.pool.query(
+      "select unit, count(*)::int as days, sum(gross_quantity)::float8 as quantity from copilot_premium_usage where day between '2026-06-01' and '2026-06-30' group by unit",
+    );
     expect(june.rows).toEqual([{ unit: "ai_credits", days: 30, quantity: 2 + 29 * 3 }]);
   });
 
@@ -374,16 +573,34 @@ describe("Copilot billing usage", () => {
     usage.set("ai_credit/user/hubot/2026-11", [credits("GPT-5", 1.25)]);
     const before = fake.served.length;
 
-    const result = await activity({ BILLING_USAGE_ORGS: "contoso-web" })({ runId: "r11", enterprise: "contoso", organizations: ["contoso-web", "contoso-data"], today: "2026-11-12" });
+    const result = await activity({ BILLING_USAGE_ORGS: "contoso-web" })({
+      runId: "r11",
+      enterprise: "contoso",
+      organizations: ["contoso-web", "contoso-data"],
+      today: "2026-11-12",
+    });
 
     expect(result).toEqual({ ok: true, status: "ok", records: 44 + 1 + 3 + 1 });
-    expect(fake.served.slice(before).filter((served) => served.query["user"] !== undefined).map((served) => `${served.path.split("/")[2]} ${served.query["month"]} ${served.query["user"]}`)).toEqual([
-      "contoso 10 Mona", "contoso 10 hubot", "contoso 11 Mona", "contoso 11 hubot",
+    expect(
+      fake.served
+        .slice(before)
+        .filter((served) => served.query["user"] !== undefined)
+        .map((served) => `${served.path.split("/")[2]} ${served.query["month"]} ${served.query["user"]}`),
+    ).toEqual([
+      "contoso 10 Mona",
+      "contoso 10 hubot",
+      "contoso 11 Mona",
+      "contoso 11 hubot",
       // the organization's own people only: hubot is seated in contoso-data
-      "contoso-web 10 Mona", "contoso-web 11 Mona",
+      "contoso-web 10 Mona",
+      "contoso-web 11 Mona",
     ]);
-    expect(fake.served.slice(before).find((served) => served.path.startsWith("/organizations/") && served.query["user"] !== undefined)).toEqual({
-      path: "/organizations/contoso-web/settings/billing/ai_credit/usage", query: { year: "2026", month: "10", user: "Mona" }, status: 200,
+    expect(
+      fake.served.slice(before).find((served) => served.path.startsWith("/organizations/") && served.query["user"] !== undefined),
+    ).toEqual({
+      path: "/organizations/contoso-web/settings/billing/ai_credit/usage",
+      query: { year: "2026", month: "10", user: "Mona" },
+      status: 200,
     });
     const out = await mkdtemp(path.join(tmpdir(), "premium-"));
     try {
@@ -405,7 +622,6 @@ describe("Copilot billing usage", () => {
     }
   });
 });
-
 
 function publishOptions(identity: UserIdentity) {
   return {

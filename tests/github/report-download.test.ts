@@ -64,7 +64,9 @@ describe("downloading a signed report file", () => {
   it("reports a refused signature as an expired link, without the signature in the message", async () => {
     const error = await readAll(`${base}/expired?sig=secret`).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SignedLinkExpiredError);
-    expect((error as Error).message).toBe(`Downloading report file ${base}/expired failed: the download host answered 403 (the signed link expired or was revoked).`);
+    expect((error as Error).message).toBe(
+      `Downloading report file ${base}/expired failed: the download host answered 403 (the signed link expired or was revoked).`,
+    );
   });
 
   it("gives up on a host that stops sending mid-body, with the bytes received", async () => {

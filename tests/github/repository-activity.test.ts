@@ -11,14 +11,33 @@ import {
 import type { NotModifiedPage } from "../../src/github/paginate.js";
 import type { ExtraRoute } from "../../src/sandbox/github-server.js";
 import { ReportTable, fakeGitHubClient, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
-import { commitLine, people, repository, repositoryRoutes, type FakeRepositoryData, type FakeWorkflowRun } from "../fakes/github-repositories.js";
+import {
+  commitLine,
+  people,
+  repository,
+  repositoryRoutes,
+  type FakeRepositoryData,
+  type FakeWorkflowRun,
+} from "../fakes/github-repositories.js";
 
 const shop = { organization: "contoso-web", name: "shop" };
 
 // 2,500 deploy runs, one every 5 minutes from 2026-11-01: more than one `created` query may return.
 const runs: FakeWorkflowRun[] = Array.from({ length: 2500 }, (_, index) => {
   const at = new Date(Date.parse("2026-11-01T00:00:00Z") + index * 5 * 60_000).toISOString().replace(".000Z", "Z");
-  return { id: 10_000 + index, workflowId: 7, name: "Deploy", path: ".github/workflows/deploy.yml", headBranch: "main", headSha: "s1", event: "push", status: "completed", conclusion: "success", createdAt: at, updatedAt: at };
+  return {
+    id: 10_000 + index,
+    workflowId: 7,
+    name: "Deploy",
+    path: ".github/workflows/deploy.yml",
+    headBranch: "main",
+    headSha: "s1",
+    event: "push",
+    status: "completed",
+    conclusion: "success",
+    createdAt: at,
+    updatedAt: at,
+  };
 });
 
 const history = commitLine("c", 300, "2026-11-01T00:00:00Z", 1, people.alice);
@@ -53,7 +72,9 @@ describe("GitHub repository listings", () => {
     await github.close();
   });
 
-  async function collect<T>(pages: AsyncGenerator<RecordPage<T> | NotModifiedPage>): Promise<{ records: T[]; pages: Array<RecordPage<T> | NotModifiedPage> }> {
+  async function collect<T>(
+    pages: AsyncGenerator<RecordPage<T> | NotModifiedPage>,
+  ): Promise<{ records: T[]; pages: Array<RecordPage<T> | NotModifiedPage> }> {
     const seen: Array<RecordPage<T> | NotModifiedPage> = [];
     const records: T[] = [];
     for await (const page of pages) {
@@ -93,7 +114,9 @@ describe("GitHub repository listings", () => {
 
   it("splits workflow-run windows until no query passes GitHub's 1,000-result cap, and misses no run", async () => {
     const before = fake.served.length;
-    const { records } = await collect(workflowRuns(client, rateBudget(client, 20), shop, new Date("2026-11-01T00:00:00Z"), new Date("2026-11-10T00:00:00Z")));
+    const { records } = await collect(
+      workflowRuns(client, rateBudget(client, 20), shop, new Date("2026-11-01T00:00:00Z"), new Date("2026-11-10T00:00:00Z")),
+    );
 
     expect(new Set(records.map((run) => run.runId)).size).toBe(2500);
     const queries = fake.served.slice(before).filter((served) => served.path.endsWith("/actions/runs"));
@@ -129,7 +152,9 @@ describe("GitHub repository listings", () => {
   });
 
   it("refuses a next link to another host rather than send the token there", async () => {
-    await expect(collect(commits(client, rateBudget(client, 20), { organization: "contoso-web", name: "evil" }, since))).rejects.toBeInstanceOf(ForeignLinkError);
+    await expect(
+      collect(commits(client, rateBudget(client, 20), { organization: "contoso-web", name: "evil" }, since)),
+    ).rejects.toBeInstanceOf(ForeignLinkError);
     expect(github.requests.some((request) => request.path === "/steal")).toBe(false);
   });
 });

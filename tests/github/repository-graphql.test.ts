@@ -17,7 +17,9 @@ const shop = { organization: "contoso-web", name: "shop" };
 
 // 250 pull requests updated a minute apart; #7 is merged (merge commit "merge7") and has 130 reviews,
 // more than the 100 a page brings along.
-const pulls: FakePullRequest[] = Array.from({ length: 250 }, (_, index) => closedPull(index + 1, new Date(Date.parse("2026-11-01T00:00:00Z") + index * 60_000).toISOString().replace(".000Z", "Z")));
+const pulls: FakePullRequest[] = Array.from({ length: 250 }, (_, index) =>
+  closedPull(index + 1, new Date(Date.parse("2026-11-01T00:00:00Z") + index * 60_000).toISOString().replace(".000Z", "Z")),
+);
 pulls[6] = {
   ...pulls[6]!,
   mergedAt: pulls[6]!.updatedAt,
@@ -25,7 +27,12 @@ pulls[6] = {
   additions: 40,
   deletions: 2,
   commits: ["w7"],
-  reviews: Array.from({ length: 130 }, (_, index) => ({ id: 7000 + index, user: people.bob, state: "COMMENTED", submittedAt: "2026-11-01T00:05:00Z" })),
+  reviews: Array.from({ length: 130 }, (_, index) => ({
+    id: 7000 + index,
+    user: people.bob,
+    state: "COMMENTED",
+    submittedAt: "2026-11-01T00:05:00Z",
+  })),
 };
 
 const data: FakeRepositoryData = {
@@ -63,12 +70,17 @@ describe("pull requests through GitHub's GraphQL API", () => {
 
   it("answers a field GitHub's schema does not have with an error, as GitHub does, in the sandbox as in validate", async () => {
     // REST's merge_commit_sha has no GraphQL counterpart of that name; nor has the singular assignee.
-    const query = "query { repository(owner: \"contoso-web\", name: \"shop\") { pullRequests(first: 1) { nodes { number mergeCommitSha assignee { login } } } } }";
+    const query =
+      'query { repository(owner: "contoso-web", name: "shop") { pullRequests(first: 1) { nodes { number mergeCommitSha assignee { login } } } } }';
     expect(validate(query).map((error) => error.message)).toEqual([
       'Cannot query field "mergeCommitSha" on type "PullRequest". Did you mean "mergeCommit"?',
       'Cannot query field "assignee" on type "PullRequest". Did you mean "assignees"?',
     ]);
-    const response = await fetch(`${github.url}/graphql`, { method: "POST", headers: { authorization: `token ${fakeToken}` }, body: JSON.stringify({ query }) });
+    const response = await fetch(`${github.url}/graphql`, {
+      method: "POST",
+      headers: { authorization: `token ${fakeToken}` },
+      body: JSON.stringify({ query }),
+    });
     const body: unknown = await response.json();
     expect(response.status).toBe(200);
     expect(body).toMatchObject({
@@ -90,14 +102,42 @@ describe("pull requests through GitHub's GraphQL API", () => {
     expect(found.map((pr) => pr.number)).toEqual(Array.from({ length: 250 }, (_, index) => 250 - index));
     const merged = found.find((pr) => pr.number === 7)!;
     expect({ ...merged, reviews: merged.reviews.length }).toEqual({
-      number: 7, pullRequestId: 100_007, authorId: 1, authorLogin: "alice", title: "Change 7", headRef: "change-7", baseRef: "main", draft: false,
-      state: "closed", createdAt: "2026-11-01T00:06:00Z", updatedAt: "2026-11-01T00:06:00Z", closedAt: "2026-11-01T00:06:00Z", mergedAt: "2026-11-01T00:06:00Z",
-      mergeCommitSha: "merge7", additions: 40, deletions: 2, firstCommitAt: "2026-10-31T09:00:00Z", reviews: 130,
+      number: 7,
+      pullRequestId: 100_007,
+      authorId: 1,
+      authorLogin: "alice",
+      title: "Change 7",
+      headRef: "change-7",
+      baseRef: "main",
+      draft: false,
+      state: "closed",
+      createdAt: "2026-11-01T00:06:00Z",
+      updatedAt: "2026-11-01T00:06:00Z",
+      closedAt: "2026-11-01T00:06:00Z",
+      mergedAt: "2026-11-01T00:06:00Z",
+      mergeCommitSha: "merge7",
+      additions: 40,
+      deletions: 2,
+      firstCommitAt: "2026-10-31T09:00:00Z",
+      reviews: 130,
     });
     expect(merged.reviews.map((review) => review.reviewId)).toEqual(Array.from({ length: 130 }, (_, index) => 7000 + index));
-    expect(merged.reviews[0]).toEqual({ reviewId: 7000, reviewerId: 2, reviewerLogin: "bob", state: "COMMENTED", submittedAt: "2026-11-01T00:05:00Z" });
+    expect(merged.reviews[0]).toEqual({
+      reviewId: 7000,
+      reviewerId: 2,
+      reviewerLogin: "bob",
+      state: "COMMENTED",
+      submittedAt: "2026-11-01T00:05:00Z",
+    });
     // An unmerged pull request has no merge commit, size or first commit.
-    expect(found.find((pr) => pr.number === 8)).toMatchObject({ mergedAt: null, mergeCommitSha: null, additions: null, deletions: null, firstCommitAt: null, reviews: [] });
+    expect(found.find((pr) => pr.number === 8)).toMatchObject({
+      mergedAt: null,
+      mergeCommitSha: null,
+      additions: null,
+      deletions: null,
+      firstCommitAt: null,
+      reviews: [],
+    });
 
     const calls = fake.served.slice(before).map((served) => served.query);
     expect(calls.map((call) => [call["operation"], call["cursor"] === undefined ? "first" : "next"])).toEqual([
@@ -134,7 +174,9 @@ describe("pull requests through GitHub's GraphQL API", () => {
 
   it("takes GitHub's NOT_FOUND for a repository that vanished as the repository being unavailable", async () => {
     const client = fakeGitHubClient(github.url);
-    const error = await all(graphqlPullRequests(client, rateBudget(client, 20), { organization: "contoso-web", name: "gone" })).catch((failure: unknown) => failure);
+    const error = await all(graphqlPullRequests(client, rateBudget(client, 20), { organization: "contoso-web", name: "gone" })).catch(
+      (failure: unknown) => failure,
+    );
     expect(error).toBeInstanceOf(RepositoryUnavailableError);
     expect(error).toMatchObject({ reason: "not_found", repository: "contoso-web/gone" });
   });

@@ -22,15 +22,40 @@ function ship() {
     ],
     pulls: [
       {
-        number: 1, user: people.alice, title: "Add checkout", head: "checkout", base: "main", state: "closed",
-        createdAt: "2026-11-12T10:00:00Z", updatedAt: "2026-11-12T15:00:00Z", closedAt: "2026-11-12T15:00:00Z", mergedAt: "2026-11-12T15:00:00Z",
-        mergeCommitSha: "m1", additions: 30, deletions: 4, commits: ["w1"],
+        number: 1,
+        user: people.alice,
+        title: "Add checkout",
+        head: "checkout",
+        base: "main",
+        state: "closed",
+        createdAt: "2026-11-12T10:00:00Z",
+        updatedAt: "2026-11-12T15:00:00Z",
+        closedAt: "2026-11-12T15:00:00Z",
+        mergedAt: "2026-11-12T15:00:00Z",
+        mergeCommitSha: "m1",
+        additions: 30,
+        deletions: 4,
+        commits: ["w1"],
         reviews: [{ id: 801, user: people.bob, state: "APPROVED", submittedAt: "2026-11-12T11:00:00Z" }],
       },
     ],
     deployments: [
-      { id: 1, sha: "b1", ref: "main", environment: "production", createdAt: "2026-11-03T10:00:00Z", statuses: [{ id: 11, state: "success", createdAt: "2026-11-03T10:05:00Z" }] },
-      { id: 2, sha: "m1", ref: "main", environment: "production", createdAt: "2026-11-13T10:00:00Z", statuses: [{ id: 21, state: "queued", createdAt: "2026-11-13T10:00:00Z" }] },
+      {
+        id: 1,
+        sha: "b1",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-03T10:00:00Z",
+        statuses: [{ id: 11, state: "success", createdAt: "2026-11-03T10:05:00Z" }],
+      },
+      {
+        id: 2,
+        sha: "m1",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-13T10:00:00Z",
+        statuses: [{ id: 21, state: "queued", createdAt: "2026-11-13T10:00:00Z" }],
+      },
     ],
   });
 }
@@ -38,7 +63,8 @@ function ship() {
 /** The requests about one repository of contoso-web, a GraphQL query named by its operation. */
 function callsFor(name: string, served: ServedRequest[]): Array<[string, number]> {
   return served.flatMap((request): Array<[string, number]> => {
-    if (request.path === "/graphql") return request.query["name"] === name ? [[`graphql ${request.query["operation"]}`, request.status]] : [];
+    if (request.path === "/graphql")
+      return request.query["name"] === name ? [[`graphql ${request.query["operation"]}`, request.status]] : [];
     const prefix = `/repos/contoso-web/${name}`;
     return request.path.startsWith(prefix) ? [[request.path.slice(prefix.length), request.status]] : [];
   });
@@ -52,7 +78,14 @@ describe("work one run leaves to the next", () => {
   const run = async (now: string) => {
     const before = fake.served.length;
     const day = new Date(Date.parse(now) - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
-    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now: new Date(now) });
+    const summary = await runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises,
+      from: day,
+      to: day,
+      now: new Date(now),
+    });
     expect(summary.status).toBe("succeeded");
     return fake.served.slice(before);
   };
@@ -86,7 +119,9 @@ describe("work one run leaves to the next", () => {
       { name: "ship", status: "active" },
       { name: "empty", status: "empty" },
     ]);
-    expect((await database.pool.query("select deployment_id, final_state, commits_status from deployments order by deployment_id")).rows).toEqual([
+    expect(
+      (await database.pool.query("select deployment_id, final_state, commits_status from deployments order by deployment_id")).rows,
+    ).toEqual([
       { deployment_id: 1, final_state: "success", commits_status: "first" },
       { deployment_id: 2, final_state: "queued", commits_status: null },
     ]);
@@ -118,9 +153,42 @@ describe("work one run leaves to the next", () => {
     //   total 96.5 h; coding 10:00 - 09:00 = 1 h; pickup 11:00 - 10:00 = 1 h; review 15:00 - 11:00 = 4 h;
     //   deploy 11-12 15:00 -> 11-16 09:30 = 3 d 18.5 h = 90.5 h.
     expect(await weeks()).toEqual([
-      { week: "2026-11-02", deployments: 1, lead_time_changes: 1, lead_time: 25.08, prs_deployed: 0, pr_lead_time: null, coding: null, pickup: null, review: null, deploy: null },
-      { week: "2026-11-09", deployments: 0, lead_time_changes: 0, lead_time: null, prs_deployed: 0, pr_lead_time: null, coding: null, pickup: null, review: null, deploy: null },
-      { week: "2026-11-16", deployments: 1, lead_time_changes: 2, lead_time: 93.5, prs_deployed: 1, pr_lead_time: 96.5, coding: 1, pickup: 1, review: 4, deploy: 90.5 },
+      {
+        week: "2026-11-02",
+        deployments: 1,
+        lead_time_changes: 1,
+        lead_time: 25.08,
+        prs_deployed: 0,
+        pr_lead_time: null,
+        coding: null,
+        pickup: null,
+        review: null,
+        deploy: null,
+      },
+      {
+        week: "2026-11-09",
+        deployments: 0,
+        lead_time_changes: 0,
+        lead_time: null,
+        prs_deployed: 0,
+        pr_lead_time: null,
+        coding: null,
+        pickup: null,
+        review: null,
+        deploy: null,
+      },
+      {
+        week: "2026-11-16",
+        deployments: 1,
+        lead_time_changes: 2,
+        lead_time: 93.5,
+        prs_deployed: 1,
+        pr_lead_time: 96.5,
+        coding: 1,
+        pickup: 1,
+        review: 4,
+        deploy: 90.5,
+      },
     ]);
   });
 
@@ -128,11 +196,23 @@ describe("work one run leaves to the next", () => {
     const empty = data.repositories[1]!;
     empty.pushedAt = "2026-11-17T08:00:00Z";
     empty.head = "e1";
-    empty.commits.push({ sha: "e1", parents: [], author: people.carol, authoredAt: "2026-11-17T08:00:00Z", committedAt: "2026-11-17T08:00:00Z" });
+    empty.commits.push({
+      sha: "e1",
+      parents: [],
+      author: people.carol,
+      authoredAt: "2026-11-17T08:00:00Z",
+      committedAt: "2026-11-17T08:00:00Z",
+    });
 
     const served = await run("2026-11-18T06:00:00Z");
 
-    expect(callsFor("empty", served).map(([call]) => call)).toEqual(["graphql PullRequests", "/commits", "/deployments", "/actions/runs", "/issues"]);
+    expect(callsFor("empty", served).map(([call]) => call)).toEqual([
+      "graphql PullRequests",
+      "/commits",
+      "/deployments",
+      "/actions/runs",
+      "/issues",
+    ]);
     expect((await database.pool.query("select status from repositories where name = 'empty'")).rows).toEqual([{ status: "active" }]);
     expect((await database.pool.query("select sha from commits where repository_id = 32")).rows).toEqual([{ sha: "e1" }]);
   });

@@ -24,7 +24,14 @@ describe("the sandbox's repository activity under API version 2026-03-10", () =>
   beforeAll(async () => {
     database = await createTestDatabase();
     github = await startFakeGitHub(new ReportTable(), { routes: sandboxRepositoryRoutes(today) });
-    const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises: [{ slug: "octo-sandbox", orgs: ["octo-web"] }], from: "2026-11-22", to: "2026-11-22", now });
+    const summary = await runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises: [{ slug: "octo-sandbox", orgs: ["octo-web"] }],
+      from: "2026-11-22",
+      to: "2026-11-22",
+      now,
+    });
     expect(summary.status).toBe("succeeded");
   });
   afterAll(async () => {
@@ -66,20 +73,80 @@ describe("the sandbox's repository activity under API version 2026-03-10", () =>
     const split = { coding: 1, pickup: 25, review: 4 };
     expect(weeks.rows).toEqual([
       // D3 (m 4, Sat 10-17): #3 deploy 3 h, total 33 h.
-      { week: "2026-10-12", deployments: 1, deployment_attempts: 1, failed_deployments: 0, rework_deployments: 0, prs_deployed: 1, total: 33, ...split, deploy: 3 },
+      {
+        week: "2026-10-12",
+        deployments: 1,
+        deployment_attempts: 1,
+        failed_deployments: 0,
+        rework_deployments: 0,
+        prs_deployed: 1,
+        total: 33,
+        ...split,
+        deploy: 3,
+      },
       // D6 (m 9, Thu 10-22): #4 (m 6) 3 + 72 = 75, #5 (m 8) 27, #6 3: medians 27 and 57.
-      { week: "2026-10-19", deployments: 1, deployment_attempts: 1, failed_deployments: 0, rework_deployments: 0, prs_deployed: 3, total: 57, ...split, deploy: 27 },
+      {
+        week: "2026-10-19",
+        deployments: 1,
+        deployment_attempts: 1,
+        failed_deployments: 0,
+        rework_deployments: 0,
+        prs_deployed: 3,
+        total: 57,
+        ...split,
+        deploy: 27,
+      },
       // D9 (m 14, Tue 10-27): #7 (m 11) 75, #8 (m 12) 51, #9 3: medians 51 and 81. D9 fails by incident #500,
       // opened in its window [D9, D15); D12 (m 19, Sun 11-01) fails by its status.
-      { week: "2026-10-26", deployments: 1, deployment_attempts: 2, failed_deployments: 2, rework_deployments: 0, prs_deployed: 3, total: 81, ...split, deploy: 51 },
+      {
+        week: "2026-10-26",
+        deployments: 1,
+        deployment_attempts: 2,
+        failed_deployments: 2,
+        rework_deployments: 0,
+        prs_deployed: 3,
+        total: 81,
+        ...split,
+        deploy: 51,
+      },
       // D15 (m 24, Fri 11-06): #10..#15 (m 16 17 19 20 22 24) deploy 195 171 123 99 51 3, median (99 + 123) / 2 = 111,
       // total 141. It shipped the revert #11 (rework); #11 merged before D15, so it is no failure of it.
-      { week: "2026-11-02", deployments: 1, deployment_attempts: 1, failed_deployments: 0, rework_deployments: 1, prs_deployed: 6, total: 141, ...split, deploy: 111 },
+      {
+        week: "2026-11-02",
+        deployments: 1,
+        deployment_attempts: 1,
+        failed_deployments: 0,
+        rework_deployments: 1,
+        prs_deployed: 6,
+        total: 141,
+        ...split,
+        deploy: 111,
+      },
       // D18 (m 28, Tue 11-10): #16..#18 (m 25 27 28) 75 27 3; D21 (m 33, Sun 11-15): #19..#21 (m 30 32 33) 75 27 3:
       // median 27, total 57. #22 reverts #21 and merged after D21 (m 35): D21 failed.
-      { week: "2026-11-09", deployments: 2, deployment_attempts: 2, failed_deployments: 1, rework_deployments: 0, prs_deployed: 6, total: 57, ...split, deploy: 27 },
+      {
+        week: "2026-11-09",
+        deployments: 2,
+        deployment_attempts: 2,
+        failed_deployments: 1,
+        rework_deployments: 0,
+        prs_deployed: 6,
+        total: 57,
+        ...split,
+        deploy: 27,
+      },
       // D24 (m 38, Fri 11-20): #22..#24 (m 35 36 38) 75 51 3: medians 51 and 81; it shipped the revert #22.
-      { week: "2026-11-16", deployments: 1, deployment_attempts: 1, failed_deployments: 0, rework_deployments: 1, prs_deployed: 3, total: 81, ...split, deploy: 51 },
+      {
+        week: "2026-11-16",
+        deployments: 1,
+        deployment_attempts: 1,
+        failed_deployments: 0,
+        rework_deployments: 1,
+        prs_deployed: 3,
+        total: 81,
+        ...split,
+        deploy: 51,
+      },
     ]);
   });
 });

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { runCollection } from "../support/run-collection.js";
 import { ReportTable, startFakeGitHub, type GitHubServer } from "../fakes/github-server.js";
-import { closedPull, commitLine, people, repository, repositoryRoutes, type FakeRepositoryData, type ServedRequest } from "../fakes/github-repositories.js";
+import {
+  closedPull,
+  commitLine,
+  people,
+  repository,
+  repositoryRoutes,
+  type FakeRepositoryData,
+  type ServedRequest,
+} from "../fakes/github-repositories.js";
 
 // One organization, contoso-web, whose repositories cover what the collection must cope with:
 //   shop      deployments (one force-pushed away from its predecessor), pull requests with reviews,
@@ -25,32 +33,137 @@ function shopHistory(): FakeRepositoryData["repositories"][number] {
     commits,
     pulls: [
       {
-        number: 1, user: people.alice, title: "Add search", head: "search", base: "main", state: "closed",
-        createdAt: "2026-11-03T08:00:00Z", updatedAt: "2026-11-04T10:00:00Z", closedAt: "2026-11-04T10:00:00Z",
-        mergedAt: "2026-11-04T10:00:00Z", mergeCommitSha: "m3", additions: 120, deletions: 7, commits: ["m2", "m3"],
+        number: 1,
+        user: people.alice,
+        title: "Add search",
+        head: "search",
+        base: "main",
+        state: "closed",
+        createdAt: "2026-11-03T08:00:00Z",
+        updatedAt: "2026-11-04T10:00:00Z",
+        closedAt: "2026-11-04T10:00:00Z",
+        mergedAt: "2026-11-04T10:00:00Z",
+        mergeCommitSha: "m3",
+        additions: 120,
+        deletions: 7,
+        commits: ["m2", "m3"],
         reviews: [{ id: 501, user: people.bob, state: "APPROVED", submittedAt: "2026-11-04T09:00:00Z" }],
       },
-      { number: 2, user: people.bob, title: "Try a cache", head: "cache", base: "main", state: "open", createdAt: "2026-11-05T08:00:00Z", updatedAt: "2026-11-05T08:00:00Z" },
+      {
+        number: 2,
+        user: people.bob,
+        title: "Try a cache",
+        head: "cache",
+        base: "main",
+        state: "open",
+        createdAt: "2026-11-05T08:00:00Z",
+        updatedAt: "2026-11-05T08:00:00Z",
+      },
       closedPull(3, "2026-11-05T09:00:00Z", people.carol),
     ],
     deployments: [
-      { id: 1, sha: "m2", ref: "main", environment: "production", createdAt: "2026-11-03T10:00:00Z", statuses: [
-        { id: 11, state: "in_progress", createdAt: "2026-11-03T10:00:00Z" }, { id: 12, state: "success", createdAt: "2026-11-03T10:05:00Z" }] },
+      {
+        id: 1,
+        sha: "m2",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-03T10:00:00Z",
+        statuses: [
+          { id: 11, state: "in_progress", createdAt: "2026-11-03T10:00:00Z" },
+          { id: 12, state: "success", createdAt: "2026-11-03T10:05:00Z" },
+        ],
+      },
       // Went live, then GitHub marked it inactive when D3 replaced it: still a success.
-      { id: 2, sha: "m5", ref: "main", environment: "production", createdAt: "2026-11-06T10:00:00Z", statuses: [
-        { id: 21, state: "success", createdAt: "2026-11-06T10:05:00Z" }, { id: 22, state: "inactive", createdAt: "2026-11-07T10:05:00Z" }] },
-      { id: 3, sha: "x1", ref: "main", environment: "production", createdAt: "2026-11-07T10:00:00Z", statuses: [{ id: 31, state: "success", createdAt: "2026-11-07T10:05:00Z" }] },
-      { id: 4, sha: "x1", ref: "main", environment: "production", createdAt: "2026-11-08T10:00:00Z", statuses: [{ id: 41, state: "failure", createdAt: "2026-11-08T10:05:00Z" }] },
-      { id: 5, sha: "x1", ref: "main", environment: "production", createdAt: "2026-11-09T10:00:00Z", statuses: [{ id: 51, state: "success", createdAt: "2026-11-09T10:05:00Z" }] },
-      { id: 6, sha: "x1", ref: "main", environment: "staging", createdAt: "2026-11-09T11:00:00Z", statuses: [{ id: 61, state: "success", createdAt: "2026-11-09T11:05:00Z" }] },
+      {
+        id: 2,
+        sha: "m5",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-06T10:00:00Z",
+        statuses: [
+          { id: 21, state: "success", createdAt: "2026-11-06T10:05:00Z" },
+          { id: 22, state: "inactive", createdAt: "2026-11-07T10:05:00Z" },
+        ],
+      },
+      {
+        id: 3,
+        sha: "x1",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-07T10:00:00Z",
+        statuses: [{ id: 31, state: "success", createdAt: "2026-11-07T10:05:00Z" }],
+      },
+      {
+        id: 4,
+        sha: "x1",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-08T10:00:00Z",
+        statuses: [{ id: 41, state: "failure", createdAt: "2026-11-08T10:05:00Z" }],
+      },
+      {
+        id: 5,
+        sha: "x1",
+        ref: "main",
+        environment: "production",
+        createdAt: "2026-11-09T10:00:00Z",
+        statuses: [{ id: 51, state: "success", createdAt: "2026-11-09T10:05:00Z" }],
+      },
+      {
+        id: 6,
+        sha: "x1",
+        ref: "main",
+        environment: "staging",
+        createdAt: "2026-11-09T11:00:00Z",
+        statuses: [{ id: 61, state: "success", createdAt: "2026-11-09T11:05:00Z" }],
+      },
     ],
     runs: [
-      { id: 700, workflowId: 7, name: "Deploy", path: ".github/workflows/deploy.yml", headBranch: "main", headSha: "m2", event: "push", status: "completed", conclusion: "success", createdAt: "2026-11-03T09:30:00Z", updatedAt: "2026-11-03T09:40:00Z" },
-      { id: 701, workflowId: 8, name: "CI", path: ".github/workflows/ci.yml", headBranch: "search", headSha: "m3", event: "pull_request", status: "completed", conclusion: "failure", createdAt: "2026-11-04T08:00:00Z", updatedAt: "2026-11-04T08:10:00Z" },
+      {
+        id: 700,
+        workflowId: 7,
+        name: "Deploy",
+        path: ".github/workflows/deploy.yml",
+        headBranch: "main",
+        headSha: "m2",
+        event: "push",
+        status: "completed",
+        conclusion: "success",
+        createdAt: "2026-11-03T09:30:00Z",
+        updatedAt: "2026-11-03T09:40:00Z",
+      },
+      {
+        id: 701,
+        workflowId: 8,
+        name: "CI",
+        path: ".github/workflows/ci.yml",
+        headBranch: "search",
+        headSha: "m3",
+        event: "pull_request",
+        status: "completed",
+        conclusion: "failure",
+        createdAt: "2026-11-04T08:00:00Z",
+        updatedAt: "2026-11-04T08:10:00Z",
+      },
     ],
     issues: [
-      { number: 50, title: "Search down", labels: ["incident"], state: "open", createdAt: "2026-11-07T12:00:00Z", updatedAt: "2026-11-07T12:00:00Z" },
-      { number: 51, title: "Fix the outage", labels: ["incident"], state: "open", createdAt: "2026-11-07T13:00:00Z", updatedAt: "2026-11-07T13:00:00Z", isPullRequest: true },
+      {
+        number: 50,
+        title: "Search down",
+        labels: ["incident"],
+        state: "open",
+        createdAt: "2026-11-07T12:00:00Z",
+        updatedAt: "2026-11-07T12:00:00Z",
+      },
+      {
+        number: 51,
+        title: "Fix the outage",
+        labels: ["incident"],
+        state: "open",
+        createdAt: "2026-11-07T13:00:00Z",
+        updatedAt: "2026-11-07T13:00:00Z",
+        isPullRequest: true,
+      },
       { number: 52, title: "Typo", labels: ["bug"], state: "open", createdAt: "2026-11-07T14:00:00Z", updatedAt: "2026-11-07T14:00:00Z" },
     ],
   });
@@ -59,8 +172,11 @@ function shopHistory(): FakeRepositoryData["repositories"][number] {
 /** The requests about contoso-web/shop, a GraphQL query named by its operation. */
 function shopCalls(served: ServedRequest[]): Array<{ call: string; status: number }> {
   return served.flatMap((request) => {
-    if (request.path === "/graphql") return request.query["name"] === "shop" ? [{ call: `graphql ${request.query["operation"]}`, status: request.status }] : [];
-    return request.path.startsWith("/repos/contoso-web/shop") ? [{ call: request.path.replace("/repos/contoso-web/shop", ""), status: request.status }] : [];
+    if (request.path === "/graphql")
+      return request.query["name"] === "shop" ? [{ call: `graphql ${request.query["operation"]}`, status: request.status }] : [];
+    return request.path.startsWith("/repos/contoso-web/shop")
+      ? [{ call: request.path.replace("/repos/contoso-web/shop", ""), status: request.status }]
+      : [];
   });
 }
 
@@ -68,9 +184,17 @@ function organization(): FakeRepositoryData {
   return {
     repositories: [
       shopHistory(),
-      repository("contoso-web", "gone", 12, { head: "g1", commits: commitLine("g", 1, "2026-11-02T09:00:00Z", 60, people.alice), gone: true }),
+      repository("contoso-web", "gone", 12, {
+        head: "g1",
+        commits: commitLine("g", 1, "2026-11-02T09:00:00Z", 60, people.alice),
+        gone: true,
+      }),
       repository("contoso-web", "empty", 13),
-      repository("contoso-web", "attic", 14, { archived: true, head: "a1", commits: commitLine("a", 1, "2026-11-02T09:00:00Z", 60, people.alice) }),
+      repository("contoso-web", "attic", 14, {
+        archived: true,
+        head: "a1",
+        commits: commitLine("a", 1, "2026-11-02T09:00:00Z", 60, people.alice),
+      }),
     ],
   };
 }
@@ -104,9 +228,19 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     ]);
     expect(fake.served.some((served) => served.path.startsWith("/repos/contoso-web/attic"))).toBe(false);
 
-    const pulls = await database.pool.query("select number, state, author_login, merged_at is not null as merged, merge_commit_sha, additions, first_commit_at from pull_requests order by number");
+    const pulls = await database.pool.query(
+      "select number, state, author_login, merged_at is not null as merged, merge_commit_sha, additions, first_commit_at from pull_requests order by number",
+    );
     expect(pulls.rows).toEqual([
-      { number: 1, state: "closed", author_login: "alice", merged: true, merge_commit_sha: "m3", additions: 120, first_commit_at: new Date("2026-11-03T09:00:00Z") },
+      {
+        number: 1,
+        state: "closed",
+        author_login: "alice",
+        merged: true,
+        merge_commit_sha: "m3",
+        additions: 120,
+        first_commit_at: new Date("2026-11-03T09:00:00Z"),
+      },
       { number: 2, state: "open", author_login: "bob", merged: false, merge_commit_sha: null, additions: null, first_commit_at: null },
       { number: 3, state: "closed", author_login: "carol", merged: false, merge_commit_sha: null, additions: null, first_commit_at: null },
     ]);
@@ -114,7 +248,9 @@ describe("collecting repository activity against GitHub over HTTP", () => {
       { pull_number: 1, reviewer_login: "bob", state: "APPROVED" },
     ]);
     // The branch as it is now: m5 was force-pushed away.
-    expect((await database.pool.query<{ sha: string }>("select sha from commits order by committed_at")).rows.map((row) => row.sha)).toEqual(["m1", "m2", "m3", "m4", "x1"]);
+    expect(
+      (await database.pool.query<{ sha: string }>("select sha from commits order by committed_at")).rows.map((row) => row.sha),
+    ).toEqual(["m1", "m2", "m3", "m4", "x1"]);
 
     const deployments = await database.pool.query(
       `select d.deployment_id, d.environment, d.final_state, d.commits_status, array_remove(array_agg(c.sha order by c.committed_at), null) as shipped
@@ -134,8 +270,13 @@ describe("collecting repository activity against GitHub over HTTP", () => {
       { deployment_id: 6, environment: "staging", final_state: null, commits_status: null, shipped: [] },
     ]);
     expect(fake.served.some((served) => served.path === "/repos/contoso-web/shop/deployments/6/statuses")).toBe(false);
-    expect((await database.pool.query("select issue_number, labels, state from incidents")).rows).toEqual([{ issue_number: 50, labels: ["incident"], state: "open" }]);
-    expect((await database.pool.query("select run_id from workflow_runs order by run_id")).rows).toEqual([{ run_id: 700 }, { run_id: 701 }]);
+    expect((await database.pool.query("select issue_number, labels, state from incidents")).rows).toEqual([
+      { issue_number: 50, labels: ["incident"], state: "open" },
+    ]);
+    expect((await database.pool.query("select run_id from workflow_runs order by run_id")).rows).toEqual([
+      { run_id: 700 },
+      { run_id: 701 },
+    ]);
 
     const states = await database.pool.query(
       "select r.name, s.resource, s.status, s.watermark, s.etag is not null as has_etag from repository_sync_state s join repositories r using (enterprise, repository_id) order by r.name, s.resource",
@@ -151,10 +292,14 @@ describe("collecting repository activity against GitHub over HTTP", () => {
       { name: "shop", resource: "pull_requests", status: "ok", watermark: new Date("2026-11-05T09:00:00Z"), has_etag: false },
       { name: "shop", resource: "workflow_runs", status: "ok", watermark: new Date("2026-11-04T08:00:00Z"), has_etag: true },
     ]);
-    const audit = await database.pool.query<{ units_failed: number; peak: number }>("select units_failed, ratelimit_peak_percent::float8 as peak from collection_runs");
+    const audit = await database.pool.query<{ units_failed: number; peak: number }>(
+      "select units_failed, ratelimit_peak_percent::float8 as peak from collection_runs",
+    );
     expect(audit.rows[0]!.units_failed).toBe(0);
     expect(audit.rows[0]!.peak).toBeGreaterThan(0);
-    const dora = await database.pool.query("select week::text, deployments, failed_deployments from dora_weekly where repository = 'shop' order by week");
+    const dora = await database.pool.query(
+      "select week::text, deployments, failed_deployments from dora_weekly where repository = 'shop' order by week",
+    );
     // W1: D1, D2, D3 went live; D4 failed, and incident #50 opened in D3's window.
     expect(dora.rows).toEqual([
       { week: "2026-11-02", deployments: 3, failed_deployments: 2 },
@@ -194,9 +339,22 @@ describe("collecting repository activity against GitHub over HTTP", () => {
     const cache = shop.pulls[1]!;
     cache.updatedAt = "2026-11-10T10:00:00Z";
     cache.reviews = [{ id: 502, user: people.carol, state: "CHANGES_REQUESTED", submittedAt: "2026-11-10T10:00:00Z" }];
-    shop.commits.push({ sha: "x2", parents: ["x1"], author: people.alice, authoredAt: "2026-11-10T11:00:00Z", committedAt: "2026-11-10T11:00:00Z" });
+    shop.commits.push({
+      sha: "x2",
+      parents: ["x1"],
+      author: people.alice,
+      authoredAt: "2026-11-10T11:00:00Z",
+      committedAt: "2026-11-10T11:00:00Z",
+    });
     shop.head = "x2";
-    shop.deployments.push({ id: 7, sha: "x2", ref: "main", environment: "production", createdAt: "2026-11-10T12:00:00Z", statuses: [{ id: 71, state: "success", createdAt: "2026-11-10T12:05:00Z" }] });
+    shop.deployments.push({
+      id: 7,
+      sha: "x2",
+      ref: "main",
+      environment: "production",
+      createdAt: "2026-11-10T12:00:00Z",
+      statuses: [{ id: 71, state: "success", createdAt: "2026-11-10T12:05:00Z" }],
+    });
     shop.issues[0] = { ...shop.issues[0]!, state: "closed", closedAt: "2026-11-10T13:00:00Z", updatedAt: "2026-11-10T13:00:00Z" };
     const before = fake.served.length;
 
@@ -221,7 +379,9 @@ describe("collecting repository activity against GitHub over HTTP", () => {
       { pull_number: 2, reviewer_login: "carol" },
     ]);
     expect((await database.pool.query("select sha from deployment_commits where deployment_id = 7")).rows).toEqual([{ sha: "x2" }]);
-    expect((await database.pool.query("select state, closed_at from incidents")).rows).toEqual([{ state: "closed", closed_at: new Date("2026-11-10T13:00:00Z") }]);
+    expect((await database.pool.query("select state, closed_at from incidents")).rows).toEqual([
+      { state: "closed", closed_at: new Date("2026-11-10T13:00:00Z") },
+    ]);
     expect((await database.pool.query<{ count: number }>("select count(*)::int as count from commits")).rows[0]!.count).toBe(6);
   });
 });
@@ -258,13 +418,21 @@ describe("a run the GraphQL rate budget interrupts", () => {
     try {
       const first = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
       expect(first.status).toBe("succeeded");
-      expect(first.warnings.filter((warning) => warning.includes("repositories left for the next run") && warning.includes("GraphQL"))).toHaveLength(1);
+      expect(
+        first.warnings.filter((warning) => warning.includes("repositories left for the next run") && warning.includes("GraphQL")),
+      ).toHaveLength(1);
       expect(fake.served.filter((served) => served.path === "/graphql")).toHaveLength(8);
       // Saved page by page: the 800 most recently updated.
       const kept = await database.pool.query("select count(*)::int as pulls, min(number)::int as lowest from pull_requests");
       expect(kept.rows[0]).toEqual({ pulls: 800, lowest: 201 });
       // Not swept to the end: no watermark yet, so the next run reads the same range again.
-      expect((await database.pool.query<{ count: number }>("select count(*)::int as count from repository_sync_state where resource = 'pull_requests'")).rows[0]!.count).toBe(0);
+      expect(
+        (
+          await database.pool.query<{ count: number }>(
+            "select count(*)::int as count from repository_sync_state where resource = 'pull_requests'",
+          )
+        ).rows[0]!.count,
+      ).toBe(0);
 
       data.graphqlPointLimit = 5000;
       const before = fake.served.length;

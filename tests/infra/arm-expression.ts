@@ -67,7 +67,8 @@ function parse(source: string): Node {
   const peek = () => tokens[position];
   const take = (text?: string): Token => {
     const token = tokens[position++];
-    if (token === undefined || (text !== undefined && token.text !== text)) throw new Error(`Expected ${text ?? "a token"} at ${position} in ${source}`);
+    if (token === undefined || (text !== undefined && token.text !== text))
+      throw new Error(`Expected ${text ?? "a token"} at ${position} in ${source}`);
     return token;
   };
   const primary = (): Node => {
@@ -109,14 +110,21 @@ export function evaluate(value: unknown, scope: Scope): unknown {
   if (typeof value === "string") return isExpression(value) ? run(parse(value.slice(1, -1)), scope) : value;
   if (Array.isArray(value)) return value.map((item) => evaluate(item, scope));
   if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([key]) => key !== "copy").map(([key, item]) => [evaluate(key, scope), evaluate(item, scope)]);
+    const entries = Object.entries(value)
+      .filter(([key]) => key !== "copy")
+      .map(([key, item]) => [evaluate(key, scope), evaluate(item, scope)]);
     // A property loop: "copy": [{ name, count, input }] makes the property `name` an array.
     const loops: unknown = Reflect.get(value, "copy");
     if (Array.isArray(loops)) {
       for (const loop of loops) {
         const name = String(at(loop, "name"));
         const count = Number(evaluate(at(loop, "count"), scope));
-        entries.push([name, Array.from({ length: count }, (_, i) => evaluate(at(loop, "input"), { ...scope, namedCopyIndex: { ...scope.namedCopyIndex, [name]: i } }))]);
+        entries.push([
+          name,
+          Array.from({ length: count }, (_, i) =>
+            evaluate(at(loop, "input"), { ...scope, namedCopyIndex: { ...scope.namedCopyIndex, [name]: i } }),
+          ),
+        ]);
       }
     }
     return Object.fromEntries(entries);
@@ -124,7 +132,8 @@ export function evaluate(value: unknown, scope: Scope): unknown {
   return value;
 }
 
-const placeholder = (name: string, args: unknown[]) => `${name}(${args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg))).join(", ")})`;
+const placeholder = (name: string, args: unknown[]) =>
+  `${name}(${args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg))).join(", ")})`;
 
 function run(node: Node, scope: Scope): unknown {
   switch (node.type) {
@@ -187,7 +196,12 @@ function call(node: Extract<Node, { type: "call" }>, scope: Scope): unknown {
     case "format":
       return String(first).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i) + 1]));
     case "empty":
-      return first === "" || first === null || (Array.isArray(first) && first.length === 0) || (typeof first === "object" && Object.keys(first).length === 0);
+      return (
+        first === "" ||
+        first === null ||
+        (Array.isArray(first) && first.length === 0) ||
+        (typeof first === "object" && Object.keys(first).length === 0)
+      );
     case "equals":
       return JSON.stringify(first) === JSON.stringify(second);
     case "not":
@@ -230,7 +244,10 @@ export function moduleScope(deployment: unknown, outer: Scope): Scope {
   const given = at(deployment, "properties", "parameters");
   const parameters = Object.fromEntries(
     // An entry is { value } or, for a conditional value, an expression that makes one.
-    Object.entries(typeof given === "object" && given !== null ? given : {}).map(([name, entry]) => [name, at(evaluate(entry, outer), "value")]),
+    Object.entries(typeof given === "object" && given !== null ? given : {}).map(([name, entry]) => [
+      name,
+      at(evaluate(entry, outer), "value"),
+    ]),
   );
   return { template, parameters };
 }

@@ -17,7 +17,11 @@ const number = (path: string, pattern: RegExp) => {
 
 describe("PostgreSQL connections in Azure", () => {
   const hostJson = z
-    .object({ extensions: z.object({ durableTask: z.object({ maxConcurrentActivityFunctions: z.number(), maxConcurrentOrchestratorFunctions: z.number() }) }) })
+    .object({
+      extensions: z.object({
+        durableTask: z.object({ maxConcurrentActivityFunctions: z.number(), maxConcurrentOrchestratorFunctions: z.number() }),
+      }),
+    })
     .parse(JSON.parse(read("host.json")));
   const activitiesPerInstance = hostJson.extensions.durableTask.maxConcurrentActivityFunctions;
   const inFlight = number("src/pipeline/orchestrator.ts", /const batchSize = (\d+);/);
@@ -29,12 +33,20 @@ describe("PostgreSQL connections in Azure", () => {
   it("stay under the server's user connections with one run's fan-out at its widest", () => {
     const busyInstances = Math.ceil(inFlight / activitiesPerInstance);
     const connections = busyInstances * pool + httpConnections;
-    expect({ activitiesPerInstance, inFlight, busyInstances, pool, connections }).toEqual({ activitiesPerInstance: 16, inFlight: 50, busyInstances: 4, pool: 8, connections: 34 });
+    expect({ activitiesPerInstance, inFlight, busyInstances, pool, connections }).toEqual({
+      activitiesPerInstance: 16,
+      inFlight: 50,
+      busyInstances: 4,
+      pool: 8,
+      connections: 34,
+    });
     expect(connections).toBeLessThanOrEqual(userConnections);
   });
 
   it("are written down in infra/README.md with the same figures", () => {
     const readme = read("infra/README.md");
-    expect(readme).toContain(`⌈${inFlight} ÷ ${activitiesPerInstance}⌉ = ${Math.ceil(inFlight / activitiesPerInstance)} instances × ${pool} connections`);
+    expect(readme).toContain(
+      `⌈${inFlight} ÷ ${activitiesPerInstance}⌉ = ${Math.ceil(inFlight / activitiesPerInstance)} instances × ${pool} connections`,
+    );
   });
 });

@@ -24,8 +24,8 @@ import {
 } from "../support/bicep.js";
 
 const infraDir = join(repoRoot, "infra");
-const bicepFiles = ["main.bicep", ...readdirSync(join(infraDir, "modules")).map((file) => `modules/${file}`)].filter(
-  (file) => file.endsWith(".bicep"),
+const bicepFiles = ["main.bicep", ...readdirSync(join(infraDir, "modules")).map((file) => `modules/${file}`)].filter((file) =>
+  file.endsWith(".bicep"),
 );
 
 const role = {
@@ -140,7 +140,9 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
   /** The parameter values infra/main.bicepparam gives for deployEnv. */
   const deployParameters = (vnet: "on" | "off"): Record<string, unknown> => {
     const compiled = z.object({ parametersJson: z.string() }).parse(JSON.parse(paramRuns[vnet].build.stdout));
-    const file = z.object({ parameters: z.record(z.string(), z.object({ value: z.unknown() })) }).parse(JSON.parse(compiled.parametersJson));
+    const file = z
+      .object({ parameters: z.record(z.string(), z.object({ value: z.unknown() })) })
+      .parse(JSON.parse(compiled.parametersJson));
     return Object.fromEntries(Object.entries(file.parameters).map(([name, { value }]) => [name, value]));
   };
   const mainScope = (vnet: "on" | "off"): Scope => ({ template: main, parameters: deployParameters(vnet) });
@@ -161,7 +163,10 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       });
     });
   };
-  const appSettings = () => z.record(z.string(), z.unknown()).parse(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "appSettings", "value"));
+  const appSettings = () =>
+    z
+      .record(z.string(), z.unknown())
+      .parse(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "appSettings", "value"));
 
   it("builds with no error and no warning", () => {
     expect({ status: build.status, diagnostics: diagnostics(build.stderr) }).toEqual({ status: 0, diagnostics: [] });
@@ -175,7 +180,11 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
     for (const vnet of ["on", "off"] as const) {
       const { build: params, lint: paramsLint } = paramRuns[vnet];
       expect({ vnet, status: params.status, diagnostics: diagnostics(params.stderr) }).toEqual({ vnet, status: 0, diagnostics: [] });
-      expect({ vnet, status: paramsLint.status, out: `${paramsLint.stdout}${paramsLint.stderr}`.trim() }).toEqual({ vnet, status: 0, out: "" });
+      expect({ vnet, status: paramsLint.status, out: `${paramsLint.stdout}${paramsLint.stderr}`.trim() }).toEqual({
+        vnet,
+        status: 0,
+        out: "",
+      });
       expect(deployParameters(vnet)["vnetEnabled"]).toBe(vnet === "on");
     }
   });
@@ -185,7 +194,11 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       const granted = ofType("Microsoft.Authorization/roleAssignments").flatMap(describeRoleAssignment).sort(byJson);
       expect(granted).toEqual(
         [
-          { module: "archive", scope: "Microsoft.Storage/storageAccounts/blobServices/containers", roleId: role.storageBlobDataContributor },
+          {
+            module: "archive",
+            scope: "Microsoft.Storage/storageAccounts/blobServices/containers",
+            roleId: role.storageBlobDataContributor,
+          },
           { module: "hostStorage", scope: "Microsoft.Storage/storageAccounts", roleId: role.storageBlobDataContributor },
           { module: "hostStorage", scope: "Microsoft.Storage/storageAccounts", roleId: role.storageQueueDataContributor },
           { module: "hostStorage", scope: "Microsoft.Storage/storageAccounts", roleId: role.storageTableDataContributor },
@@ -197,21 +210,32 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
 
     it("are given to the Function App's user-assigned identity", () => {
       for (const module of ["archive", "hostStorage", "keyVault", "monitoring"]) {
-        expect(at(moduleNamed(main, module).deployment, "properties", "parameters", "principalId", "value")).toBe("[reference('identity').principalId]");
+        expect(at(moduleNamed(main, module).deployment, "properties", "parameters", "principalId", "value")).toBe(
+          "[reference('identity').principalId]",
+        );
       }
       expect(at(main.resources, "identity", "type")).toBe("Microsoft.ManagedIdentity/userAssignedIdentities");
-      expect(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "identityId", "value")).toBe("[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', format('id-{0}-{1}', parameters('baseName'), variables('token')))]");
+      expect(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "identityId", "value")).toBe(
+        "[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', format('id-{0}-{1}', parameters('baseName'), variables('token')))]",
+      );
     });
 
     it("never name a broader role such as Owner, Contributor or a data Owner", () => {
-      const named = Object.entries(broadRoles).filter(([, id]) => compiledText.toLowerCase().includes(id)).map(([name]) => name);
+      const named = Object.entries(broadRoles)
+        .filter(([, id]) => compiledText.toLowerCase().includes(id))
+        .map(([name]) => name);
       expect(named).toEqual([]);
     });
   });
 
   describe("secrets", () => {
     it("no account key, connection-string listing or password literal appears in the template", () => {
-      const found = [/list(Keys|ConnectionStrings|AccountSas|ServiceSas|Secrets|Credentials)\s*\(/i, /AccountKey=/i, /SharedAccessSignature/i, /SharedAccessKey=/i]
+      const found = [
+        /list(Keys|ConnectionStrings|AccountSas|ServiceSas|Secrets|Credentials)\s*\(/i,
+        /AccountKey=/i,
+        /SharedAccessSignature/i,
+        /SharedAccessKey=/i,
+      ]
         .filter((pattern) => pattern.test(compiledText))
         .map(String);
       expect(found).toEqual([]);
@@ -236,8 +260,12 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
     it("the parameters file sets no secure parameter and names only declared ones, and every required one", () => {
       const given = Object.keys(deployParameters("off")).sort();
       const declared = Object.keys(main.parameters);
-      const secure = Object.entries(main.parameters).filter(([, p]) => /^secure/i.test(p.type)).map(([name]) => name);
-      const required = Object.entries(main.parameters).filter(([, p]) => !("defaultValue" in p)).map(([name]) => name);
+      const secure = Object.entries(main.parameters)
+        .filter(([, p]) => /^secure/i.test(p.type))
+        .map(([name]) => name);
+      const required = Object.entries(main.parameters)
+        .filter(([, p]) => !("defaultValue" in p))
+        .map(([name]) => name);
       expect(secure).toEqual(["postgresAdministratorPassword"]);
       expect(given.filter((name) => !declared.includes(name) || secure.includes(name))).toEqual([]);
       expect(required.filter((name) => !given.includes(name))).toEqual([]);
@@ -264,10 +292,27 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
     it("gets every app setting the app reads, with the identity-based host storage", () => {
       const settings = appSettings();
       const expected = [
-        "AZURE_CLIENT_ID", "KEY_VAULT_URL", "PG_AUTH", "PGHOST", "PGDATABASE", "PGUSER", "ARCHIVE_ACCOUNT_URL",
-        "ARCHIVE_CONTAINER", "SHAREPOINT_SITE_ID", "SHAREPOINT_DRIVE_ID", "SHAREPOINT_FOLDER", "COLLECT_SCHEDULE",
-        "ENTERPRISES", "USER_IDENTITY", "BILLING_USAGE_ORGS", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AzureWebJobsStorage__credential",
-        "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__queueServiceUri",
+        "AZURE_CLIENT_ID",
+        "KEY_VAULT_URL",
+        "PG_AUTH",
+        "PGHOST",
+        "PGDATABASE",
+        "PGUSER",
+        "ARCHIVE_ACCOUNT_URL",
+        "ARCHIVE_CONTAINER",
+        "SHAREPOINT_SITE_ID",
+        "SHAREPOINT_DRIVE_ID",
+        "SHAREPOINT_FOLDER",
+        "COLLECT_SCHEDULE",
+        "ENTERPRISES",
+        "USER_IDENTITY",
+        "BILLING_USAGE_ORGS",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "AzureWebJobsStorage__credential",
+        "AzureWebJobsStorage__clientId",
+        "AzureWebJobsStorage__blobServiceUri",
+        "AzureWebJobsStorage__queueServiceUri",
         "AzureWebJobsStorage__tableServiceUri",
       ];
       expect(expected.filter((name) => !(name in settings))).toEqual([]);
@@ -297,12 +342,17 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       const own = z.record(z.string(), z.string()).parse(scope.parameters["appSettings"]);
       const extra = { BACKFILL_DAYS: "60", DORA_ENVIRONMENTS: "production,prod", PGHOST: "elsewhere.example" };
       const [config] = allResources(scope.template).filter(({ resource }) => resource.type === "Microsoft.Web/sites/config");
-      const merged = evaluate(at(config?.resource, "properties"), { ...scope, parameters: { ...scope.parameters, extraAppSettings: extra } });
+      const merged = evaluate(at(config?.resource, "properties"), {
+        ...scope,
+        parameters: { ...scope.parameters, extraAppSettings: extra },
+      });
       expect(merged).toEqual({ ...own, BACKFILL_DAYS: "60", DORA_ENVIRONMENTS: "production,prod" });
       expect(at(merged, "PGHOST")).toBe("reference(postgres).outputs.host.value");
       // The parameters file passes EXTRA_APP_SETTINGS through.
       expect(at(main.parameters, "extraAppSettings", "defaultValue")).toEqual({});
-      expect(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "extraAppSettings", "value")).toBe("[parameters('extraAppSettings')]");
+      expect(at(moduleNamed(main, "functionApp").deployment, "properties", "parameters", "extraAppSettings", "value")).toBe(
+        "[parameters('extraAppSettings')]",
+      );
     });
 
     it("is tagged with the service name azure.yaml deploys to, and may scale to 40 instances, which every region accepts", () => {
@@ -311,14 +361,32 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       expect(service).toBe(at(main.variables, "serviceName"));
       const [site] = deployed("off", "functionApp", "Microsoft.Web/sites");
       expect(at(site?.properties, "functionAppConfig", "scaleAndConcurrency", "maximumInstanceCount")).toBe(40);
-      const tags = evaluate(at(allResources(moduleOf("off", "functionApp").template).find(({ resource }) => resource.type === "Microsoft.Web/sites")?.resource, "tags"), moduleOf("off", "functionApp"));
+      const tags = evaluate(
+        at(
+          allResources(moduleOf("off", "functionApp").template).find(({ resource }) => resource.type === "Microsoft.Web/sites")?.resource,
+          "tags",
+        ),
+        moduleOf("off", "functionApp"),
+      );
       expect(at(tags, "azd-service-name")).toBe("collector");
     });
 
     it("sets no host-storage connection string and none of the settings Flex Consumption retired", () => {
-      const retired = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE",
-        "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD",
-        "WEBSITE_TIME_ZONE", "TZ", "GITHUB_TOKEN", "USER_HASH_KEY", "DATABASE_URL"];
+      const retired = [
+        "AzureWebJobsStorage",
+        "FUNCTIONS_WORKER_RUNTIME",
+        "FUNCTIONS_EXTENSION_VERSION",
+        "WEBSITE_RUN_FROM_PACKAGE",
+        "WEBSITE_CONTENTSHARE",
+        "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT",
+        "ENABLE_ORYX_BUILD",
+        "WEBSITE_TIME_ZONE",
+        "TZ",
+        "GITHUB_TOKEN",
+        "USER_HASH_KEY",
+        "DATABASE_URL",
+      ];
       expect(Object.keys(appSettings()).filter((name) => retired.includes(name))).toEqual([]);
     });
   });
@@ -326,7 +394,11 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
   describe("Key Vault and PostgreSQL", () => {
     it("the vault uses RBAC with soft delete and purge protection", () => {
       const [vault] = ofType("Microsoft.KeyVault/vaults");
-      expect(at(vault?.resource, "properties")).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true });
+      expect(at(vault?.resource, "properties")).toMatchObject({
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
+      });
       expect(at(vault?.resource, "properties", "accessPolicies")).toBeUndefined();
     });
 
@@ -338,7 +410,9 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
         passwordAuth: "[if(parameters('passwordAuth'), 'Enabled', 'Disabled')]",
       });
       expect(at(main.parameters, "postgresPasswordAuth", "defaultValue")).toBe(false);
-      expect(at(moduleNamed(main, "postgres").deployment, "properties", "parameters", "passwordAuth", "value")).toBe("[parameters('postgresPasswordAuth')]");
+      expect(at(moduleNamed(main, "postgres").deployment, "properties", "parameters", "passwordAuth", "value")).toBe(
+        "[parameters('postgresPasswordAuth')]",
+      );
     });
 
     it("the Function App's identity is not an administrator by default; whoever deploys is", () => {
@@ -367,23 +441,31 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
     ];
 
     it("turns public network access off on PostgreSQL, Key Vault and both storage accounts when enabled", () => {
-      const access = (vnet: "on" | "off") => services.map(({ module, type, path }) => ({ module, access: at(deployed(vnet, module, type)[0]?.properties, ...path) }));
+      const access = (vnet: "on" | "off") =>
+        services.map(({ module, type, path }) => ({ module, access: at(deployed(vnet, module, type)[0]?.properties, ...path) }));
       expect(access("on")).toEqual(services.map(({ module }) => ({ module, access: "Disabled" })));
       expect(access("off")).toEqual(services.map(({ module }) => ({ module, access: "Enabled" })));
     });
 
     it("gives every service a private endpoint in the network, registered in its private DNS zone", () => {
       const endpoints = (vnet: "on" | "off") =>
-        z.array(z.object({ serviceId: z.string(), groupId: z.string(), zone: z.string() })).parse(evaluate(main.variables["privateEndpoints"], mainScope(vnet)));
+        z
+          .array(z.object({ serviceId: z.string(), groupId: z.string(), zone: z.string() }))
+          .parse(evaluate(main.variables["privateEndpoints"], mainScope(vnet)));
       expect(endpoints("off")).toEqual([]);
-      const resourceIdOf = (type: string, name: string) => `resourceId(${type}, ${String(evaluate(`[variables('${name}')]`, mainScope("on")))})`;
+      const resourceIdOf = (type: string, name: string) =>
+        `resourceId(${type}, ${String(evaluate(`[variables('${name}')]`, mainScope("on")))})`;
       expect(endpoints("on").map(({ serviceId, groupId, zone }) => ({ serviceId, groupId, zone }))).toEqual([
         { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "blob", zone: "blob" },
         { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "queue", zone: "queue" },
         { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "hostStorageName"), groupId: "table", zone: "table" },
         { serviceId: resourceIdOf("Microsoft.Storage/storageAccounts", "archiveStorageName"), groupId: "blob", zone: "blob" },
         { serviceId: resourceIdOf("Microsoft.KeyVault/vaults", "keyVaultName"), groupId: "vault", zone: "vault" },
-        { serviceId: resourceIdOf("Microsoft.DBforPostgreSQL/flexibleServers", "postgresName"), groupId: "postgresqlServer", zone: "postgres" },
+        {
+          serviceId: resourceIdOf("Microsoft.DBforPostgreSQL/flexibleServers", "postgresName"),
+          groupId: "postgresqlServer",
+          zone: "postgres",
+        },
       ]);
       // Each is the module that creates the endpoint and its DNS zone group, in the network's subnet.
       const [endpoint] = ofType("Microsoft.Network/privateEndpoints");
@@ -399,11 +481,14 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
     });
 
     it("joins the Function App to the network's delegated subnet only when enabled", () => {
-      const subnet = (vnet: "on" | "off") => at(deployed(vnet, "functionApp", "Microsoft.Web/sites")[0]?.properties, "virtualNetworkSubnetId");
+      const subnet = (vnet: "on" | "off") =>
+        at(deployed(vnet, "functionApp", "Microsoft.Web/sites")[0]?.properties, "virtualNetworkSubnetId");
       expect([subnet("on"), subnet("off")]).toEqual(["reference(network).outputs.appSubnetId.value", null]);
       expect(at(main.resources, "network", "condition")).toBe("[parameters('vnetEnabled')]");
       const [network] = ofType("Microsoft.Network/virtualNetworks");
-      expect(at(network?.resource, "properties", "subnets", 0, "properties", "delegations", 0, "properties", "serviceName")).toBe("Microsoft.App/environments");
+      expect(at(network?.resource, "properties", "subnets", 0, "properties", "delegations", 0, "properties", "serviceName")).toBe(
+        "Microsoft.App/environments",
+      );
     });
   });
 
@@ -426,14 +511,23 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       }));
       expect(settings.sort(byJson)).toEqual(
         [
-          { module: "hostStorage", workspaceId: "[parameters('workspaceId')]", logs: [{ category: "StorageWrite", enabled: true }, { category: "StorageDelete", enabled: true }] },
+          {
+            module: "hostStorage",
+            workspaceId: "[parameters('workspaceId')]",
+            logs: [
+              { category: "StorageWrite", enabled: true },
+              { category: "StorageDelete", enabled: true },
+            ],
+          },
           { module: "archive", workspaceId: "[parameters('workspaceId')]", logs: [{ categoryGroup: "allLogs", enabled: true }] },
           { module: "keyVault", workspaceId: "[parameters('workspaceId')]", logs: [{ categoryGroup: "audit", enabled: true }] },
           { module: "postgres", workspaceId: "[parameters('workspaceId')]", logs: [{ category: "PostgreSQLLogs", enabled: true }] },
         ].sort(byJson),
       );
       for (const module of ["hostStorage", "archive", "keyVault", "postgres"]) {
-        expect(at(moduleNamed(main, module).deployment, "properties", "parameters", "workspaceId", "value")).toBe("[reference('monitoring').outputs.workspaceId.value]");
+        expect(at(moduleNamed(main, module).deployment, "properties", "parameters", "workspaceId", "value")).toBe(
+          "[reference('monitoring').outputs.workspaceId.value]",
+        );
       }
     });
   });
@@ -450,7 +544,8 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       dimensions: z.array(z.string()),
     });
     // The rule table as deployed: Bicep's string interpolation compiles to format(), evaluated here.
-    const rules = () => z.array(alertRule).parse(evaluate(moduleNamed(main, "alerts").template.variables["rules"], moduleOf("off", "alerts")));
+    const rules = () =>
+      z.array(alertRule).parse(evaluate(moduleNamed(main, "alerts").template.variables["rules"], moduleOf("off", "alerts")));
     const rule = (name: string) => {
       const found = rules().find((candidate) => candidate.name === name);
       if (found === undefined) throw new Error(`no alert rule named ${name}`);
@@ -474,7 +569,9 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       expect(at(alerts?.resource, "copy", "count")).toBe("[length(variables('rules'))]");
       expect(at(alerts?.resource, "kind")).toBe("LogAlert");
       expect(at(alerts?.resource, "properties", "scopes")).toEqual(["[parameters('appInsightsId')]"]);
-      expect(at(alerts?.resource, "properties", "actions", "actionGroups")).toEqual(["[resourceId('Microsoft.Insights/actionGroups', format('ag-{0}', parameters('baseName')))]"]);
+      expect(at(alerts?.resource, "properties", "actions", "actionGroups")).toEqual([
+        "[resourceId('Microsoft.Insights/actionGroups', format('ag-{0}', parameters('baseName')))]",
+      ]);
       expect(criterion).toMatchObject({
         query: "[variables('rules')[copyIndex()].query]",
         timeAggregation: "[if(equals(variables('rules')[copyIndex()].measure, null()), 'Count', 'Maximum')]",
@@ -487,21 +584,29 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
         operator: "Include",
         values: ["*"],
       });
-      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "appInsightsId", "value")).toBe("[reference('monitoring').outputs.appInsightsId.value]");
+      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "appInsightsId", "value")).toBe(
+        "[reference('monitoring').outputs.appInsightsId.value]",
+      );
     });
 
     it("mail the addresses given as a parameter", () => {
       const [group] = ofType("Microsoft.Insights/actionGroups");
       expect(at(group?.resource, "properties", "copy", 0, "count")).toBe("[length(parameters('emailReceivers'))]");
-      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "emailReceivers", "value")).toBe("[parameters('alertEmails')]");
+      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "emailReceivers", "value")).toBe(
+        "[parameters('alertEmails')]",
+      );
     });
 
     it("every log rule splits by the run id, read from the dimension the code sends it under", () => {
       for (const r of rules()) {
         expect({ rule: r.name, first: r.dimensions[0] }).toEqual({ rule: r.name, first: "runId" });
-        expect({ rule: r.name, runId: r.query.includes(`runId = tostring(customDimensions.${dim.runId})`) }).toEqual({ rule: r.name, runId: true });
+        expect({ rule: r.name, runId: r.query.includes(`runId = tostring(customDimensions.${dim.runId})`) }).toEqual({
+          rule: r.name,
+          runId: true,
+        });
         // Every other dimension is a column the query makes.
-        for (const column of r.dimensions.slice(1)) expect({ rule: r.name, column, made: r.query.includes(`${column} = `) }).toEqual({ rule: r.name, column, made: true });
+        for (const column of r.dimensions.slice(1))
+          expect({ rule: r.name, column, made: r.query.includes(`${column} = `) }).toEqual({ rule: r.name, column, made: true });
       }
     });
 
@@ -514,7 +619,9 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       for (const [name, event, status] of cases) {
         const r = rule(name);
         expect({ name, measure: r.measure, threshold: r.threshold }).toEqual({ name, measure: null, threshold: 0 });
-        expect(r.query).toContain(`customEvents | where name == "${event}" | where tostring(customDimensions.${dim.status}) == "${status}"`);
+        expect(r.query).toContain(
+          `customEvents | where name == "${event}" | where tostring(customDimensions.${dim.status}) == "${status}"`,
+        );
       }
       expect(rule("publish-failed").dimensions).toEqual(["runId", "dataset"]);
     });
@@ -536,7 +643,11 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
 
     it("fire when a token used over 80% of its rate limit, per enterprise", () => {
       const r = rule("rate-limit-over-80-percent");
-      expect({ measure: r.measure, threshold: r.threshold, dimensions: r.dimensions }).toEqual({ measure: "usedPercent", threshold: 80, dimensions: ["runId", "enterprise"] });
+      expect({ measure: r.measure, threshold: r.threshold, dimensions: r.dimensions }).toEqual({
+        measure: "usedPercent",
+        threshold: 80,
+        dimensions: ["runId", "enterprise"],
+      });
       expect(r.query).toContain(`customMetrics | where name == "${telemetryMetrics.rateLimitUsedPercent}"`);
       expect(r.query).toContain(`enterprise = tostring(customDimensions.${dim.enterprise})`);
     });
@@ -555,15 +666,26 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
       const dimensions: string[] = Object.values(dim);
       for (const r of rules()) {
         const names = [...r.query.matchAll(/\bname\s*==\s*"([^"]+)"/g)].map((match) => match[1] ?? "");
-        const table = r.query.startsWith("exceptions") ? "exceptions" : r.query.includes("customMetrics") ? "customMetrics" : "customEvents";
+        const table = r.query.startsWith("exceptions")
+          ? "exceptions"
+          : r.query.includes("customMetrics")
+            ? "customMetrics"
+            : "customEvents";
         if (table !== "exceptions") expect({ rule: r.name, someName: names.length > 0 }).toEqual({ rule: r.name, someName: true });
         for (const name of names) {
-          const declared = events.includes(name) ? "customEvents" : metrics.includes(name) ? "customMetrics" : "not in telemetry-names.json";
+          const declared = events.includes(name)
+            ? "customEvents"
+            : metrics.includes(name)
+              ? "customMetrics"
+              : "not in telemetry-names.json";
           expect({ rule: r.name, name, table: declared }).toEqual({ rule: r.name, name, table });
         }
         const used = [...r.query.matchAll(/customDimensions\.(\w+)/g)].map((match) => match[1] ?? "");
         expect({ rule: r.name, unknown: used.filter((key) => !dimensions.includes(key)) }).toEqual({ rule: r.name, unknown: [] });
-        expect({ rule: r.name, otherNameFilters: r.query.match(/\bname\s+(in|has|contains|startswith)\b/g) ?? [] }).toEqual({ rule: r.name, otherNameFilters: [] });
+        expect({ rule: r.name, otherNameFilters: r.query.match(/\bname\s+(in|has|contains|startswith)\b/g) ?? [] }).toEqual({
+          rule: r.name,
+          otherNameFilters: [],
+        });
       }
     });
 
@@ -578,8 +700,16 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
         { name: "postgres-connections-near-limit", metric: "active_connections", aggregation: "Maximum", threshold: 30 },
       ]);
       const metricAlerts = ofType("Microsoft.Insights/metricAlerts").map(({ resource }) => at(resource, "properties", "scopes"));
-      expect(metricAlerts).toEqual([["[parameters('postgresId')]"], ["[resourceId('Microsoft.Insights/webtests', format('webtest-{0}-live', parameters('baseName')))]", "[parameters('appInsightsId')]"]]);
-      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "postgresId", "value")).toBe("[reference('postgres').outputs.id.value]");
+      expect(metricAlerts).toEqual([
+        ["[parameters('postgresId')]"],
+        [
+          "[resourceId('Microsoft.Insights/webtests', format('webtest-{0}-live', parameters('baseName')))]",
+          "[parameters('appInsightsId')]",
+        ],
+      ]);
+      expect(at(moduleNamed(main, "alerts").deployment, "properties", "parameters", "postgresId", "value")).toBe(
+        "[reference('postgres').outputs.id.value]",
+      );
     });
 
     it("probe the anonymous /api/live from three locations, and alert when two fail", () => {
@@ -612,11 +742,16 @@ describe.runIf(bicep.found)("infra/main.bicep compiled", () => {
 /** A role assignment as (module, scope resource type, role id), one per element of a copy loop. */
 function describeRoleAssignment({ module, resource, template }: PlacedResource): Array<{ module: string; scope: string; roleId: string }> {
   const roleDefinitionId = String(at(resource, "properties", "roleDefinitionId"));
-  const roleMatch = /^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (variables\('(\w+)'\)(\[copyIndex\(\)\])?)\)\]$/.exec(roleDefinitionId);
+  const roleMatch =
+    /^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (variables\('(\w+)'\)(\[copyIndex\(\)\])?)\)\]$/.exec(
+      roleDefinitionId,
+    );
   const scope = String(at(resource, "scope"));
   const scopeMatch = /^\[(resourceId\('([^']+)'.*\))\]$/.exec(scope);
   if (roleMatch === null || scopeMatch === null) {
-    throw new Error(`Unrecognised role assignment in ${module}: roleDefinitionId ${roleDefinitionId}, scope ${scope}; teach this test its form.`);
+    throw new Error(
+      `Unrecognised role assignment in ${module}: roleDefinitionId ${roleDefinitionId}, scope ${scope}; teach this test its form.`,
+    );
   }
   const [, roleExpression = "", variable = "", inLoop] = roleMatch;
   const [, scopeExpression = "", scopeType = ""] = scopeMatch;
@@ -627,7 +762,10 @@ function describeRoleAssignment({ module, resource, template }: PlacedResource):
   expect(resource.name).toBe(`[guid(${scopeExpression}, parameters('principalId'), ${roleExpression})]`);
   expect(at(resource, "properties", "principalId")).toBe("[parameters('principalId')]");
   expect(at(resource, "properties", "principalType")).toBe("ServicePrincipal");
-  return z.array(z.string()).parse(roleIds).map((roleId) => ({ module, scope: scopeType, roleId }));
+  return z
+    .array(z.string())
+    .parse(roleIds)
+    .map((roleId) => ({ module, scope: scopeType, roleId }));
 }
 
 function byJson(a: unknown, b: unknown): number {

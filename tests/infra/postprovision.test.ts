@@ -36,7 +36,10 @@ describe("scripts/postprovision.ts", () => {
     expect(attributes.rows).toEqual([
       { rolcanlogin: true, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false },
     ]);
-    const members = await database.pool.query("select count(*)::int as n from pg_auth_members m join pg_roles r on r.oid = m.member where r.rolname = $1", [role]);
+    const members = await database.pool.query(
+      "select count(*)::int as n from pg_auth_members m join pg_roles r on r.oid = m.member where r.rolname = $1",
+      [role],
+    );
     expect(members.rows).toEqual([{ n: 0 }]);
   });
 
@@ -69,7 +72,12 @@ describe("scripts/postprovision.ts", () => {
   });
 
   it("prints the Graph steps with the identity's and the site's ids filled in", () => {
-    const steps = graphSteps({ principalId: "pid-1", clientId: "cid-2", identityName: "id-ghmetrics-x", siteId: "contoso.sharepoint.com,a,b" });
+    const steps = graphSteps({
+      principalId: "pid-1",
+      clientId: "cid-2",
+      identityName: "id-ghmetrics-x",
+      siteId: "contoso.sharepoint.com,a,b",
+    });
     expect(steps).toContain('--uri "https://graph.microsoft.com/v1.0/servicePrincipals/pid-1/appRoleAssignments"');
     expect(steps).toContain('New-MgSitePermission -SiteId "contoso.sharepoint.com,a,b"');
     expect(steps).toContain('application = @{ id = "cid-2"; displayName = "id-ghmetrics-x" }');

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { reportKinds, type ReportKind } from "../../src/github/index.js";
 import { sandboxEnterprises, sandboxReports } from "../../src/sandbox/sandbox-data.js";
 import { ideEntry, userLine } from "../fixtures/copilot-files.js";
-import { fieldPaths, fieldReference, housekeeping, recordKinds, type RecordKind, type RecordSpec } from "../fixtures/copilot-field-reference.js";
+import {
+  fieldPaths,
+  fieldReference,
+  housekeeping,
+  recordKinds,
+  type RecordKind,
+  type RecordSpec,
+} from "../fixtures/copilot-field-reference.js";
 import { officialEnterpriseDay, officialUserDay } from "../fixtures/official-examples.js";
 
 const today = "2026-11-25";
@@ -17,7 +24,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * What is wrong with a record against a spec: fields the spec does not know (`extra`), and, when
  * `complete`, fields it requires that are missing (`missing`). Paths as in fieldPaths.
  */
-function compare(record: Record<string, unknown>, spec: RecordSpec, complete: boolean, prefix = "", top = true): { extra: string[]; missing: string[] } {
+function compare(
+  record: Record<string, unknown>,
+  spec: RecordSpec,
+  complete: boolean,
+  prefix = "",
+  top = true,
+): { extra: string[]; missing: string[] } {
   const extra: string[] = [];
   const missing: string[] = [];
   const known = top ? { ...spec, ...housekeeping } : spec;
@@ -57,7 +70,13 @@ function sandboxRecords(): Array<{ kind: RecordKind; report: string; record: Rec
     for (const file of served.files) {
       if (typeof file !== "string") throw new Error("the sandbox serves its reports inline");
       const text = file.trim();
-      const values: unknown[] = kind.period === "28-day" && kind.level === "aggregate" ? [JSON.parse(text)] : text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line));
+      const values: unknown[] =
+        kind.period === "28-day" && kind.level === "aggregate"
+          ? [JSON.parse(text)]
+          : text
+              .split("\n")
+              .filter((line) => line !== "")
+              .map((line) => JSON.parse(line));
       for (const value of values) {
         if (!isObject(value)) throw new Error(`a ${kind.report} record is not an object`);
         records.push({ kind: recordKindOf(kind), report: `${kind.scope} ${kind.report}`, record: value });
@@ -86,17 +105,37 @@ describe(`the Copilot report records against GitHub's field reference (read ${fi
 
   it("has the sandbox serve the chat modes and agent edits as feature values, never as record fields", () => {
     const records = sandboxRecords().filter((served) => served.kind === "user" || served.kind === "aggregate");
-    const features = new Set(records.flatMap(({ record }) => (Array.isArray(record["totals_by_feature"]) ? record["totals_by_feature"] : []).map((entry: unknown) => (isObject(entry) ? entry["feature"] : undefined))));
-    expect([...features].sort()).toEqual(["agent_edit", "chat_panel_agent_mode", "chat_panel_ask_mode", "chat_panel_edit_mode", "code_completion"]);
-    expect(records.filter(({ record }) => Object.keys(record).some((field) => field.startsWith("chat_panel_") || field === "agent_edit"))).toEqual([]);
+    const features = new Set(
+      records.flatMap(({ record }) =>
+        (Array.isArray(record["totals_by_feature"]) ? record["totals_by_feature"] : []).map((entry: unknown) =>
+          isObject(entry) ? entry["feature"] : undefined,
+        ),
+      ),
+    );
+    expect([...features].sort()).toEqual([
+      "agent_edit",
+      "chat_panel_agent_mode",
+      "chat_panel_ask_mode",
+      "chat_panel_edit_mode",
+      "code_completion",
+    ]);
+    expect(
+      records.filter(({ record }) => Object.keys(record).some((field) => field.startsWith("chat_panel_") || field === "agent_edit")),
+    ).toEqual([]);
   });
 
   it("refuses a record with a field the reference does not know, and one without a required field", () => {
-    const { totals_by_cli: _cli, ...user } = userLine("mona", 1, day, { used_copilot_coding_agent: false, used_copilot_cloud_agent: false, ai_adoption_phase: { phase: "No Cohort", phase_number: 0, version: "v1" } });
+    const { totals_by_cli: _cli, ...user } = userLine("mona", 1, day, {
+      used_copilot_coding_agent: false,
+      used_copilot_cloud_agent: false,
+      ai_adoption_phase: { phase: "No Cohort", phase_number: 0, version: "v1" },
+    });
     expect(compare({ ...user, chat_panel_ask_mode: 3 }, recordKinds.user, true)).toEqual({ extra: ["chat_panel_ask_mode"], missing: [] });
     const { used_chat: _chat, ...withoutChat } = user;
     expect(compare(withoutChat, recordKinds.user, true)).toEqual({ extra: [], missing: ["used_chat"] });
-    expect(compare({ ...user, totals_by_ide: [{ ...ideEntry("1.0", "2026-11-20T00:00:00Z"), plugin_build: 7 }] }, recordKinds.user, true).extra).toEqual(["totals_by_ide[].plugin_build"]);
+    expect(
+      compare({ ...user, totals_by_ide: [{ ...ideEntry("1.0", "2026-11-20T00:00:00Z"), plugin_build: 7 }] }, recordKinds.user, true).extra,
+    ).toEqual(["totals_by_ide[].plugin_build"]);
   });
 
   it("has the test fixtures that imitate reports use documented fields only", () => {
@@ -107,7 +146,9 @@ describe(`the Copilot report records against GitHub's field reference (read ${fi
       ["officialUserDay", officialUserDay, recordKinds.user],
       ["userLine", userLine("mona", 1, day, { totals_by_ide: [ideEntry("1.0", "2026-11-20T00:00:00Z")] }), recordKinds.user],
     ];
-    expect(fixtures.map(([name, record, spec]) => [name, compare(record, spec, false).extra])).toEqual(fixtures.map(([name]) => [name, []]));
+    expect(fixtures.map(([name, record, spec]) => [name, compare(record, spec, false).extra])).toEqual(
+      fixtures.map(([name]) => [name, []]),
+    );
   });
 
   it("has docs/copilot-fields.md say where every documented field lands, and name no other", async () => {
@@ -117,12 +158,17 @@ describe(`the Copilot report records against GitHub's field reference (read ${fi
       const rows = [...match[2]!.matchAll(/^\| `([\w.[\]]+)` \| (.+?) \|$/gm)];
       // Every row says where the field lands or why it does not.
       expect(rows.filter((row) => row[2]!.trim() === "").map((row) => row[1])).toEqual([]);
-      sections.set(match[1]!, rows.map((row) => row[1]!));
+      sections.set(
+        match[1]!,
+        rows.map((row) => row[1]!),
+      );
     }
     const expected = new Map<string, string[]>([
       ...Object.entries(recordKinds).map(([kind, spec]): [string, string[]] => [kind, fieldPaths(spec)]),
       ["housekeeping", fieldPaths(housekeeping)],
     ]);
-    expect(new Map([...sections].map(([kind, paths]) => [kind, [...paths].sort()]))).toEqual(new Map([...expected].map(([kind, paths]) => [kind, [...paths].sort()])));
+    expect(new Map([...sections].map(([kind, paths]) => [kind, [...paths].sort()]))).toEqual(
+      new Map([...expected].map(([kind, paths]) => [kind, [...paths].sort()])),
+    );
   });
 });

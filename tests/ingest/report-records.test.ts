@@ -4,8 +4,11 @@ import { maxRecordBytes } from "../../src/ingest/report-records.js";
 
 async function records(chunks: Array<string | Buffer>): Promise<ReportRecord[]> {
   const found: ReportRecord[] = [];
-  const source = (async function* () { yield* chunks; })();
-  for await (const batch of readReportRecordBatches(source, "https://files.example/report.ndjson", (record) => record)) found.push(...batch);
+  const source = (async function* () {
+    yield* chunks;
+  })();
+  for await (const batch of readReportRecordBatches(source, "https://files.example/report.ndjson", (record) => record))
+    found.push(...batch);
   return found;
 }
 
@@ -36,7 +39,9 @@ describe("reading report files of every shape", () => {
 
   it("reads chunks larger than its 64 KiB slices, whatever character a slice boundary cuts, as bytes or as text", async () => {
     // 3,000 lines of about 120 bytes with two- and three-byte characters: 360 KB, one chunk.
-    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ user_id: i, user_login: `jörg-名前-${"ü".repeat(i % 40)}`, day: "2026-11-01" }));
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      JSON.stringify({ user_id: i, user_login: `jörg-名前-${"ü".repeat(i % 40)}`, day: "2026-11-01" }),
+    );
     const text = lines.join("\n") + "\n";
     const expected = lines.map((line) => JSON.parse(line));
     const fromBytes = await records([Buffer.from(text, "utf8")]);
@@ -53,13 +58,23 @@ describe("reading report files of every shape", () => {
   it("unwraps the 28-day day_totals wrapper, pretty-printed or on one line, each day with the wrapper's own fields", async () => {
     const own = { report_start_day: "2026-10-01", report_end_day: "2026-10-28", created_at: "2026-10-30T04:12:00Z" };
     const wrapper = { ...own, day_totals: [{ day: "2026-10-01" }, { day: "2026-10-02" }] };
-    const expected = [{ value: { day: "2026-10-01" }, line: 1, wrapper: own }, { value: { day: "2026-10-02" }, line: 1, wrapper: own }];
+    const expected = [
+      { value: { day: "2026-10-01" }, line: 1, wrapper: own },
+      { value: { day: "2026-10-02" }, line: 1, wrapper: own },
+    ];
     expect(await records([JSON.stringify(wrapper, null, 2)])).toEqual(expected);
     expect(await records([JSON.stringify(wrapper) + "\n"])).toEqual(expected);
   });
 
   it("reads a JSON array of records element by element", async () => {
-    const text = JSON.stringify([{ user_id: 1, day: "2026-11-01" }, { user_id: 2, day: "2026-11-01" }], null, 2);
+    const text = JSON.stringify(
+      [
+        { user_id: 1, day: "2026-11-01" },
+        { user_id: 2, day: "2026-11-01" },
+      ],
+      null,
+      2,
+    );
     expect(await records(chunked(text, 3))).toEqual([
       { value: { user_id: 1, day: "2026-11-01" }, line: 1 },
       { value: { user_id: 2, day: "2026-11-01" }, line: 2 },
@@ -116,7 +131,9 @@ describe("hostile report files", () => {
     })().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MalformedReportError);
     expect(error).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
-    expect((error as Error).message).toBe("Report file https://files.example/report.ndjson is malformed at line 2: a line longer than 64 MiB, more than any report record needs.");
+    expect((error as Error).message).toBe(
+      "Report file https://files.example/report.ndjson is malformed at line 2: a line longer than 64 MiB, more than any report record needs.",
+    );
     expect(served).toBe(maxRecordBytes);
   });
 
@@ -135,7 +152,11 @@ describe("hostile report files", () => {
   });
 
   it("refuses a UTF-8 sequence cut short by the end of its line", async () => {
-    const bytes = Buffer.concat([Buffer.from('{"user_login":"a","day":"2026-11-01"}\n{"x":"'), Buffer.from([0xe5, 0x90]), Buffer.from('"}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"user_login":"a","day":"2026-11-01"}\n{"x":"'),
+      Buffer.from([0xe5, 0x90]),
+      Buffer.from('"}\n'),
+    ]);
     expect(await failure([bytes])).toMatchObject({ line: 2 });
   });
 
@@ -145,12 +166,16 @@ describe("hostile report files", () => {
     const first = '{"user_id":1,"day":"2026-11-01"}\n';
     // Parsing copes with the depth; storing the record (its raw JSON) is where the stack runs out.
     const stored = await (async () => {
-      const source = (async function* () { yield first + deepObject + "\n"; })();
+      const source = (async function* () {
+        yield first + deepObject + "\n";
+      })();
       for await (const _ of readReportRecordBatches(source, "https://files.example/report.ndjson", ({ value }) => JSON.stringify(value)));
     })().catch((caught: unknown) => caught);
     expect(stored).toBeInstanceOf(MalformedReportError);
     expect(stored).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
-    expect((stored as Error).message).toBe("Report file https://files.example/report.ndjson is malformed at line 2: a record nested too deeply to read (no report record nests more than a few levels).");
+    expect((stored as Error).message).toBe(
+      "Report file https://files.example/report.ndjson is malformed at line 2: a record nested too deeply to read (no report record nests more than a few levels).",
+    );
     // An array stands for its records, and unwrapping 10,000 levels of them overflows too.
     expect(await failure([first + deepArray + "\n"])).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
   });

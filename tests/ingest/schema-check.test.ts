@@ -61,8 +61,14 @@ const refused: Array<[string, unknown]> = [
   // GitHub defines these as counts, sums and averages: a negative one would lower a published total.
   ["a negative counter", withField(["code_generation_activity_count"], -5)],
   ["a fractional count", withField(["code_generation_activity_count"], 1.5)],
-  ["a negative counter in the feature breakdown", withField(["totals_by_feature"], [{ feature: "chat_panel_ask_mode", loc_added_sum: -5 }])],
-  ["a negative counter in the language breakdown", withField(["totals_by_language_feature"], [{ feature: "code_completion", language: "go", code_acceptance_activity_count: -1 }])],
+  [
+    "a negative counter in the feature breakdown",
+    withField(["totals_by_feature"], [{ feature: "chat_panel_ask_mode", loc_added_sum: -5 }]),
+  ],
+  [
+    "a negative counter in the language breakdown",
+    withField(["totals_by_language_feature"], [{ feature: "code_completion", language: "go", code_acceptance_activity_count: -1 }]),
+  ],
   ["a negative counter of an IDE", withField(["totals_by_ide"], [{ ide: "vscode", loc_deleted_sum: -2 }])],
   ["a negative CLI token count", withField(["totals_by_cli", "token_usage", "output_tokens_sum"], -5000)],
   ["a negative average of tokens", withField(["totals_by_cli", "token_usage", "avg_tokens_per_request"], -1.5)],

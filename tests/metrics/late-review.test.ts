@@ -44,7 +44,11 @@ describe("a review after the merge", () => {
       rowMode: "array",
     });
     // #1's review would give it a pickup of 5h (and a negative review time, dropped): the medians are #2's alone.
-    expect(result.rows).toEqual([["", "", 2, 1, 5], ["acme-web", "", 2, 1, 5], ["acme-web", "docs", 2, 1, 5]]);
+    expect(result.rows).toEqual([
+      ["", "", 2, 1, 5],
+      ["acme-web", "", 2, 1, 5],
+      ["acme-web", "docs", 2, 1, 5],
+    ]);
   });
 
   it("is no review of the pull request for velocity either, but still the first review of it", async () => {

@@ -83,7 +83,9 @@ async function computedTables(database: TestDatabase): Promise<{ dora: unknown[]
   const withoutStamp = (rows: unknown[]) => rows.map((row) => ({ ...(row as Record<string, unknown>), computed_at: undefined }));
   return {
     dora: withoutStamp(await dumpTable(database.pool, "dora_weekly", "enterprise, week, organization, repository_id")),
-    velocity: withoutStamp(await dumpTable(database.pool, "velocity_weekly", "enterprise, week, organization, repository_id, developer_id nulls first")),
+    velocity: withoutStamp(
+      await dumpTable(database.pool, "velocity_weekly", "enterprise, week, organization, repository_id, developer_id nulls first"),
+    ),
   };
 }
 
@@ -100,12 +102,26 @@ describe("weekly metrics computed in ranges of weeks", () => {
   });
 
   it("gives the same figures whether the 31 weeks are computed in one range or in ranges of 4, two at once", async () => {
-    const single = await computeWeeklyMetrics(database.pool, { enterprises: ["acme"], today: "2026-11-26", full: true, definitions, weeksPerRange: 1000, parallel: 1 });
+    const single = await computeWeeklyMetrics(database.pool, {
+      enterprises: ["acme"],
+      today: "2026-11-26",
+      full: true,
+      definitions,
+      weeksPerRange: 1000,
+      parallel: 1,
+    });
     expect(single.weeks).toBe(31);
     const whole = await computedTables(database);
 
     await database.pool.query("delete from dora_weekly; delete from velocity_weekly");
-    const split = await computeWeeklyMetrics(database.pool, { enterprises: ["acme"], today: "2026-11-26", full: true, definitions, weeksPerRange: 4, parallel: 2 });
+    const split = await computeWeeklyMetrics(database.pool, {
+      enterprises: ["acme"],
+      today: "2026-11-26",
+      full: true,
+      definitions,
+      weeksPerRange: 4,
+      parallel: 2,
+    });
 
     expect(split).toEqual(single);
     const ranged = await computedTables(database);
@@ -147,7 +163,14 @@ describe("weekly metrics computed in ranges of weeks", () => {
         when (new.organization = '' and new.week in (date '2026-04-27', date '2026-05-04')) execute function slow_or_failing_week();`);
     try {
       await expect(
-        computeWeeklyMetrics(database.pool, { enterprises: ["acme"], today: "2026-11-26", full: true, definitions, weeksPerRange: 1, parallel: 2 }),
+        computeWeeklyMetrics(database.pool, {
+          enterprises: ["acme"],
+          today: "2026-11-26",
+          full: true,
+          definitions,
+          weeksPerRange: 1,
+          parallel: 2,
+        }),
       ).rejects.toThrow("week 2026-05-04 fails");
       // When it throws, the slow range has committed, no later range was started, and no connection is still at work.
       const weeks = await database.pool.query<{ week: string }>("select distinct week::text as week from dora_weekly order by week");

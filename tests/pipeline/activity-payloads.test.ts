@@ -14,7 +14,10 @@ const targetBytes = 16 * 1024;
 
 const longest = (length: number, seed: string) => `${seed} ${"x".repeat(length)}`.slice(0, length);
 /** The largest failure an activity returns: summarize() keeps 2,000 characters of message. */
-const failure = (seed: string) => ({ ok: false, error: { errorClass: "ReportDownloadError", message: longest(2000, seed), file: longest(200, seed), line: 123_456 } });
+const failure = (seed: string) => ({
+  ok: false,
+  error: { errorClass: "ReportDownloadError", message: longest(2000, seed), file: longest(200, seed), line: 123_456 },
+});
 
 /**
  * The bookkeeping activities (startRun, planUnits, finishRun, the plan lookup of ingestReport) as
@@ -43,7 +46,12 @@ function worstCase(pool: TestDatabase["pool"], outputDir: string): Record<string
     }),
     [activityNames.snapshotSeats]: async (input) => failure(unitOf(input)),
     [activityNames.listRepositories]: async () => ({ ok: true, status: "ok", records: 3000, repositories: 3000, shards: 120 }),
-    [activityNames.syncRepositories]: async (input) => ({ ok: true, status: "pending", records: 10, warning: longest(1000, unitOf(input)) }),
+    [activityNames.syncRepositories]: async (input) => ({
+      ok: true,
+      status: "pending",
+      records: 10,
+      warning: longest(1000, unitOf(input)),
+    }),
     [activityNames.collectPremiumUsage]: async (input) => failure(unitOf(input)),
     [activityNames.computeMetrics]: async (input) => failure(unitOf(input)),
     [activityNames.publishDataset]: async (input) => ({ dataset: (input as { dataset: string }).dataset, ...failure(unitOf(input)) }),
@@ -51,7 +59,11 @@ function worstCase(pool: TestDatabase["pool"], outputDir: string): Record<string
 }
 
 /** The largest JSON input and output seen per activity, and the custom status. */
-async function measure(database: TestDatabase, enterprises: number, organizations: number): Promise<{ largest: Record<string, { input: number; output: number }>; customStatus: number; units: number }> {
+async function measure(
+  database: TestDatabase,
+  enterprises: number,
+  organizations: number,
+): Promise<{ largest: Record<string, { input: number; output: number }>; customStatus: number; units: number }> {
   const outputDir = await mkdtemp(path.join(tmpdir(), "payloads-"));
   const activities = worstCase(database.pool, outputDir);
   const largest: Record<string, { input: number; output: number }> = {};
@@ -75,7 +87,10 @@ async function measure(database: TestDatabase, enterprises: number, organization
     trigger: "timer",
     enterprises: Array.from({ length: enterprises }, (_, e) => ({
       slug: `enterprise-${String(e).padStart(2, "0")}`,
-      orgs: Array.from({ length: organizations }, (_, o) => `enterprise-${String(e).padStart(2, "0")}-organization-${String(o).padStart(2, "0")}`),
+      orgs: Array.from(
+        { length: organizations },
+        (_, o) => `enterprise-${String(e).padStart(2, "0")}-organization-${String(o).padStart(2, "0")}`,
+      ),
     })),
     backfillDays: 28,
     repollDays: 3,

@@ -17,13 +17,25 @@ const activities = createActivities({
 
 describe("the table of activities", () => {
   it("holds every activity under the name the orchestrator calls it by, and builds each of them", () => {
-    expect(Object.entries(activityTable).map(([key, entry]) => [key, entry.name])).toEqual(Object.values(activityNames).map((name) => [name, name]));
+    expect(Object.entries(activityTable).map(([key, entry]) => [key, entry.name])).toEqual(
+      Object.values(activityNames).map((name) => [name, name]),
+    );
     expect(Object.keys(activities)).toEqual(Object.values(activityNames));
   });
 
   it("answers a unit's activity given invalid input with one InvalidUnit failure, without running it", async () => {
-    const units = Object.values(activityTable).filter((entry) => entry.unit).map((entry) => entry.name);
-    expect(units).toEqual(["checkAccess", "ingestReport", "snapshotSeats", "listRepositories", "syncRepositories", "collectPremiumUsage", "computeMetrics"]);
+    const units = Object.values(activityTable)
+      .filter((entry) => entry.unit)
+      .map((entry) => entry.name);
+    expect(units).toEqual([
+      "checkAccess",
+      "ingestReport",
+      "snapshotSeats",
+      "listRepositories",
+      "syncRepositories",
+      "collectPremiumUsage",
+      "computeMetrics",
+    ]);
     for (const name of units) {
       const answer = await activities[name]!({ runId: "run-1", enterprise: 7 });
       expect(answer, name).toMatchObject({ ok: false, error: { errorClass: "InvalidUnit" } });

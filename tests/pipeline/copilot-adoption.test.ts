@@ -21,7 +21,16 @@ function membership(login: string, day: string, teamId: number, slug: string) {
 
 /** Usage with `generations` code generations for each listed user. */
 function usage(day: string, generations: Record<string, number>): string {
-  return ndjson(Object.entries(generations).map(([login, count]) => userLine(login, ids[login]!, day, { organization_id: "99", code_generation_activity_count: count, code_acceptance_activity_count: 1, user_initiated_interaction_count: 0 })));
+  return ndjson(
+    Object.entries(generations).map(([login, count]) =>
+      userLine(login, ids[login]!, day, {
+        organization_id: "99",
+        code_generation_activity_count: count,
+        code_acceptance_activity_count: 1,
+        user_initiated_interaction_count: 0,
+      }),
+    ),
+  );
 }
 
 /** GET /orgs/contoso-web/copilot/billing/seats over pages of two seats, with GitHub's link headers. */
@@ -68,7 +77,10 @@ describe("adoption views: teams, repositories and seats", () => {
     const platform = ["alice", "frank", "grace", "heidi", "ivan"];
     const table = new ReportTable()
       .files("organization", "contoso-web", "user-teams-1-day", day1, [
-        ndjson([...frontend.map((login) => membership(login, day1, 11, "frontend")), ...platform.map((login) => membership(login, day1, 12, "platform"))]),
+        ndjson([
+          ...frontend.map((login) => membership(login, day1, 11, "frontend")),
+          ...platform.map((login) => membership(login, day1, 12, "platform")),
+        ]),
       ])
       // On day 2 bob moved from frontend to platform.
       .files("organization", "contoso-web", "user-teams-1-day", day2, [
@@ -85,7 +97,17 @@ describe("adoption views: teams, repositories and seats", () => {
     expect(summary.failures).toEqual([]);
 
     const teams = await readCsv(path.join(summary.outputDir, "copilot_team_metrics.csv"));
-    expect(teams.map((row) => [row["day"], row["team_slug"], row["members"], row["active_users"], row["engaged_users"], row["code_generation_activity_count"], row["seats"]])).toEqual([
+    expect(
+      teams.map((row) => [
+        row["day"],
+        row["team_slug"],
+        row["members"],
+        row["active_users"],
+        row["engaged_users"],
+        row["code_generation_activity_count"],
+        row["seats"],
+      ]),
+    ).toEqual([
       // day 1: alice (10) and bob (20) in frontend; alice (10) and frank (3) in platform
       [day1, "frontend", "5", "2", "2", "30", "2"],
       [day1, "platform", "5", "2", "2", "13", "2"],
@@ -94,8 +116,13 @@ describe("adoption views: teams, repositories and seats", () => {
       [day2, "platform", "6", "2", "2", "101", "3"],
     ]);
     // The organization counts alice once although she is in both teams.
-    const organization = await database.pool.query("select day, count(*) as users, sum(code_generation_activity_count)::bigint as generations from copilot_user_daily group by day order by day");
-    expect(organization.rows).toEqual([{ day: day1, users: 3, generations: 33 }, { day: day2, users: 2, generations: 101 }]);
+    const organization = await database.pool.query(
+      "select day, count(*) as users, sum(code_generation_activity_count)::bigint as generations from copilot_user_daily group by day order by day",
+    );
+    expect(organization.rows).toEqual([
+      { day: day1, users: 3, generations: 33 },
+      { day: day2, users: 2, generations: 101 },
+    ]);
   });
 
   it("snapshots seats over several pages, shows a seat never used, and a re-run the same day gives the same snapshot", async () => {
@@ -111,7 +138,9 @@ describe("adoption views: teams, repositories and seats", () => {
     expect(snapshot).toHaveLength(5);
 
     const seats = await readCsv(path.join(first.outputDir, "copilot_seats", "copilot_seats_202611.csv"));
-    expect(seats.map((row) => [row["user"], row["snapshot_day"], row["assigning_team"], row["last_activity_at"], row["active_last_28_days"]])).toEqual([
+    expect(
+      seats.map((row) => [row["user"], row["snapshot_day"], row["assigning_team"], row["last_activity_at"], row["active_last_28_days"]]),
+    ).toEqual([
       ["alice", "2026-11-25", "copilot-users", "2026-11-24T10:00:00Z", "true"],
       ["bob", "2026-11-25", "copilot-users", "", "true"],
       // carol and erin hold seats and never used Copilot; dave's last use is older than 28 days
@@ -125,12 +154,33 @@ describe("adoption views: teams, repositories and seats", () => {
   });
 
   it("keeps two repositories of one name in two organizations as two rows, keyed by repository id, at enterprise scope", async () => {
-    const pullRequests = (created: number, merged: number) => ({ total_created: created, total_reviewed: created, total_merged: merged, total_created_by_copilot: 1 });
+    const pullRequests = (created: number, merged: number) => ({
+      total_created: created,
+      total_reviewed: created,
+      total_merged: merged,
+      total_created_by_copilot: 1,
+    });
     const table = new ReportTable().files("enterprise", "contoso", "repos-1-day", day1, [
       ndjson([
-        { day: day1, enterprise_id: "7", repo_id: 501, repo_owner_name: "contoso-web", repo_name: "shop", repo_visibility: "private", pull_requests: { ...pullRequests(4, 2), median_minutes_to_merge: 42.5 } },
+        {
+          day: day1,
+          enterprise_id: "7",
+          repo_id: 501,
+          repo_owner_name: "contoso-web",
+          repo_name: "shop",
+          repo_visibility: "private",
+          pull_requests: { ...pullRequests(4, 2), median_minutes_to_merge: 42.5 },
+        },
         // a field GitHub may add one day is kept in raw; a field left out is NULL
-        { day: day1, enterprise_id: "7", repo_id: 502, repo_owner_name: "contoso-data", repo_name: "shop", copilot_autofix_count: 3, pull_requests: pullRequests(1, 0) },
+        {
+          day: day1,
+          enterprise_id: "7",
+          repo_id: 502,
+          repo_owner_name: "contoso-data",
+          repo_name: "shop",
+          copilot_autofix_count: 3,
+          pull_requests: pullRequests(1, 0),
+        },
       ]),
     ]);
     const { database, github } = await setUp(table, [seatRoute([])]);
@@ -142,11 +192,44 @@ describe("adoption views: teams, repositories and seats", () => {
        from copilot_repo_daily order by repository_id`,
     );
     expect(repos.rows).toEqual([
-      { scope: "enterprise", repository_id: 501, repository: "contoso-web/shop", repository_owner: "contoso-web", repository_name: "shop", repo_visibility: "private", pr_total_created: 4, pr_total_merged: 2, pr_median_minutes_to_merge: 42.5, autofix: null },
-      { scope: "enterprise", repository_id: 502, repository: "contoso-data/shop", repository_owner: "contoso-data", repository_name: "shop", repo_visibility: null, pr_total_created: 1, pr_total_merged: 0, pr_median_minutes_to_merge: null, autofix: "3" },
+      {
+        scope: "enterprise",
+        repository_id: 501,
+        repository: "contoso-web/shop",
+        repository_owner: "contoso-web",
+        repository_name: "shop",
+        repo_visibility: "private",
+        pr_total_created: 4,
+        pr_total_merged: 2,
+        pr_median_minutes_to_merge: 42.5,
+        autofix: null,
+      },
+      {
+        scope: "enterprise",
+        repository_id: 502,
+        repository: "contoso-data/shop",
+        repository_owner: "contoso-data",
+        repository_name: "shop",
+        repo_visibility: null,
+        pr_total_created: 1,
+        pr_total_merged: 0,
+        pr_median_minutes_to_merge: null,
+        autofix: "3",
+      },
     ]);
     const csv = await readCsv(path.join(summary.outputDir, "copilot_repo_metrics.csv"));
-    expect(csv.map((row) => [row["organization"], row["repository_id"], row["repository_owner"], row["repository_name"], row["repository"], row["day"], row["pull_requests_total_created"], row["pull_requests_total_merged"]])).toEqual([
+    expect(
+      csv.map((row) => [
+        row["organization"],
+        row["repository_id"],
+        row["repository_owner"],
+        row["repository_name"],
+        row["repository"],
+        row["day"],
+        row["pull_requests_total_created"],
+        row["pull_requests_total_merged"],
+      ]),
+    ).toEqual([
       ["", "502", "contoso-data", "shop", "contoso-data/shop", day1, "1", "0"],
       ["", "501", "contoso-web", "shop", "contoso-web/shop", day1, "4", "2"],
     ]);
@@ -155,13 +238,22 @@ describe("adoption views: teams, repositories and seats", () => {
   it("refuses a repos-1-day line without the repository id, naming the file and line", async () => {
     const table = new ReportTable().files("organization", "contoso-web", "repos-1-day", day1, [
       ndjson([
-        { day: day1, organization_id: "99", repo_id: 501, repo_owner_name: "contoso-web", repo_name: "shop", pull_requests: { total_created: 1 } },
+        {
+          day: day1,
+          organization_id: "99",
+          repo_id: 501,
+          repo_owner_name: "contoso-web",
+          repo_name: "shop",
+          pull_requests: { total_created: 1 },
+        },
         { day: day1, organization_id: "99", repo_owner_name: "contoso-web", repo_name: "docs", pull_requests: { total_created: 1 } },
       ]),
     ]);
     const { database, github } = await setUp(table, [seatRoute([])]);
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day1, to: day1, now });
-    expect(summary.failures.map((failure) => [failure.unit, failure.errorClass, failure.line])).toEqual([["contoso/contoso-web repos-1-day 2026-11-20", "MalformedReportError", 2]]);
+    expect(summary.failures.map((failure) => [failure.unit, failure.errorClass, failure.line])).toEqual([
+      ["contoso/contoso-web repos-1-day 2026-11-20", "MalformedReportError", 2],
+    ]);
     expect(summary.failures[0]!.message).toMatch(/repo_id/);
     expect((await database.pool.query("select count(*) as n from copilot_repo_daily")).rows).toEqual([{ n: 0 }]);
   });
@@ -175,7 +267,9 @@ describe("adoption views: teams, repositories and seats", () => {
       "repos-1-day is not available for contoso (GitHub answers 404 and never answered before); repository-level Copilot metrics are skipped there until it answers.",
       "repos-1-day is not available for contoso/contoso-web (GitHub answers 404 and never answered before); repository-level Copilot metrics are skipped there until it answers.",
     ]);
-    const statuses = await database.pool.query("select scope, status, count(*) as days from sync_checkpoints where report = 'repos-1-day' group by scope, status order by scope");
+    const statuses = await database.pool.query(
+      "select scope, status, count(*) as days from sync_checkpoints where report = 'repos-1-day' group by scope, status order by scope",
+    );
     expect(statuses.rows).toEqual([
       { scope: "enterprise", status: "unavailable", days: 7 },
       { scope: "organization", status: "unavailable", days: 7 },
@@ -185,7 +279,12 @@ describe("adoption views: teams, repositories and seats", () => {
     await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env: { REPOLL_DAYS: "2", BACKFILL_DAYS: "10" } });
     const reposCalls = github.requests.slice(before).filter((request) => request.path.endsWith("/repos-1-day"));
     expect(reposCalls.map((request) => `${request.path.split("/")[2]} ${request.query["day"]}`).sort()).toEqual([
-      "contoso 2026-11-22", "contoso 2026-11-23", "contoso 2026-11-24", "contoso-web 2026-11-22", "contoso-web 2026-11-23", "contoso-web 2026-11-24",
+      "contoso 2026-11-22",
+      "contoso 2026-11-23",
+      "contoso 2026-11-24",
+      "contoso-web 2026-11-22",
+      "contoso-web 2026-11-23",
+      "contoso-web 2026-11-24",
     ]);
   });
 });

@@ -29,7 +29,10 @@ describe("faults during collection", () => {
   let faultFree: unknown[][];
   const opened: Array<{ close(): Promise<void> } | TestDatabase> = [];
 
-  async function setUp(faults: Fault[], table = goodTable()): Promise<{ database: TestDatabase; github: GitHubServer; table: ReportTable }> {
+  async function setUp(
+    faults: Fault[],
+    table = goodTable(),
+  ): Promise<{ database: TestDatabase; github: GitHubServer; table: ReportTable }> {
     const database = await createTestDatabase();
     const github = await startFakeGitHub(table);
     for (const fault of faults) github.inject(fault);
@@ -58,15 +61,45 @@ describe("faults during collection", () => {
     ["a 502 from the download host", [{ target: "download", pathIncludes: usersPath, times: 1, status: 502 }]],
     [
       "a secondary rate limit with retry-after",
-      [{ target: "api", times: 1, status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." } }],
+      [
+        {
+          target: "api",
+          times: 1,
+          status: 403,
+          headers: { "retry-after": "1" },
+          body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+        },
+      ],
     ],
     [
       "the primary rate limit exhausted until the reset",
-      [{ target: "api", times: 1, status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) }, body: { message: "API rate limit exceeded" } }],
+      [
+        {
+          target: "api",
+          times: 1,
+          status: 403,
+          headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) },
+          body: { message: "API rate limit exceeded" },
+        },
+      ],
     ],
-    ["a 429 with retry-after", [{ target: "api", times: 1, status: 429, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit" } }]],
+    [
+      "a 429 with retry-after",
+      [
+        {
+          target: "api",
+          times: 1,
+          status: 429,
+          headers: { "retry-after": "1" },
+          body: { message: "You have exceeded a secondary rate limit" },
+        },
+      ],
+    ],
     ["an expired signed link (403 from the download host)", [{ target: "download", pathIncludes: usersPath, times: 1, status: 403 }]],
-    ["a connection cut in the middle of a file", [{ target: "download", pathIncludes: `${usersPath}/${day}/0`, times: 1, cutAfterBytes: 3000 }]],
+    [
+      "a connection cut in the middle of a file",
+      [{ target: "download", pathIncludes: `${usersPath}/${day}/0`, times: 1, cutAfterBytes: 3000 }],
+    ],
   ])("survives %s and ends with the same tables as a fault-free run", async (_name, faults) => {
     const { database, github } = await setUp(faults);
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
@@ -89,7 +122,9 @@ describe("faults during collection", () => {
 
     const failed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(failed.status).toBe("partial");
-    expect(failed.failures.map((failure) => [failure.unit, failure.errorClass])).toEqual([["fabrikam users-1-day 2026-11-20", "ReportDownloadError"]]);
+    expect(failed.failures.map((failure) => [failure.unit, failure.errorClass])).toEqual([
+      ["fabrikam users-1-day 2026-11-20", "ReportDownloadError"],
+    ]);
     // Not a partial day: the transaction rolled back and the earlier complete day is still there.
     expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
     const checkpoint = await database.pool.query("select status, attempts from sync_checkpoints where report = 'users-1-day'");
@@ -110,9 +145,13 @@ describe("faults during collection", () => {
     expect(failed.status).toBe("partial");
     expect(failed.failures).toHaveLength(1);
     expect(failed.failures[0]).toMatchObject({ unit: "fabrikam users-1-day 2026-11-20", errorClass: "MalformedReportError", line: 2 });
-    expect(failed.failures[0]!.file).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/enterprise\/fabrikam\/users-1-day\/2026-11-20\/0\.ndjson$/);
+    expect(failed.failures[0]!.file).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/downloads\/enterprise\/fabrikam\/users-1-day\/2026-11-20\/0\.ndjson$/,
+    );
     expect(failed.failures[0]!.message).not.toContain("sig=");
-    const checkpoint = await database.pool.query("select status, error_line, error_file like '%/0.ndjson' as names_file, last_error like '%line 2%' as names_line from sync_checkpoints where report = 'users-1-day'");
+    const checkpoint = await database.pool.query(
+      "select status, error_line, error_file like '%/0.ndjson' as names_file, last_error like '%line 2%' as names_line from sync_checkpoints where report = 'users-1-day'",
+    );
     expect(checkpoint.rows).toEqual([{ status: "failed", error_line: 2, names_file: true, names_line: true }]);
     // Nothing of the malformed file was kept.
     expect((await database.pool.query("select count(*) as n from copilot_user_daily")).rows).toEqual([{ n: 0 }]);
@@ -122,7 +161,13 @@ describe("faults during collection", () => {
     const fixed = goodTable();
     for (const [key, answer] of fixed.answers) table.answers.set(key, answer);
     // No dates given: the planner retries the failed day by itself.
-    const recovered = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, now, env: { BACKFILL_DAYS: "6", REPOLL_DAYS: "0" } });
+    const recovered = await runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises,
+      now,
+      env: { BACKFILL_DAYS: "6", REPOLL_DAYS: "0" },
+    });
     expect(recovered.failures).toEqual([]);
     expect(await dumpUsageTables(database.pool)).toEqual(faultFree);
   });
@@ -130,8 +175,16 @@ describe("faults during collection", () => {
   it.each([
     ["a user id given as text", { user_id: "101" }, /expected number, received string +→ at user_id\./],
     ["a day outside the report's days", { day: "2026-11-19" }, /day 2026-11-19 is outside the report's days 2026-11-20\.\.2026-11-20/],
-    ["a negative counter", { code_generation_activity_count: -5 }, /Too small: expected number to be >=0 +→ at code_generation_activity_count/],
-    ["a negative counter in the feature breakdown", { totals_by_feature: [{ feature: "agent_edit", loc_added_sum: -5 }] }, /Too small: expected number to be >=0 +→ at totals_by_feature\[0\]\.loc_added_sum/],
+    [
+      "a negative counter",
+      { code_generation_activity_count: -5 },
+      /Too small: expected number to be >=0 +→ at code_generation_activity_count/,
+    ],
+    [
+      "a negative counter in the feature breakdown",
+      { totals_by_feature: [{ feature: "agent_edit", loc_added_sum: -5 }] },
+      /Too small: expected number to be >=0 +→ at totals_by_feature\[0\]\.loc_added_sum/,
+    ],
   ])("fails a unit whose users line has %s, saying what is wrong with which field", async (_name, override, problem) => {
     const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [
       ndjson([userLine("user0", 100, day), userLine("user1", 101, day, override)]),
@@ -146,12 +199,24 @@ describe("faults during collection", () => {
   });
 
   it("fails a unit whose aggregate record has a negative count deep in it, and stores none of the file", async () => {
-    const negative = { ...enterpriseDay(day, 3), pull_requests: { ...enterpriseDay(day, 3).pull_requests, copilot_suggestions_by_comment_type: [{ comment_type: "security", total_copilot_suggestions: -5, total_copilot_applied_suggestions: 0 }] } };
+    const negative = {
+      ...enterpriseDay(day, 3),
+      pull_requests: {
+        ...enterpriseDay(day, 3).pull_requests,
+        copilot_suggestions_by_comment_type: [
+          { comment_type: "security", total_copilot_suggestions: -5, total_copilot_applied_suggestions: 0 },
+        ],
+      },
+    };
     const table = goodTable().files("enterprise", "fabrikam", "enterprise-1-day", day, [JSON.stringify(negative) + "\n"]);
     const { database, github } = await setUp([], table);
     const failed = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
-    expect(failed.failures.map((failure) => [failure.unit, failure.errorClass, failure.line])).toEqual([["fabrikam enterprise-1-day 2026-11-20", "MalformedReportError", 1]]);
-    expect(failed.failures[0]!.message).toMatch(/Too small: expected number to be >=0 +→ at pull_requests\.copilot_suggestions_by_comment_type\[0\]\.total_copilot_suggestions/);
+    expect(failed.failures.map((failure) => [failure.unit, failure.errorClass, failure.line])).toEqual([
+      ["fabrikam enterprise-1-day 2026-11-20", "MalformedReportError", 1],
+    ]);
+    expect(failed.failures[0]!.message).toMatch(
+      /Too small: expected number to be >=0 +→ at pull_requests\.copilot_suggestions_by_comment_type\[0\]\.total_copilot_suggestions/,
+    );
     expect((await database.pool.query("select count(*) as n from copilot_usage_daily")).rows).toEqual([{ n: 0 }]);
   });
 
@@ -177,7 +242,14 @@ describe("faults during collection", () => {
     const child = spawn(process.execPath, [tsx, "tests/support/collect-child.ts"], {
       env: {
         ...process.env,
-        COLLECT_CHILD_CONFIG: JSON.stringify({ databaseUrl: database.url, githubUrl: github.url, enterprises, from: day, to: day, now: now.toISOString() }),
+        COLLECT_CHILD_CONFIG: JSON.stringify({
+          databaseUrl: database.url,
+          githubUrl: github.url,
+          enterprises,
+          from: day,
+          to: day,
+          now: now.toISOString(),
+        }),
       },
       stdio: "ignore",
     });
@@ -201,12 +273,17 @@ describe("faults during collection", () => {
 
   it("combines a user that a single users file lists twice instead of failing on the duplicate", async () => {
     const table = goodTable().files("enterprise", "fabrikam", "users-1-day", day, [
-      ndjson([userLine("user0", 100, day, { code_generation_activity_count: 2, used_chat: false }), userLine("user0", 100, day, { code_generation_activity_count: 5, used_chat: true })]),
+      ndjson([
+        userLine("user0", 100, day, { code_generation_activity_count: 2, used_chat: false }),
+        userLine("user0", 100, day, { code_generation_activity_count: 5, used_chat: true }),
+      ]),
     ]);
     const { database, github } = await setUp([], table);
     const summary = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: day, to: day, now });
     expect(summary.status).toBe("succeeded");
-    const rows = await database.pool.query("select user_login, code_generation_activity_count, used_chat, source_report from copilot_user_daily");
+    const rows = await database.pool.query(
+      "select user_login, code_generation_activity_count, used_chat, source_report from copilot_user_daily",
+    );
     expect(rows.rows).toEqual([{ user_login: "user0", code_generation_activity_count: 7, used_chat: true, source_report: "users-1-day" }]);
     expect(usersWarnings(summary.warnings)).toEqual([
       `users-1-day for fabrikam lists a user more than once within one file with different figures, added together: user0 (id 100) on ${day}, 2 lines in ${github.url}${usersPath}/${day}/0.ndjson.`,
@@ -280,7 +357,15 @@ describe("faults during collection", () => {
     // The second file is cut after 500 bytes, while the unit's transaction holds the first file's rows.
     const { database, github } = await setUp([{ target: "download", pathIncludes: cutFile, times: 1, stallAfterBytes: 500 }]);
     const pool = productionPool(database);
-    const run = runCollection({ pool, githubUrl: github.url, enterprises, from: day, to: day, now, dependencies: { download: { attempts: 3, backoffMs: 5, idleTimeoutMs: 60_000 } } });
+    const run = runCollection({
+      pool,
+      githubUrl: github.url,
+      enterprises,
+      from: day,
+      to: day,
+      now,
+      dependencies: { download: { attempts: 3, backoffMs: 5, idleTimeoutMs: 60_000 } },
+    });
     await whenRequested(github, cutFile);
     await sleep(200);
     expect(await terminateIngestConnections(database)).toBe(1);
@@ -294,7 +379,15 @@ describe("faults during collection", () => {
     const cutFile = `${usersPath}/${day}/1.ndjson`;
     const { database, github } = await setUp([{ target: "download", pathIncludes: cutFile, times: 3, stallAfterBytes: 500 }]);
     const pool = productionPool(database);
-    const run = runCollection({ pool, githubUrl: github.url, enterprises, from: day, to: day, now, dependencies: { download: { attempts: 3, backoffMs: 5, idleTimeoutMs: 60_000 } } });
+    const run = runCollection({
+      pool,
+      githubUrl: github.url,
+      enterprises,
+      from: day,
+      to: day,
+      now,
+      dependencies: { download: { attempts: 3, backoffMs: 5, idleTimeoutMs: 60_000 } },
+    });
     for (let attempt = 1; attempt <= 3; attempt++) {
       await whenRequested(github, cutFile);
       github.requests.splice(0);

@@ -12,7 +12,15 @@ import { runCollection } from "../support/run-collection.js";
 // reference): every figure published for them must be the sum of the entries the sandbox served.
 const today = "2026-11-25";
 const day = "2026-11-20";
-const features = ["chat_panel_agent_mode", "chat_panel_ask_mode", "chat_panel_custom_mode", "chat_panel_edit_mode", "chat_panel_plan_mode", "chat_panel_unknown_mode", "agent_edit"];
+const features = [
+  "chat_panel_agent_mode",
+  "chat_panel_ask_mode",
+  "chat_panel_custom_mode",
+  "chat_panel_edit_mode",
+  "chat_panel_plan_mode",
+  "chat_panel_unknown_mode",
+  "agent_edit",
+];
 const figures = {
   interactions: "user_initiated_interaction_count",
   generations: "code_generation_activity_count",
@@ -33,7 +41,16 @@ const isObject = (value: unknown): value is Json => typeof value === "object" &&
 function served(kind: ReportKind, owner: string): Json[] {
   const answer = sandboxReports(today)({ kind, owner, day });
   if (answer.kind !== "files") throw new Error(`no ${kind.report} for ${owner}`);
-  return answer.files.flatMap((file) => (typeof file === "string" ? file.split("\n").filter((line) => line !== "").map((line): unknown => JSON.parse(line)) : [])).filter(isObject);
+  return answer.files
+    .flatMap((file) =>
+      typeof file === "string"
+        ? file
+            .split("\n")
+            .filter((line) => line !== "")
+            .map((line): unknown => JSON.parse(line))
+        : [],
+    )
+    .filter(isObject);
 }
 
 /** Every feature column of a record, summed over its totals_by_feature entries; null with no entry. */
@@ -78,15 +95,23 @@ describe("chat modes and agent edits from totals_by_feature", () => {
   });
 
   it("stores and publishes each day's figures as the sums of the aggregate report's feature entries", async () => {
-    const kind = (scope: string) => reportKinds.find((candidate) => candidate.scope === scope && candidate.level === "aggregate" && candidate.period === "1-day")!;
+    const kind = (scope: string) =>
+      reportKinds.find((candidate) => candidate.scope === scope && candidate.level === "aggregate" && candidate.period === "1-day")!;
     const expected: Array<[string, Record<string, number | null>]> = [
       ["", expectedColumns(served(kind("enterprise"), enterprise.slug)[0]!)],
       [org, expectedColumns(served(kind("organization"), org)[0]!)],
     ];
     // The sandbox's day has chat in several modes and agent edits: the sums are not all empty.
-    expect(expected.map(([, sums]) => [sums["chat_panel_ask_mode"], sums["agent_edit_loc_added_sum"]].every((value) => typeof value === "number" && value > 0))).toEqual([true, true]);
+    expect(
+      expected.map(([, sums]) =>
+        [sums["chat_panel_ask_mode"], sums["agent_edit_loc_added_sum"]].every((value) => typeof value === "number" && value > 0),
+      ),
+    ).toEqual([true, true]);
 
-    const stored = await database.pool.query(`select organization, ${columns.join(", ")} from copilot_usage_daily where day = $1 order by organization`, [day]);
+    const stored = await database.pool.query(
+      `select organization, ${columns.join(", ")} from copilot_usage_daily where day = $1 order by organization`,
+      [day],
+    );
     expect(stored.rows).toEqual(expected.map(([organization, sums]) => ({ organization, ...sums })));
 
     const csv = await readCsv(path.join(out, "copilot_metrics.csv"));
@@ -105,7 +130,10 @@ describe("chat modes and agent edits from totals_by_feature", () => {
       .sort(([a], [b]) => a.localeCompare(b));
     expect(expected.filter(([, sums]) => sums["chat_panel_agent_mode"] !== null).length).toBeGreaterThan(0);
 
-    const stored = await database.pool.query(`select user_login, ${columns.join(", ")} from copilot_user_daily where scope = 'organization' and day = $1 order by user_login`, [day]);
+    const stored = await database.pool.query(
+      `select user_login, ${columns.join(", ")} from copilot_user_daily where scope = 'organization' and day = $1 order by user_login`,
+      [day],
+    );
     expect(stored.rows).toEqual(expected.map(([user_login, sums]) => ({ user_login, ...sums })));
 
     const csv = await readCsv(path.join(out, "copilot_user_metrics", "copilot_user_metrics_202611.csv"));

@@ -14,7 +14,11 @@ describe("a collection run snapshots each enterprise's own Copilot seat listing"
     database = await createTestDatabase();
     github = await startFakeGitHub(new ReportTable(), { routes: [sandboxSeatRoute(today)] });
     await runCollection({
-      pool: database.pool, githubUrl: github.url, now: new Date(`${today}T06:00:00Z`), from: "2026-11-24", to: "2026-11-24",
+      pool: database.pool,
+      githubUrl: github.url,
+      now: new Date(`${today}T06:00:00Z`),
+      from: "2026-11-24",
+      to: "2026-11-24",
       enterprises: [{ slug: "octo-sandbox", orgs: ["octo-web", "octo-data"] }],
     });
   }, 120_000);

@@ -17,9 +17,23 @@ describe("a run whose activity fails every attempt", () => {
       },
       [activityNames.finishRun]: record(activityNames.finishRun, {}),
     };
-    const input = { runId: "run-1", trigger: "timer", enterprises: [{ slug: "contoso", orgs: [] }], backfillDays: 28, repollDays: 3, datasets: [] };
+    const input = {
+      runId: "run-1",
+      trigger: "timer",
+      enterprises: [{ slug: "contoso", orgs: [] }],
+      backfillDays: 28,
+      repollDays: 3,
+      datasets: [],
+    };
 
-    await expect(runLocally(collectOrchestrator, input, { activities, concurrency: 1, retryDelayScale: 0, now: () => new Date("2026-11-25T06:00:00Z") })).rejects.toThrow("worker lost");
+    await expect(
+      runLocally(collectOrchestrator, input, {
+        activities,
+        concurrency: 1,
+        retryDelayScale: 0,
+        now: () => new Date("2026-11-25T06:00:00Z"),
+      }),
+    ).rejects.toThrow("worker lost");
     // planUnits was tried as often as the retry policy allows, then the run was closed as aborted.
     expect(calls.map((call) => call.name)).toEqual(["startRun", "checkAccess", "planUnits", "planUnits", "planUnits", "finishRun"]);
     expect(calls.at(-1)?.input).toMatchObject({

@@ -10,7 +10,12 @@ const adoptionSeries = new Set(["user-teams-1-day", "repos-1-day"]);
 
 /** The usage-report units, one line each (teams and repositories have their own test). */
 function summary(units: ReportUnit[]): string[] {
-  return units.filter((unit) => !adoptionSeries.has(unit.series)).map((unit) => `${unit.scope}${unit.organization ? `/${unit.organization}` : ""} ${unit.report} ${unit.days.length === 1 ? unit.days[0] : `${unit.days[0]}..${unit.days.at(-1)} (${unit.days.length})`}`);
+  return units
+    .filter((unit) => !adoptionSeries.has(unit.series))
+    .map(
+      (unit) =>
+        `${unit.scope}${unit.organization ? `/${unit.organization}` : ""} ${unit.report} ${unit.days.length === 1 ? unit.days[0] : `${unit.days[0]}..${unit.days.at(-1)} (${unit.days.length})`}`,
+    );
 }
 
 describe("planning the units of a run", () => {
@@ -82,7 +87,14 @@ describe("planning the units of a run", () => {
   });
 
   it("clamps an explicit range to the year of history and to yesterday", async () => {
-    const units = await planUnits(database.pool, { today, from: "2024-01-01", to: "2026-12-31", enterprises: [{ slug: "contoso", orgs: [] }], backfillDays: 28, repollDays: 3 });
+    const units = await planUnits(database.pool, {
+      today,
+      from: "2024-01-01",
+      to: "2026-12-31",
+      enterprises: [{ slug: "contoso", orgs: [] }],
+      backfillDays: 28,
+      repollDays: 3,
+    });
     const singles = units.filter((unit) => unit.report === "enterprise-1-day").map((unit) => unit.days[0]!);
     expect(singles[0]).toBe(addDays(today, -365));
     expect(singles.at(-1)).toBe("2026-10-26");
@@ -95,7 +107,16 @@ describe("planning the units of a run", () => {
     expect(teams.filter((unit) => unit.series === "user-teams-1-day").map((unit) => `${unit.report} ${unit.days.join(",")}`)).toEqual(
       daysBetween("2026-11-15", "2026-11-24").map((day) => `user-teams-1-day ${day}`),
     );
-    const repositories = await planUnits(database.pool, { today: "2026-07-20", enterprises: [{ slug: "contoso", orgs: [] }], backfillDays: 10, repollDays: 3 });
-    expect(repositories.filter((unit) => unit.series === "repos-1-day").map((unit) => unit.days[0])).toEqual(["2026-07-17", "2026-07-18", "2026-07-19"]);
+    const repositories = await planUnits(database.pool, {
+      today: "2026-07-20",
+      enterprises: [{ slug: "contoso", orgs: [] }],
+      backfillDays: 10,
+      repollDays: 3,
+    });
+    expect(repositories.filter((unit) => unit.series === "repos-1-day").map((unit) => unit.days[0])).toEqual([
+      "2026-07-17",
+      "2026-07-18",
+      "2026-07-19",
+    ]);
   });
 });

@@ -3,7 +3,14 @@ import { dropPlan, plannedUnit, storePlan } from "../../src/pipeline/run-plan.js
 import type { ReportUnit } from "../../src/pipeline/units.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
-const unit = (days: string[], report = "enterprise-1-day"): ReportUnit => ({ enterprise: "contoso", scope: "enterprise", organization: "", report, series: "enterprise-1-day", days });
+const unit = (days: string[], report = "enterprise-1-day"): ReportUnit => ({
+  enterprise: "contoso",
+  scope: "enterprise",
+  organization: "",
+  report,
+  series: "enterprise-1-day",
+  days,
+});
 
 describe("a run's stored plan", () => {
   let database: TestDatabase;
@@ -20,7 +27,11 @@ describe("a run's stored plan", () => {
     await storePlan(database.pool, "run-1", "contoso", [window]);
 
     expect(await plannedUnit(database.pool, "run-1", "contoso", 0)).toEqual({ ...window, runId: "run-1" });
-    expect(await plannedUnit(database.pool, "run-1", "fabrikam", 0)).toEqual({ ...unit(["2026-11-22"]), enterprise: "fabrikam", runId: "run-1" });
+    expect(await plannedUnit(database.pool, "run-1", "fabrikam", 0)).toEqual({
+      ...unit(["2026-11-22"]),
+      enterprise: "fabrikam",
+      runId: "run-1",
+    });
     await expect(plannedUnit(database.pool, "run-1", "contoso", 1)).rejects.toThrow(
       "Unit 1 of contoso in run run-1 is not in the stored plan (run_plan_units); the run's planUnits activity must run first.",
     );

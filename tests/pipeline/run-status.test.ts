@@ -2,8 +2,17 @@ import { describe, expect, it } from "vitest";
 import { runStatus, type FinishRunInput } from "../../src/pipeline/run-record.js";
 
 const run = (overrides: Partial<FinishRunInput>): FinishRunInput => ({
-  runId: "run-1", finishedAt: "2026-11-25T06:10:00Z", unitsTotal: 10, unitsOk: 10, unitsPending: 0, unitsFailed: 0, records: 100,
-  failures: [], warnings: [], publish: [{ dataset: "copilot_metrics", ok: true, files: 1, rows: 1, skipped: 0 }], ...overrides,
+  runId: "run-1",
+  finishedAt: "2026-11-25T06:10:00Z",
+  unitsTotal: 10,
+  unitsOk: 10,
+  unitsPending: 0,
+  unitsFailed: 0,
+  records: 100,
+  failures: [],
+  warnings: [],
+  publish: [{ dataset: "copilot_metrics", ok: true, files: 1, rows: 1, skipped: 0 }],
+  ...overrides,
 });
 const publishFailed = { dataset: "copilot_seats", ok: false as const, error: { errorClass: "GraphError", message: "503" } };
 const published = { dataset: "copilot_metrics", ok: true as const, files: 1, rows: 1, skipped: 0 };

@@ -36,10 +36,22 @@ describe("everything a run in the Function App logs and sends as telemetry, with
     // failing, an expired signed link, a secondary rate limit, a malformed file, a rotated token.
     github.inject({ target: "download", pathIncludes: "/enterprise-1-day/2026-11-21/", times: 10, status: 500 });
     github.inject({ target: "download", pathIncludes: "/users-1-day/", times: 1, status: 403 });
-    github.inject({ target: "api", pathIncludes: "/users-1-day", times: 1, status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit." } });
+    github.inject({
+      target: "api",
+      pathIncludes: "/users-1-day",
+      times: 1,
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: { message: "You have exceeded a secondary rate limit." },
+    });
 
     const vault = fakeKeyVault({ "github-token-contoso": oldToken, "user-hash-key": hashKey });
-    const secrets = createSecretSource({ keyVaultUrl: vaultUrl, env: {}, credential: fakeCredential().credential, httpClient: vault.httpClient });
+    const secrets = createSecretSource({
+      keyVaultUrl: vaultUrl,
+      env: {},
+      credential: fakeCredential().credential,
+      httpClient: vault.httpClient,
+    });
     const env = {
       ENTERPRISES: '[{"slug":"contoso","orgs":[],"tokenSecret":"github-token-contoso"}]',
       DATABASE_URL: database.url,
@@ -58,11 +70,17 @@ describe("everything a run in the Function App logs and sends as telemetry, with
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void captured.push(args.map(String).join(" ")));
     }
     try {
-      const input = collectRunInput(worker.settings(), worker.settings().ENTERPRISES, { runId: "collect-2026-11-25", trigger: "timer", request: { from: "2026-11-20", to: "2026-11-22" } });
+      const input = collectRunInput(worker.settings(), worker.settings().ENTERPRISES, {
+        runId: "collect-2026-11-25",
+        trigger: "timer",
+        request: { from: "2026-11-20", to: "2026-11-22" },
+      });
       const activities = Object.fromEntries(Object.values(activityNames).map((name) => [name, worker.activity(name)]));
       runOutput = await runLocally(collectOrchestrator, input, { activities, concurrency: 4, retryDelayScale: 0, now: () => now });
       captured.push(JSON.stringify(runOutput));
-      const stored = await database.pool.query("select errors::text as text from collection_runs union all select last_error from sync_checkpoints where last_error is not null");
+      const stored = await database.pool.query(
+        "select errors::text as text from collection_runs union all select last_error from sync_checkpoints where last_error is not null",
+      );
       captured.push(...stored.rows.map((row: { text: string }) => row.text));
     } finally {
       vi.restoreAllMocks();
@@ -121,13 +139,22 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     {
       ingestReport: async (input) =>
         (input as { days: string[] }).days[0] === "2026-11-23"
-          ? { ok: false, error: { errorClass: "SignedLinkExpiredError", message: "Downloading report file https://dl.example/r/0.ndjson failed: 403." } }
+          ? {
+              ok: false,
+              error: {
+                errorClass: "SignedLinkExpiredError",
+                message: "Downloading report file https://dl.example/r/0.ndjson failed: 403.",
+              },
+            }
           : { ok: true, status: "ok", records: 120, daysCollected: 1 },
       publishDataset: async (input) =>
         (input as { dataset: string }).dataset === "copilot_seats"
           ? { dataset: "copilot_seats", ok: false, error: { errorClass: "GraphError", message: "503 from Graph" } }
           : { dataset: "copilot_metrics", ok: true, files: 1, rows: 30, skipped: 0 },
-      syncRepositories: async () => ({ ok: false, error: { errorClass: "RepositoryResponseError", message: "GitHub answered 502 for contoso/web pulls." } }),
+      syncRepositories: async () => ({
+        ok: false,
+        error: { errorClass: "RepositoryResponseError", message: "GitHub answered 502 for contoso/web pulls." },
+      }),
       finishRun: async () => summary,
       planUnits: async () => {
         throw new Error("connect ECONNREFUSED postgres://metrics:pa55word@db.example:5432/metrics");
@@ -136,21 +163,51 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     telemetry,
     { rateLimitUsedPercent: () => 81.5 },
   );
-  const unit = (day: string) => ({ enterprise: "contoso", scope: "enterprise", organization: "", report: "enterprise-1-day", series: "enterprise-1-day", days: [day], runId: "collect-2026-11-25" });
+  const unit = (day: string) => ({
+    enterprise: "contoso",
+    scope: "enterprise",
+    organization: "",
+    report: "enterprise-1-day",
+    series: "enterprise-1-day",
+    days: [day],
+    runId: "collect-2026-11-25",
+  });
 
   it("sends the records and rate-limit metrics for a unit, and UnitFailed with an exception for a failed one", async () => {
     lines.length = 0;
     await activities["ingestReport"]!(unit("2026-11-22"));
     await activities["ingestReport"]!(unit("2026-11-23"));
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { type: "metric", name: "github.ratelimit.used_percent", value: 81.5, operationId: "collect-2026-11-25", properties: { enterprise: "contoso" } },
-      { type: "metric", name: "records.ingested", value: 120, operationId: "collect-2026-11-25", properties: { enterprise: "contoso", report: "enterprise-1-day" } },
-      { type: "metric", name: "github.ratelimit.used_percent", value: 81.5, operationId: "collect-2026-11-25", properties: { enterprise: "contoso" } },
+      {
+        type: "metric",
+        name: "github.ratelimit.used_percent",
+        value: 81.5,
+        operationId: "collect-2026-11-25",
+        properties: { enterprise: "contoso" },
+      },
+      {
+        type: "metric",
+        name: "records.ingested",
+        value: 120,
+        operationId: "collect-2026-11-25",
+        properties: { enterprise: "contoso", report: "enterprise-1-day" },
+      },
+      {
+        type: "metric",
+        name: "github.ratelimit.used_percent",
+        value: 81.5,
+        operationId: "collect-2026-11-25",
+        properties: { enterprise: "contoso" },
+      },
       {
         type: "event",
         name: "UnitFailed",
         operationId: "collect-2026-11-25",
-        properties: { unit: "contoso enterprise-1-day 2026-11-23", errorClass: "SignedLinkExpiredError", message: "Downloading report file https://dl.example/r/0.ndjson failed: 403." },
+        properties: {
+          unit: "contoso enterprise-1-day 2026-11-23",
+          errorClass: "SignedLinkExpiredError",
+          message: "Downloading report file https://dl.example/r/0.ndjson failed: 403.",
+        },
       },
       {
         type: "exception",
@@ -164,10 +221,21 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
 
   it("sends UnitFailed with an exception for a failed unit of repository activity, named as the run names it", async () => {
     lines.length = 0;
-    await activities["syncRepositories"]!({ runId: "collect-2026-11-25", enterprise: "contoso", organization: "contoso", shard: 1, shards: 3 });
+    await activities["syncRepositories"]!({
+      runId: "collect-2026-11-25",
+      enterprise: "contoso",
+      organization: "contoso",
+      shard: 1,
+      shards: 3,
+    });
     const failure = { errorClass: "RepositoryResponseError", message: "GitHub answered 502 for contoso/web pulls." };
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { type: "event", name: "UnitFailed", operationId: "collect-2026-11-25", properties: { unit: "contoso/contoso repositories 2/3", ...failure } },
+      {
+        type: "event",
+        name: "UnitFailed",
+        operationId: "collect-2026-11-25",
+        properties: { unit: "contoso/contoso repositories 2/3", ...failure },
+      },
       { type: "exception", ...failure, operationId: "collect-2026-11-25", properties: { unit: "contoso/contoso repositories 2/3" } },
     ]);
   });
@@ -177,8 +245,18 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     await activities["publishDataset"]!({ runId: "collect-2026-11-25", dataset: "copilot_metrics" });
     await activities["publishDataset"]!({ runId: "collect-2026-11-25", dataset: "copilot_seats" });
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { type: "event", name: "PublishCompleted", operationId: "collect-2026-11-25", properties: { dataset: "copilot_metrics", status: "succeeded", files: 1, rows: 30, skipped: 0 } },
-      { type: "event", name: "PublishCompleted", operationId: "collect-2026-11-25", properties: { dataset: "copilot_seats", status: "failed", errorClass: "GraphError", message: "503 from Graph" } },
+      {
+        type: "event",
+        name: "PublishCompleted",
+        operationId: "collect-2026-11-25",
+        properties: { dataset: "copilot_metrics", status: "succeeded", files: 1, rows: 30, skipped: 0 },
+      },
+      {
+        type: "event",
+        name: "PublishCompleted",
+        operationId: "collect-2026-11-25",
+        properties: { dataset: "copilot_seats", status: "failed", errorClass: "GraphError", message: "503 from Graph" },
+      },
     ]);
   });
 
@@ -190,7 +268,16 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
         type: "event",
         name: "CollectionRunCompleted",
         operationId: "collect-2026-11-25",
-        properties: { status: "partial", durationSeconds: 7300, unitsTotal: 4, unitsOk: 2, unitsPending: 1, unitsFailed: 1, records: 120, freshness: '{"enterprise-1-day":"2026-11-24"}' },
+        properties: {
+          status: "partial",
+          durationSeconds: 7300,
+          unitsTotal: 4,
+          unitsOk: 2,
+          unitsPending: 1,
+          unitsFailed: 1,
+          records: 120,
+          freshness: '{"enterprise-1-day":"2026-11-24"}',
+        },
       },
       { type: "metric", name: "run.duration_seconds", value: 7300, operationId: "collect-2026-11-25" },
     ]);
@@ -198,7 +285,9 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
 
   it("reports what an activity throws as an exception, and throws it on without the password", async () => {
     lines.length = 0;
-    await expect(activities["planUnits"]!({ today: "2026-11-25" })).rejects.toThrow("connect ECONNREFUSED postgres://***@db.example:5432/metrics");
+    await expect(activities["planUnits"]!({ today: "2026-11-25" })).rejects.toThrow(
+      "connect ECONNREFUSED postgres://***@db.example:5432/metrics",
+    );
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       { type: "exception", errorClass: "Error", message: "connect ECONNREFUSED postgres://***@db.example:5432/metrics", properties: {} },
     ]);

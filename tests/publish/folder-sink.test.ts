@@ -26,16 +26,24 @@ describe("publishing into a local folder", () => {
   it("names OUTPUT_DIR when it is a file instead of a folder", async () => {
     const output = path.join(work, "output");
     await writeFile(output, "not a folder");
-    const error = await createFolderSink(output).put("copilot/metrics.csv", csv).catch((caught: unknown) => caught);
+    const error = await createFolderSink(output)
+      .put("copilot/metrics.csv", csv)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PublishError);
-    expect((error as Error).message).toBe(`Cannot publish copilot/metrics.csv: ${output} is a file, not a folder. Set OUTPUT_DIR to a folder, or move the file away.`);
+    expect((error as Error).message).toBe(
+      `Cannot publish copilot/metrics.csv: ${output} is a file, not a folder. Set OUTPUT_DIR to a folder, or move the file away.`,
+    );
   });
 
   it("names a file that stands where a folder inside OUTPUT_DIR must be", async () => {
     const output = path.join(work, "output");
     await createFolderSink(output).put("readme.csv", csv);
     await writeFile(path.join(output, "copilot"), "a file named like the folder");
-    const error = await createFolderSink(output).put("copilot/2026/metrics.csv", csv).catch((caught: unknown) => caught);
-    expect((error as Error).message).toBe(`Cannot publish copilot/2026/metrics.csv: ${path.join(output, "copilot")} is a file, not a folder. Move the file away.`);
+    const error = await createFolderSink(output)
+      .put("copilot/2026/metrics.csv", csv)
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(
+      `Cannot publish copilot/2026/metrics.csv: ${path.join(output, "copilot")} is a file, not a folder. Move the file away.`,
+    );
   });
 });

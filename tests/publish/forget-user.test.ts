@@ -59,8 +59,19 @@ describe("metrics-collector forget-user", () => {
   }
 
   it("pseudonymises the person in every table and republishes, so no table and no file names their login or id", async () => {
-    await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: "2026-10-30", to: "2026-11-01", now: new Date("2026-11-03T06:00:00Z"), outputDir: out, env: { EXPORT_SNAPSHOTS: "true" } });
-    const found = await database.pool.query<{ user_id: number }>("select distinct user_id from copilot_user_daily where user_login = $1", [login]);
+    await runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises,
+      from: "2026-10-30",
+      to: "2026-11-01",
+      now: new Date("2026-11-03T06:00:00Z"),
+      outputDir: out,
+      env: { EXPORT_SNAPSHOTS: "true" },
+    });
+    const found = await database.pool.query<{ user_id: number }>("select distinct user_id from copilot_user_daily where user_login = $1", [
+      login,
+    ]);
     expect(found.rows).toHaveLength(1);
     const id = found.rows[0]!.user_id;
     await seedOtherTables(database, id);
@@ -69,12 +80,17 @@ describe("metrics-collector forget-user", () => {
 
     const loginToken = new RegExp(`(^|[^a-z0-9_-])${login}([^a-z0-9_-]|$)`, "i");
     const idToken = new RegExp(`(^|[^0-9])${id}([^0-9]|$)`);
-    const named = (cells: Array<{ file: string; cell: string }>) => cells.filter(({ cell }) => loginToken.test(cell) || idToken.test(cell)).map(({ file }) => file);
+    const named = (cells: Array<{ file: string; cell: string }>) =>
+      cells.filter(({ cell }) => loginToken.test(cell) || idToken.test(cell)).map(({ file }) => file);
     // Before: she is in the user metrics, seats, premium requests and velocity files.
     const namedBefore = new Set(named(await everyCell()));
     expect([...namedBefore].some((file) => file.startsWith("copilot_user_metrics/"))).toBe(true);
-    expect([...namedBefore]).toEqual(expect.arrayContaining(["copilot_seats/copilot_seats_202611.csv", "premium_requests_by_user.csv", "velocity_metrics.csv"]));
-    const activeBefore = await database.pool.query("select day, scope, count(distinct user_id)::int as users from copilot_user_daily group by 1, 2 order by 1, 2");
+    expect([...namedBefore]).toEqual(
+      expect.arrayContaining(["copilot_seats/copilot_seats_202611.csv", "premium_requests_by_user.csv", "velocity_metrics.csv"]),
+    );
+    const activeBefore = await database.pool.query(
+      "select day, scope, count(distinct user_id)::int as users from copilot_user_daily group by 1, 2 order by 1, 2",
+    );
 
     const forgotten = await runCli(["forget-user", "ADA"]);
 
@@ -96,12 +112,21 @@ describe("metrics-collector forget-user", () => {
     }
     expect(named(await everyCell())).toEqual([]);
     // Her history still counts: as many active people per day and scope as before.
-    expect((await database.pool.query("select day, scope, count(distinct user_id)::int as users from copilot_user_daily group by 1, 2 order by 1, 2")).rows).toEqual(
-      activeBefore.rows,
-    );
+    expect(
+      (
+        await database.pool.query(
+          "select day, scope, count(distinct user_id)::int as users from copilot_user_daily group by 1, 2 order by 1, 2",
+        )
+      ).rows,
+    ).toEqual(activeBefore.rows);
     const files = await listFiles(out);
     // The snapshots taken before are gone (history cannot be rewritten); the republish took new ones, checked above.
-    expect(files.filter((file) => file.startsWith("archive/") && /(copilot_user_metrics|copilot_seats|premium_requests|velocity_metrics)_20261103/.test(file))).toEqual([]);
+    expect(
+      files.filter(
+        (file) =>
+          file.startsWith("archive/") && /(copilot_user_metrics|copilot_seats|premium_requests|velocity_metrics)_20261103/.test(file),
+      ),
+    ).toEqual([]);
     expect(files.filter((file) => file.startsWith("archive/") && file.includes("copilot_metrics_"))).toHaveLength(2);
     const runs = await database.pool.query("select trigger, status, publish_status from collection_runs where run_id like 'forget-user-%'");
     expect(runs.rows).toEqual([{ trigger: "cli", status: "succeeded", publish_status: "succeeded" }]);
@@ -140,7 +165,11 @@ describe("metrics-collector forget-user", () => {
     expect(result.code).toBe(0);
     expect(result.out[0]).toBe(`Dry run, nothing is changed. "${someone.toUpperCase()}" is GitHub user id ${id}.`);
     expect(result.out).toContain(`copilot_user_daily: ${rows} rows would be pseudonymised`);
-    expect(result.out).toContainEqual(expect.stringMatching(/^Archived snapshots of datasets with people in them that would be deleted: [1-9]\d* \(archive\/\d{4}\/copilot_/));
+    expect(result.out).toContainEqual(
+      expect.stringMatching(
+        /^Archived snapshots of datasets with people in them that would be deleted: [1-9]\d* \(archive\/\d{4}\/copilot_/,
+      ),
+    );
     expect(await everyTable()).toEqual(tablesBefore);
     expect(await everyFile()).toEqual(filesBefore);
   });
@@ -163,7 +192,12 @@ describe("metrics-collector forget-user", () => {
        where table_schema = current_schema() and (column_name ~ '(^|_)login$' or column_name ~ '^(user|author|reviewer|developer|actor|creator|assignee)(_id)?$')
        order by 1, 2`,
     );
-    const covered = new Set(userTables.flatMap((table) => [`${table.table}.${table.loginColumn}`, ...(table.idColumn === undefined ? [] : [`${table.table}.${table.idColumn}`])]));
+    const covered = new Set(
+      userTables.flatMap((table) => [
+        `${table.table}.${table.loginColumn}`,
+        ...(table.idColumn === undefined ? [] : [`${table.table}.${table.idColumn}`]),
+      ]),
+    );
     expect(columns.rows.map((row) => `${row.table}.${row.column}`).filter((column) => !covered.has(column))).toEqual([]);
   });
 
@@ -177,18 +211,39 @@ describe("metrics-collector forget-user", () => {
 /** One row naming the person in each of the other user-level tables. */
 async function seedOtherTables(database: TestDatabase, id: number): Promise<void> {
   const statements: Array<[string, unknown[]]> = [
-    ["insert into copilot_user_teams (enterprise, scope, organization, day, team_id, team_slug, user_id, user_login) values ('octo-sandbox', 'organization', 'octo-web', '2026-10-30', 7, 'web-core', $1, 'ada')", [id]],
-    ["insert into copilot_seats (enterprise, organization, snapshot_day, user_id, user_login, plan_type) values ('octo-sandbox', 'octo-web', '2026-11-01', $1, 'ada', 'business')", [id]],
-    [`insert into copilot_premium_usage (enterprise, organization, day, product, sku, model, user_login, unit_type, price_per_unit, gross_quantity,
+    [
+      "insert into copilot_user_teams (enterprise, scope, organization, day, team_id, team_slug, user_id, user_login) values ('octo-sandbox', 'organization', 'octo-web', '2026-10-30', 7, 'web-core', $1, 'ada')",
+      [id],
+    ],
+    [
+      "insert into copilot_seats (enterprise, organization, snapshot_day, user_id, user_login, plan_type) values ('octo-sandbox', 'octo-web', '2026-11-01', $1, 'ada', 'business')",
+      [id],
+    ],
+    [
+      `insert into copilot_premium_usage (enterprise, organization, day, product, sku, model, user_login, unit_type, price_per_unit, gross_quantity,
        gross_amount, discount_quantity, discount_amount, net_quantity, net_amount, fetched_at)
-      values ('octo-sandbox', '', '2026-10-30', 'copilot', 'premium', 'gpt-4.1', 'ada', 'requests', 0.04, 10, 0.4, 0, 0, 10, 0.4, now())`, []],
-    [`insert into pull_requests (enterprise, repository_id, number, pull_request_id, author_id, author_login, title, state, created_at, updated_at)
-      values ('octo-sandbox', 1, 1, 11, $1, 'ada', 'Add search', 'open', '2026-10-30T10:00:00Z', '2026-10-30T10:00:00Z')`, [id]],
-    ["insert into pull_request_reviews (enterprise, repository_id, pull_number, review_id, reviewer_id, reviewer_login, state) values ('octo-sandbox', 1, 2, 21, $1, 'ada', 'APPROVED')", [id]],
-    ["insert into commits (enterprise, repository_id, sha, author_id, author_login, authored_at, committed_at) values ('octo-sandbox', 1, 'abc123', $1, 'ada', now(), now())", [id]],
-    [`insert into velocity_weekly (enterprise, organization, repository_id, repository, developer, developer_id, week, developers, prs_opened, prs_merged,
+      values ('octo-sandbox', '', '2026-10-30', 'copilot', 'premium', 'gpt-4.1', 'ada', 'requests', 0.04, 10, 0.4, 0, 0, 10, 0.4, now())`,
+      [],
+    ],
+    [
+      `insert into pull_requests (enterprise, repository_id, number, pull_request_id, author_id, author_login, title, state, created_at, updated_at)
+      values ('octo-sandbox', 1, 1, 11, $1, 'ada', 'Add search', 'open', '2026-10-30T10:00:00Z', '2026-10-30T10:00:00Z')`,
+      [id],
+    ],
+    [
+      "insert into pull_request_reviews (enterprise, repository_id, pull_number, review_id, reviewer_id, reviewer_login, state) values ('octo-sandbox', 1, 2, 21, $1, 'ada', 'APPROVED')",
+      [id],
+    ],
+    [
+      "insert into commits (enterprise, repository_id, sha, author_id, author_login, authored_at, committed_at) values ('octo-sandbox', 1, 'abc123', $1, 'ada', now(), now())",
+      [id],
+    ],
+    [
+      `insert into velocity_weekly (enterprise, organization, repository_id, repository, developer, developer_id, week, developers, prs_opened, prs_merged,
        commits, reviews_given, lines_added, lines_deleted, copilot_developers, computed_at)
-      values ('octo-sandbox', 'octo-web', 1, 'web', 'ada', $1, '2026-10-26', 1, 1, 0, 1, 1, 10, 2, 1, now())`, [id]],
+      values ('octo-sandbox', 'octo-web', 1, 'web', 'ada', $1, '2026-10-26', 1, 1, 0, 1, 1, 10, 2, 1, now())`,
+      [id],
+    ],
   ];
   for (const [sql, parameters] of statements) await database.pool.query(sql, parameters);
 }

@@ -1,7 +1,15 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { AggregateAuthenticationError, AuthenticationError, AzureCliCredential, ChainedTokenCredential, CredentialUnavailableError, EnvironmentCredential, type TokenCredential } from "@azure/identity";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  AzureCliCredential,
+  ChainedTokenCredential,
+  CredentialUnavailableError,
+  EnvironmentCredential,
+  type TokenCredential,
+} from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { datasets } from "../../src/publish/index.js";
 import { describeCredentialFailure } from "../../src/publish/graph-client.js";
@@ -16,7 +24,16 @@ const noIdentity =
   "with write access to the site; in Azure, the Function App's managed identity signs in (for a user-assigned identity, set " +
   "AZURE_CLIENT_ID to its client id).";
 // Nothing in the environment or a profile that an Azure credential could sign in with.
-const withoutAzureIdentity = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_USERNAME", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"];
+const withoutAzureIdentity = [
+  "AZURE_CLIENT_ID",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PATH",
+  "AZURE_USERNAME",
+  "AZURE_FEDERATED_TOKEN_FILE",
+  "IDENTITY_ENDPOINT",
+  "MSI_ENDPOINT",
+];
 
 describe("publishing to SharePoint without an Azure identity", () => {
   let graph: GraphServer;
@@ -49,18 +66,23 @@ describe("publishing to SharePoint without an Azure identity", () => {
         return chain.getToken(scopes, options);
       },
     };
-    const sink = createSharePointSink({ graphApiUrl: graph.url, driveId: graph.driveId, folder: "Metrics", simpleUploadMaxBytes: 4 * 1024 * 1024, credential });
+    const sink = createSharePointSink({
+      graphApiUrl: graph.url,
+      driveId: graph.driveId,
+      folder: "Metrics",
+      simpleUploadMaxBytes: 4 * 1024 * 1024,
+      credential,
+    });
     const file = path.join(dir, "a.csv");
     await writeFile(file, "a\r\n");
 
     const outcomes = await Promise.allSettled([sink.put("a.csv", file), sink.put("b/c.csv", file), sink.list("b"), sink.remove("a.csv")]);
 
-    expect(outcomes.map((outcome) => (outcome.status === "rejected" && outcome.reason instanceof PublishError ? outcome.reason.message : outcome.status))).toEqual([
-      noIdentity,
-      noIdentity,
-      noIdentity,
-      noIdentity,
-    ]);
+    expect(
+      outcomes.map((outcome) =>
+        outcome.status === "rejected" && outcome.reason instanceof PublishError ? outcome.reason.message : outcome.status,
+      ),
+    ).toEqual([noIdentity, noIdentity, noIdentity, noIdentity]);
     expect(asked).toBe(1);
     expect(graph.requests).toEqual([]);
   });
@@ -75,7 +97,9 @@ describe("publishing to SharePoint without an Azure identity", () => {
 
     expect(result.code).toBe(1);
     const lines = [...result.out, ...result.err];
-    expect(lines.filter((line) => line.includes("az login"))).toEqual([expect.stringMatching(new RegExp(`^publish \\(${datasets.length} datasets\\) +FAILED: No Azure identity is available`))]);
+    expect(lines.filter((line) => line.includes("az login"))).toEqual([
+      expect.stringMatching(new RegExp(`^publish \\(${datasets.length} datasets\\) +FAILED: No Azure identity is available`)),
+    ]);
     expect(lines.filter((line) => /CredentialUnavailableError|ChainedTokenCredential|aka\.ms/.test(line))).toEqual([]);
     expect(lines.length).toBeLessThanOrEqual(10);
     expect(graph.requests).toEqual([]);
@@ -86,9 +110,14 @@ describe("describeCredentialFailure", () => {
   it("quotes the first line of Azure's refusal, without URLs, when an identity was found but refused", () => {
     const refused = new AuthenticationError(400, {
       error: "invalid_client",
-      error_description: "AADSTS700016: Application with identifier 'x' was not found. See https://login.microsoftonline.com/error?code=700016\nTrace ID: 1",
+      error_description:
+        "AADSTS700016: Application with identifier 'x' was not found. See https://login.microsoftonline.com/error?code=700016\nTrace ID: 1",
     });
-    const error = describeCredentialFailure(new AggregateAuthenticationError([new CredentialUnavailableError("EnvironmentCredential is unavailable."), refused]));
-    expect(error.message).toMatch(/^Azure gave no Microsoft Graph token for SharePoint \(.*AADSTS700016: Application with identifier 'x' was not found\. See <url>\)\. Run `az login` again, or check that AZURE_CLIENT_ID is the managed identity's client id\.$/);
+    const error = describeCredentialFailure(
+      new AggregateAuthenticationError([new CredentialUnavailableError("EnvironmentCredential is unavailable."), refused]),
+    );
+    expect(error.message).toMatch(
+      /^Azure gave no Microsoft Graph token for SharePoint \(.*AADSTS700016: Application with identifier 'x' was not found\. See <url>\)\. Run `az login` again, or check that AZURE_CLIENT_ID is the managed identity's client id\.$/,
+    );
   });
 });

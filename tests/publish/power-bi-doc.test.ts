@@ -44,7 +44,12 @@ function tableAfter(markdown: string, heading: string): string[][] {
     if (!line.startsWith("|")) break;
     table.push(line);
   }
-  return table.slice(2).map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
+  return table.slice(2).map((line) =>
+    line
+      .slice(1, -1)
+      .split("|")
+      .map((cell) => cell.trim()),
+  );
 }
 
 /** A key cell as the rollup table names it: `""`, `0`, an id, or a name. */
@@ -81,9 +86,20 @@ describe("docs/power-bi.md", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     // With the sandbox's repositories, so the DORA and velocity files have rollup rows to check.
-    github = await startGitHubServer({ reports: sandboxReports("2026-11-03"), token: fakeToken, routes: sandboxRepositoryRoutes("2026-11-03") });
+    github = await startGitHubServer({
+      reports: sandboxReports("2026-11-03"),
+      token: fakeToken,
+      routes: sandboxRepositoryRoutes("2026-11-03"),
+    });
     const enterprises = sandboxEnterprises.map((enterprise) => ({ slug: enterprise.slug, orgs: [...enterprise.orgs] }));
-    ({ outputDir: out } = await runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: "2026-10-31", to: "2026-11-01", now: new Date("2026-11-03T06:00:00Z") }));
+    ({ outputDir: out } = await runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises,
+      from: "2026-10-31",
+      to: "2026-11-01",
+      now: new Date("2026-11-03T06:00:00Z"),
+    }));
   });
   afterAll(async () => {
     await github.close();
@@ -105,7 +121,10 @@ describe("docs/power-bi.md", () => {
         columns: dataset.columns.map((column) => [column.name, powerQueryType[column.type]]),
       });
       expect({ dataset: dataset.name, header }).toEqual({ dataset: dataset.name, header: section.columns.map(([name]) => name) });
-      expect({ dataset: dataset.name, unknownKeys: section.keys.filter((key) => !header!.includes(key)) }).toEqual({ dataset: dataset.name, unknownKeys: [] });
+      expect({ dataset: dataset.name, unknownKeys: section.keys.filter((key) => !header!.includes(key)) }).toEqual({
+        dataset: dataset.name,
+        unknownKeys: [],
+      });
     }
     for (const dataset of [copilotMetrics, copilotBreakdown, copilotUserMetrics, doraMetrics, velocityMetrics, collectionRuns]) {
       expect({ dataset: dataset.name, keys: sections.get(dataset.name)!.keys }).toEqual({ dataset: dataset.name, keys: dataset.grain });

@@ -31,10 +31,18 @@ describe("metrics-collector publish", () => {
 
     expect(result.code).toBe(0);
     const count = datasets.length;
-    expect(result.out).toContainEqual(expect.stringMatching(new RegExp(`^Publish: ${count}/${count} datasets, [\\d,]+ rows, [\\d,]+ files written, [\\d.]+s$`)));
-    expect(result.out).toContainEqual(expect.stringMatching(new RegExp(`^published +${count} datasets, [\\d,]+ rows, [\\d,]+ files written$`)));
-    expect(await listFiles(out)).toEqual(expect.arrayContaining(["copilot_metrics.csv", "copilot_user_metrics/copilot_user_metrics_202611.csv"]));
-    const runs = await database.pool.query("select trigger, status, units_total, publish_status, errors from collection_runs where run_id like 'publish-%'");
+    expect(result.out).toContainEqual(
+      expect.stringMatching(new RegExp(`^Publish: ${count}/${count} datasets, [\\d,]+ rows, [\\d,]+ files written, [\\d.]+s$`)),
+    );
+    expect(result.out).toContainEqual(
+      expect.stringMatching(new RegExp(`^published +${count} datasets, [\\d,]+ rows, [\\d,]+ files written$`)),
+    );
+    expect(await listFiles(out)).toEqual(
+      expect.arrayContaining(["copilot_metrics.csv", "copilot_user_metrics/copilot_user_metrics_202611.csv"]),
+    );
+    const runs = await database.pool.query(
+      "select trigger, status, units_total, publish_status, errors from collection_runs where run_id like 'publish-%'",
+    );
     expect(runs.rows).toEqual([{ trigger: "cli", status: "succeeded", units_total: 0, publish_status: "succeeded", errors: [] }]);
   });
 
@@ -51,11 +59,15 @@ describe("metrics-collector publish", () => {
     // Every dataset fails naming the file that stands where the folder must be, and the setting to change.
     const failed = result.out.filter((line) => line.startsWith("publish "));
     expect(failed.length).toBeGreaterThan(0);
-    expect(failed.filter((line) => !/FAILED: Cannot publish .*not-a-folder is a file, not a folder\. Set OUTPUT_DIR to a folder/.test(line))).toEqual([]);
+    expect(
+      failed.filter((line) => !/FAILED: Cannot publish .*not-a-folder is a file, not a folder\. Set OUTPUT_DIR to a folder/.test(line)),
+    ).toEqual([]);
     const runs = await database.pool.query<{ status: string; publish_status: string; errors: Array<{ unit: string; errorClass: string }> }>(
       "select status, publish_status, errors from collection_runs",
     );
-    expect(runs.rows.map((run) => ({ status: run.status, publish_status: run.publish_status }))).toEqual([{ status: "failed", publish_status: "failed" }]);
+    expect(runs.rows.map((run) => ({ status: run.status, publish_status: run.publish_status }))).toEqual([
+      { status: "failed", publish_status: "failed" },
+    ]);
     expect(runs.rows[0]!.errors.map((error) => error.unit).sort()).toEqual(datasets.map((dataset) => `publish ${dataset.name}`).sort());
   });
 });

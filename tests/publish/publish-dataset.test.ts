@@ -34,7 +34,9 @@ describe("publishing the datasets to a folder", () => {
     await database.drop();
   });
   beforeEach(async () => {
-    await database.pool.query("truncate copilot_usage_daily, copilot_usage_breakdown, copilot_user_daily, collection_runs, publish_manifest");
+    await database.pool.query(
+      "truncate copilot_usage_daily, copilot_usage_breakdown, copilot_user_daily, collection_runs, publish_manifest",
+    );
     out = await mkdtemp(path.join(tmpdir(), "publish-dataset-"));
     return () => rm(out, { recursive: true, force: true });
   });
@@ -93,14 +95,52 @@ describe("publishing the datasets to a folder", () => {
       const records = (await Promise.all(files.map((file) => readCsv(path.join(out, file))))).flatMap((rows) => rows.slice(1));
       const header = (await readCsv(path.join(out, files[0]!)))[0]!;
       const keys = records.map((record) => (dataset.grain ?? []).map((column) => record[header.indexOf(column)]).join("|"));
-      expect({ dataset: dataset.name, unique: new Set(keys).size, rows: keys.length }).toEqual({ dataset: dataset.name, unique: keys.length, rows: keys.length });
+      expect({ dataset: dataset.name, unique: new Set(keys).size, rows: keys.length }).toEqual({
+        dataset: dataset.name,
+        unique: keys.length,
+        rows: keys.length,
+      });
     }
     const runs = await readCsv(path.join(out, "collection_runs.csv"));
     expect(runs).toEqual([
-      ["run_id", "trigger", "status", "started_at", "finished_at", "duration_seconds", "range_from", "range_to", "units_total", "units_ok",
-        "units_pending", "units_failed", "records", "publish_status", "error_count", "oldest_newest_day", "freshness"],
-      ["run-2026-11-02", "cli", "succeeded", "2026-11-02T06:00:00Z", "2026-11-02T06:01:35Z", "95.0", "", "", "4", "4", "0", "0", "12", "succeeded", "0",
-        "2026-10-30", '{"users-1-day": "2026-10-30", "enterprise-1-day": "2026-10-31"}'],
+      [
+        "run_id",
+        "trigger",
+        "status",
+        "started_at",
+        "finished_at",
+        "duration_seconds",
+        "range_from",
+        "range_to",
+        "units_total",
+        "units_ok",
+        "units_pending",
+        "units_failed",
+        "records",
+        "publish_status",
+        "error_count",
+        "oldest_newest_day",
+        "freshness",
+      ],
+      [
+        "run-2026-11-02",
+        "cli",
+        "succeeded",
+        "2026-11-02T06:00:00Z",
+        "2026-11-02T06:01:35Z",
+        "95.0",
+        "",
+        "",
+        "4",
+        "4",
+        "0",
+        "0",
+        "12",
+        "succeeded",
+        "0",
+        "2026-10-30",
+        '{"users-1-day": "2026-10-30", "enterprise-1-day": "2026-10-31"}',
+      ],
     ]);
   });
 
@@ -119,13 +159,17 @@ describe("publishing the datasets to a folder", () => {
     ]);
     expect(await Promise.all(partitions.map(inode))).toEqual(first);
 
-    await database.pool.query("update copilot_user_daily set code_generation_activity_count = 99 where day = '2026-10-31' and user_id = 583002");
+    await database.pool.query(
+      "update copilot_user_daily set code_generation_activity_count = 99 where day = '2026-10-31' and user_id = 583002",
+    );
     const changed = await publishDataset(database.pool, createFolderSink(out), "copilot_user_metrics", options("2026-11-02"));
     expect(changed).toEqual({ dataset: "copilot_user_metrics", files: 1, rows: 18, skipped: 1 });
     const [october, november] = await Promise.all(partitions.map(inode));
     expect(october).not.toBe(first[0]);
     expect(november).toBe(first[1]);
-    const manifest = await database.pool.query("select path, kind, rows from publish_manifest where dataset = 'copilot_user_metrics' order by path");
+    const manifest = await database.pool.query(
+      "select path, kind, rows from publish_manifest where dataset = 'copilot_user_metrics' order by path",
+    );
     expect(manifest.rows).toEqual([
       { path: partitions[0], kind: "partition", rows: 12 },
       { path: partitions[1], kind: "partition", rows: 6 },
@@ -172,10 +216,16 @@ describe("publishing the datasets to a folder", () => {
   });
 
   it("publishes an empty partitioned dataset as its current month with only the header", async () => {
-    const empty = { ...copilotUserMetrics, name: "empty_users", sql: copilotUserMetrics.sql.replace("where day >= $1", "where false and day >= $1") };
+    const empty = {
+      ...copilotUserMetrics,
+      name: "empty_users",
+      sql: copilotUserMetrics.sql.replace("where day >= $1", "where false and day >= $1"),
+    };
     const result = await publishDataset(database.pool, createFolderSink(out), empty, options("2026-11-02"));
     expect(result).toEqual({ dataset: "empty_users", files: 1, rows: 0, skipped: 0 });
     expect(await listFiles(out)).toEqual(["empty_users/empty_users_202611.csv"]);
-    expect(await readCsv(path.join(out, "empty_users/empty_users_202611.csv"))).toEqual([copilotUserMetrics.columns.map((column) => column.name)]);
+    expect(await readCsv(path.join(out, "empty_users/empty_users_202611.csv"))).toEqual([
+      copilotUserMetrics.columns.map((column) => column.name),
+    ]);
   });
 });

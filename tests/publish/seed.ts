@@ -20,7 +20,10 @@ export async function seedCopilot(pool: Pool, days: string[], options: { enterpr
   const enterprise = options.enterprise ?? "contoso";
   const factor = options.factor ?? 1;
   for (const day of days) {
-    for (const [scope, organization] of [["enterprise", ""], ["organization", "contoso-web"]] as const) {
+    for (const [scope, organization] of [
+      ["enterprise", ""],
+      ["organization", "contoso-web"],
+    ] as const) {
       await pool.query(
         `insert into copilot_usage_daily (enterprise, scope, organization, day, daily_active_users, code_generation_activity_count,
            code_acceptance_activity_count, pr_median_minutes_to_merge, source_report, raw)
@@ -29,7 +32,10 @@ export async function seedCopilot(pool: Pool, days: string[], options: { enterpr
            code_generation_activity_count = excluded.code_generation_activity_count`,
         [enterprise, scope, organization, day, people.length, 10 * factor, 4 * factor],
       );
-      for (const [dimension, ide, feature, language] of [["ide", "vscode", "", ""], ["language_feature", "", "code_completion", "typescript"]] as const) {
+      for (const [dimension, ide, feature, language] of [
+        ["ide", "vscode", "", ""],
+        ["language_feature", "", "code_completion", "typescript"],
+      ] as const) {
         await pool.query(
           `insert into copilot_usage_breakdown (enterprise, scope, organization, day, dimension, ide, feature, language,
              code_generation_activity_count, code_acceptance_activity_count)

@@ -50,7 +50,17 @@ describe("a run publishing to SharePoint through Microsoft Graph", () => {
     });
   const collect = (runId: string) =>
     // OUTPUT_DIR stays empty: the SharePoint sink replaces the folder sink.
-    runCollection({ pool: database.pool, githubUrl: github.url, enterprises, from: "2026-10-30", to: "2026-11-01", now, runId, outputDir: local, dependencies: { sink: sink() } });
+    runCollection({
+      pool: database.pool,
+      githubUrl: github.url,
+      enterprises,
+      from: "2026-10-30",
+      to: "2026-11-01",
+      now,
+      runId,
+      outputDir: local,
+      dependencies: { sink: sink() },
+    });
 
   it("lands every dataset's files with the bytes the folder sink writes, and a second run rewrites no partition", async () => {
     const first = await collect("sharepoint-run-1");
@@ -97,9 +107,15 @@ describe("a run publishing to SharePoint through Microsoft Graph", () => {
     expect(second.publish.filter((result) => !result.ok)).toEqual([]);
     const rewritten = graph.requests
       .slice(before)
-      .filter((request) => (request.kind === "content" || request.kind === "createUploadSession") && partitioned.some((name) => request.path.startsWith(`${folder}/${name}/`)));
+      .filter(
+        (request) =>
+          (request.kind === "content" || request.kind === "createUploadSession") &&
+          partitioned.some((name) => request.path.startsWith(`${folder}/${name}/`)),
+      );
     expect(rewritten).toEqual([]);
-    const skipped = Object.fromEntries(second.publish.flatMap((result) => (result.ok && result.skipped > 0 ? [[result.dataset, result.skipped]] : [])));
+    const skipped = Object.fromEntries(
+      second.publish.flatMap((result) => (result.ok && result.skipped > 0 ? [[result.dataset, result.skipped]] : [])),
+    );
     expect(skipped).toMatchObject({ copilot_breakdown: 2, copilot_user_metrics: 2 });
     const runs = await database.pool.query("select run_id, publish_status from collection_runs order by run_id");
     expect(runs.rows).toEqual([

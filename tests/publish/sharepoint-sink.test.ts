@@ -81,9 +81,7 @@ function remoteFiles(): Array<[string, string]> {
 
 /** The request log in one line per request. */
 function log(): string[] {
-  return graph.requests.map((request) =>
-    [request.method, request.kind, request.contentRange ?? request.path, request.status].join(" "),
-  );
+  return graph.requests.map((request) => [request.method, request.kind, request.contentRange ?? request.path, request.status].join(" "));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<PublishError> {
@@ -326,7 +324,11 @@ describe("SharePoint sink", () => {
     expect(error.message).toBe(
       'Uploaded "Copilot Metrics/big.csv" to SharePoint but it holds 1572861 bytes where the local file has 1572864; the next run uploads it again.',
     );
-    expect({ operation: error.operation, path: error.path, status: error.status }).toEqual({ operation: "put", path: "big.csv", status: 201 });
+    expect({ operation: error.operation, path: error.path, status: error.status }).toEqual({
+      operation: "put",
+      path: "big.csv",
+      status: 201,
+    });
   });
 
   it("refuses a path that climbs out of the folder", async () => {

@@ -72,13 +72,17 @@ describe("USER_IDENTITY in the published files", () => {
     { identity: { mode: "none" } as UserIdentity, shown: () => "" },
   ])("under $identity.mode no login appears in any published file", async ({ identity, shown }) => {
     await database.pool.query("truncate publish_manifest");
-    const out = await publish(identity, datasets.map((dataset) => dataset.name));
+    const out = await publish(
+      identity,
+      datasets.map((dataset) => dataset.name),
+    );
 
     const files = await listFiles(out);
     expect(files).toContain(partitions[0]);
     for (const file of files) {
       const text = (await readFile(path.join(out, file), "utf8")).toLowerCase();
-      for (const person of people) expect({ file, login: person.login, found: text.includes(person.login) }).toEqual({ file, login: person.login, found: false });
+      for (const person of people)
+        expect({ file, login: person.login, found: text.includes(person.login) }).toEqual({ file, login: person.login, found: false });
     }
     // Each partition holds the enterprise rows, then the organization's; per day the people by id.
     const perDay = ids.map(shown);
@@ -120,12 +124,18 @@ describe("USER_IDENTITY in the published files", () => {
       asked.push(name);
       return "key-from-vault-0123456789";
     };
-    const fromVault = userIdentitySource({ USER_IDENTITY: "hashed", KEY_VAULT_URL: "https://contoso.vault.azure.net", USER_HASH_KEY: "ignored-setting-0123" }, vault);
+    const fromVault = userIdentitySource(
+      { USER_IDENTITY: "hashed", KEY_VAULT_URL: "https://contoso.vault.azure.net", USER_HASH_KEY: "ignored-setting-0123" },
+      vault,
+    );
     expect(await fromVault()).toEqual({ mode: "hashed", key: "key-from-vault-0123456789" });
     expect(await fromVault()).toEqual({ mode: "hashed", key: "key-from-vault-0123456789" });
     expect(asked).toEqual(["user-hash-key"]);
 
-    expect(await userIdentitySource({ USER_IDENTITY: "hashed", USER_HASH_KEY: "setting-key-0123456789" }, vault)()).toEqual({ mode: "hashed", key: "setting-key-0123456789" });
+    expect(await userIdentitySource({ USER_IDENTITY: "hashed", USER_HASH_KEY: "setting-key-0123456789" }, vault)()).toEqual({
+      mode: "hashed",
+      key: "setting-key-0123456789",
+    });
     expect(await userIdentitySource({ USER_IDENTITY: "id" }, vault)()).toEqual({ mode: "id" });
     await expect(userIdentitySource({ USER_IDENTITY: "hashed" }, vault)()).rejects.toThrow(
       "USER_IDENTITY=hashed needs a key: set USER_HASH_KEY, or KEY_VAULT_URL with a secret named user-hash-key.",

@@ -1,10 +1,5 @@
 import type { GetTokenOptions, TokenCredential } from "@azure/identity";
-import {
-  createHttpHeaders,
-  type HttpClient,
-  type PipelineRequest,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 
 export const vaultUrl = "https://myvault.vault.azure.net";
 const token = "fake-kv-token";
@@ -42,8 +37,7 @@ export function fakeKeyVault(initial: Record<string, string>) {
           401,
           { error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } },
           {
-            "www-authenticate":
-              'Bearer authorization="https://login.microsoftonline.com/TENANT", resource="https://vault.azure.net"',
+            "www-authenticate": 'Bearer authorization="https://login.microsoftonline.com/TENANT", resource="https://vault.azure.net"',
           },
         );
       }

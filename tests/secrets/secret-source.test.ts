@@ -91,10 +91,7 @@ describe("createSecretSource without Key Vault", () => {
     const source = createSecretSource({
       env: { GITHUB_TOKEN_CONTOSO: "env-token-contoso", USER_HASH_KEY: "env-hash-key", GITHUB_TOKEN: "env-token" },
     });
-    expect([await source.get("github-token-contoso"), await source.get("user-hash-key")]).toEqual([
-      "env-token-contoso",
-      "env-hash-key",
-    ]);
+    expect([await source.get("github-token-contoso"), await source.get("user-hash-key")]).toEqual(["env-token-contoso", "env-hash-key"]);
   });
 
   it("falls back to GITHUB_TOKEN for a GitHub token secret without its own variable", async () => {
@@ -107,10 +104,7 @@ describe("createSecretSource without Key Vault", () => {
     const source = createSecretSource({ env });
     expect(await source.get("github-token")).toBe("env-token-old");
     env.GITHUB_TOKEN = "env-token-new";
-    expect([await source.get("github-token"), await source.refresh("github-token")]).toEqual([
-      "env-token-old",
-      "env-token-new",
-    ]);
+    expect([await source.get("github-token"), await source.refresh("github-token")]).toEqual(["env-token-old", "env-token-new"]);
   });
 
   it("reports a missing GitHub token with both variables it looked for and no value", async () => {

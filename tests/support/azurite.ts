@@ -20,7 +20,18 @@ export async function startAzurite(): Promise<Azurite> {
   const location = await mkdtemp(path.join(tmpdir(), "metrics-azurite-"));
   const child = spawn(
     azuriteBlob,
-    ["--blobHost", "127.0.0.1", "--blobPort", "0", "--location", location, "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent"],
+    [
+      "--blobHost",
+      "127.0.0.1",
+      "--blobPort",
+      "0",
+      "--location",
+      location,
+      "--skipApiVersionCheck",
+      "--loose",
+      "--disableTelemetry",
+      "--silent",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   try {

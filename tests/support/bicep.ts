@@ -30,7 +30,13 @@ export type BicepRun = { status: number | null; stdout: string; stderr: string }
 
 /** Runs bicep; `env` adds variables (a .bicepparam file reads them with readEnvironmentVariable). */
 export function runBicep(bicep: string, args: string[], env: Record<string, string> = {}): BicepRun {
-  const result = spawnSync(bicep, args, { cwd: repoRoot, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
+  const result = spawnSync(bicep, args, {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
   if (result.error !== undefined) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -11,5 +11,12 @@ const config = JSON.parse(process.env["COLLECT_CHILD_CONFIG"] ?? "{}") as {
   now: string;
 };
 const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-await runCollection({ pool, githubUrl: config.githubUrl, enterprises: config.enterprises, from: config.from, to: config.to, now: new Date(config.now) });
+await runCollection({
+  pool,
+  githubUrl: config.githubUrl,
+  enterprises: config.enterprises,
+  from: config.from,
+  to: config.to,
+  now: new Date(config.now),
+});
 await pool.end();

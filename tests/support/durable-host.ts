@@ -169,14 +169,18 @@ interface PendingEvent {
  * results and the retry timers arriving in time order (those due at the same moment together), until
  * the instance completes, fails, or waits for something that will never come (Running).
  */
-export async function runOnHost(handler: OrchestrationHandler, options: { instanceId: string; input: unknown; activities: Activities; startedAt: Date }): Promise<HostRun> {
+export async function runOnHost(
+  handler: OrchestrationHandler,
+  options: { instanceId: string; input: unknown; activities: Activities; startedAt: Date },
+): Promise<HostRun> {
   const history: HistoryEvent[] = [];
   const pending: PendingEvent[] = [];
   const executions: Execution[] = [];
   const attempts = new Map<string, number>();
   let order = 0;
   const at = (time: number) => new Date(time).toISOString();
-  const append = (time: number, event: Omit<HistoryEvent, "Timestamp" | "IsPlayed">) => history.push({ ...event, Timestamp: at(time), IsPlayed: false });
+  const append = (time: number, event: Omit<HistoryEvent, "Timestamp" | "IsPlayed">) =>
+    history.push({ ...event, Timestamp: at(time), IsPlayed: false });
 
   let time = options.startedAt.getTime();
   let arrived: Array<Omit<HistoryEvent, "Timestamp" | "IsPlayed">> = [
@@ -216,7 +220,8 @@ export async function runOnHost(handler: OrchestrationHandler, options: { instan
           const scheduled = replay.scheduled.get(event.EventId);
           const expected = event.EventType === eventType.TaskScheduled ? `task ${event.Name}` : "timer";
           const now = scheduled === undefined ? "nothing" : scheduled.kind === "task" ? `task ${scheduled.name}` : "timer";
-          if (now !== expected) nonDeterministic ??= `Non-deterministic workflow detected: event ${event.EventId} was a ${expected} and the replay now has ${now} there.`;
+          if (now !== expected)
+            nonDeterministic ??= `Non-deterministic workflow detected: event ${event.EventId} was a ${expected} and the replay now has ${now} there.`;
           recorded.add(event.EventId);
           break;
         }
@@ -234,7 +239,13 @@ export async function runOnHost(handler: OrchestrationHandler, options: { instan
     }
     const flattened = actions.flatMap(flatten);
     const finish = (runtimeStatus: HostRun["runtimeStatus"], extra: Partial<HostRun> = {}): HostRun => ({
-      runtimeStatus, customStatus: state.customStatus, history, episodes: episode, executions, actions: flattened, ...extra,
+      runtimeStatus,
+      customStatus: state.customStatus,
+      history,
+      episodes: episode,
+      executions,
+      actions: flattened,
+      ...extra,
     });
     if (nonDeterministic !== undefined) return finish("Failed", { failure: nonDeterministic });
     if (replayDone && state.error !== undefined) return finish("Failed", { failure: state.error });
@@ -245,7 +256,11 @@ export async function runOnHost(handler: OrchestrationHandler, options: { instan
       if (recorded.has(id)) continue;
       if (scheduled.kind === "timer") {
         append(time, { EventType: eventType.TimerCreated, EventId: id, FireAt: scheduled.fireAt.toISOString() });
-        pending.push({ at: scheduled.fireAt.getTime(), order: order++, event: { EventType: eventType.TimerFired, EventId: -1, TimerId: id, FireAt: scheduled.fireAt.toISOString() } });
+        pending.push({
+          at: scheduled.fireAt.getTime(),
+          order: order++,
+          event: { EventType: eventType.TimerFired, EventId: -1, TimerId: id, FireAt: scheduled.fireAt.toISOString() },
+        });
         continue;
       }
       append(time, { EventType: eventType.TaskScheduled, EventId: id, Name: scheduled.name });
@@ -260,7 +275,13 @@ export async function runOnHost(handler: OrchestrationHandler, options: { instan
         order: order++,
         event: result.ok
           ? { EventType: eventType.TaskCompleted, EventId: -1, TaskScheduledId: id, Result: JSON.stringify(result.result ?? null) }
-          : { EventType: eventType.TaskFailed, EventId: -1, TaskScheduledId: id, Reason: result.message, Details: `${result.message}\n    at activity ${scheduled.name}` },
+          : {
+              EventType: eventType.TaskFailed,
+              EventId: -1,
+              TaskScheduledId: id,
+              Reason: result.message,
+              Details: `${result.message}\n    at activity ${scheduled.name}`,
+            },
       });
     }
     append(time, { EventType: eventType.OrchestratorCompleted, EventId: -1 });
@@ -274,7 +295,13 @@ export async function runOnHost(handler: OrchestrationHandler, options: { instan
   throw new Error("The orchestration ran 2000 episodes without ending.");
 }
 
-async function callHandler(handler: OrchestrationHandler, instanceId: string, input: unknown, history: HistoryEvent[], episode: number): Promise<WireState> {
+async function callHandler(
+  handler: OrchestrationHandler,
+  instanceId: string,
+  input: unknown,
+  history: HistoryEvent[],
+  episode: number,
+): Promise<WireState> {
   const trigger = JSON.parse(
     JSON.stringify({
       history,
@@ -314,7 +341,9 @@ function flatten(action: WireAction): Array<{ functionName: string; input: unkno
 export async function registeredHandler(register: () => unknown | Promise<unknown>): Promise<OrchestrationHandler> {
   const { app } = await import("@azure/functions");
   const captured: OrchestrationHandler[] = [];
-  const generic = vi.spyOn(app, "generic").mockImplementation((_name, options) => void captured.push(options.handler as OrchestrationHandler));
+  const generic = vi
+    .spyOn(app, "generic")
+    .mockImplementation((_name, options) => void captured.push(options.handler as OrchestrationHandler));
   try {
     await register();
   } finally {

@@ -35,7 +35,10 @@ export async function runCollection(options: CollectionOptions): Promise<RunSumm
     github: (slug) => {
       let client = clients.get(slug);
       if (client === undefined) {
-        client = fakeGitHubClient(options.githubUrl, { apiVersion: settings.GITHUB_API_VERSION, throttleId: `test-${slug}-${Math.random()}` });
+        client = fakeGitHubClient(options.githubUrl, {
+          apiVersion: settings.GITHUB_API_VERSION,
+          throttleId: `test-${slug}-${Math.random()}`,
+        });
         clients.set(slug, client);
       }
       return client;

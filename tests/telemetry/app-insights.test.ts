@@ -11,8 +11,7 @@ import { exceptionItem } from "../../src/telemetry/telemetry-item.js";
 // Nothing listens on port 1, so every export fails at once instead of reaching Azure. The exporter
 // upgrades the endpoint to https itself, so a local fake ingestion server cannot receive the items;
 // the mapping to TelemetryClient calls is tested instead, and the operation context directly.
-const connectionString =
-  "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:1/";
+const connectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:1/";
 
 describe("traceIdFor", () => {
   it("hashes an orchestration instance id to 32 hex digits, the same for every activity of a run", () => {
@@ -48,9 +47,10 @@ describe("appInsightsCall", () => {
   });
 
   it("maps a metric to trackMetric", () => {
-    expect(
-      appInsightsCall({ type: "metric", name: telemetryMetrics.recordsIngested, value: 7, properties: { source: "x" } }),
-    ).toEqual({ track: "trackMetric", telemetry: { name: "records.ingested", value: 7, properties: { source: "x" } } });
+    expect(appInsightsCall({ type: "metric", name: telemetryMetrics.recordsIngested, value: 7, properties: { source: "x" } })).toEqual({
+      track: "trackMetric",
+      telemetry: { name: "records.ingested", value: 7, properties: { source: "x" } },
+    });
   });
 
   it("maps an exception to a fresh Error holding only the redacted message and stack", () => {
@@ -76,7 +76,9 @@ describe("ingestionCredential", () => {
   });
 
   it("accepts the fields in any order and case, and no client id for a system-assigned identity", () => {
-    expect(ingestionCredential("clientid=11111111-2222-3333-4444-555555555555; authorization=aad")).toBeInstanceOf(ManagedIdentityCredential);
+    expect(ingestionCredential("clientid=11111111-2222-3333-4444-555555555555; authorization=aad")).toBeInstanceOf(
+      ManagedIdentityCredential,
+    );
     expect(ingestionCredential("Authorization=AAD")).toBeInstanceOf(ManagedIdentityCredential);
   });
 

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { rateLimitWindow } from "../../src/telemetry/index.js";
 
 const hour = 3600;
-const headers = (remaining: number, resetAt: number) => ({ "x-ratelimit-limit": "5000", "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset": String(resetAt) });
+const headers = (remaining: number, resetAt: number) => ({
+  "x-ratelimit-limit": "5000",
+  "x-ratelimit-remaining": String(remaining),
+  "x-ratelimit-reset": String(resetAt),
+});
 
 describe("rateLimitWindow", () => {
   it("reports the highest share used within the open window", () => {

@@ -3,9 +3,9 @@ import { redact, registerSecret } from "../../src/telemetry/index.js";
 
 describe("redact", () => {
   it("strips the query string from a URL and keeps its path", () => {
-    expect(
-      redact("GET https://copilotreports.blob.core.windows.net/r/day.ndjson?sv=2024&sig=abc%2Bdef failed"),
-    ).toBe("GET https://copilotreports.blob.core.windows.net/r/day.ndjson failed");
+    expect(redact("GET https://copilotreports.blob.core.windows.net/r/day.ndjson?sv=2024&sig=abc%2Bdef failed")).toBe(
+      "GET https://copilotreports.blob.core.windows.net/r/day.ndjson failed",
+    );
   });
 
   it("strips a fragment from a URL", () => {
@@ -36,15 +36,13 @@ describe("redact", () => {
   });
 
   it("masks a bearer token", () => {
-    expect(redact("Authorization: Bearer eyJ0eXAiOiJKV1Qi.eyJhdWQiOi.sig-_x== sent")).toBe(
-      "Authorization: Bearer *** sent",
-    );
+    expect(redact("Authorization: Bearer eyJ0eXAiOiJKV1Qi.eyJhdWQiOi.sig-_x== sent")).toBe("Authorization: Bearer *** sent");
   });
 
   it("masks a storage account key in a connection string", () => {
-    expect(
-      redact("DefaultEndpointsProtocol=https;AccountName=raw;AccountKey=Zm9v+YmFy/ZA==;EndpointSuffix=core.windows.net"),
-    ).toBe("DefaultEndpointsProtocol=https;AccountName=raw;AccountKey=***;EndpointSuffix=core.windows.net");
+    expect(redact("DefaultEndpointsProtocol=https;AccountName=raw;AccountKey=Zm9v+YmFy/ZA==;EndpointSuffix=core.windows.net")).toBe(
+      "DefaultEndpointsProtocol=https;AccountName=raw;AccountKey=***;EndpointSuffix=core.windows.net",
+    );
   });
 
   it("masks a SAS signature outside a URL", () => {

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  createTelemetry,
-  registerSecret,
-  telemetryEvents,
-  telemetryMetrics,
-} from "../../src/telemetry/index.js";
+import { createTelemetry, registerSecret, telemetryEvents, telemetryMetrics } from "../../src/telemetry/index.js";
 
 function consoleTelemetry() {
   const lines: string[] = [];
@@ -19,11 +14,7 @@ class ReportDownloadError extends Error {
 describe("createTelemetry without a connection string", () => {
   it("writes one JSON line per event with its properties and measurements", () => {
     const { telemetry, lines } = consoleTelemetry();
-    telemetry.event(
-      telemetryEvents.collectionRunCompleted,
-      { status: "succeeded", units: 12, backfill: false },
-      { durationSeconds: 81.5 },
-    );
+    telemetry.event(telemetryEvents.collectionRunCompleted, { status: "succeeded", units: 12, backfill: false }, { durationSeconds: 81.5 });
     expect(lines).toEqual([
       JSON.stringify({
         type: "event",
@@ -46,10 +37,9 @@ describe("createTelemetry without a connection string", () => {
 
   it("writes an exception as its class and redacted message, without the stack", () => {
     const { telemetry, lines } = consoleTelemetry();
-    telemetry.exception(
-      new ReportDownloadError("download of https://reports.example/day.ndjson?sig=SECRET failed with 403"),
-      { unit: "contoso/copilot-usage/2026-11-29" },
-    );
+    telemetry.exception(new ReportDownloadError("download of https://reports.example/day.ndjson?sig=SECRET failed with 403"), {
+      unit: "contoso/copilot-usage/2026-11-29",
+    });
     expect(lines).toEqual([
       JSON.stringify({
         type: "exception",

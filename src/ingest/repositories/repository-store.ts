@@ -57,7 +57,11 @@ export async function saveRepositories(
   options: { includeArchived: boolean; listedAt: Date },
 ): Promise<{ active: number }> {
   const result = await pool.query<{ active: number }>(sql.saveRepositories, [
-    enterprise, organization, JSON.stringify(repositories), options.includeArchived, options.listedAt,
+    enterprise,
+    organization,
+    JSON.stringify(repositories),
+    options.includeArchived,
+    options.listedAt,
   ]);
   return result.rows[0] ?? { active: 0 };
 }
@@ -70,7 +74,10 @@ export async function shardRepositories(
   shards: number,
 ): Promise<Array<{ repositoryId: number; name: string; defaultBranch: string | null }>> {
   const result = await pool.query<{ repository_id: number; name: string; default_branch: string | null }>(sql.shardRepositories, [
-    enterprise, organization, shard, shards,
+    enterprise,
+    organization,
+    shard,
+    shards,
   ]);
   return result.rows.map((row) => ({ repositoryId: row.repository_id, name: row.name, defaultBranch: row.default_branch }));
 }
@@ -80,11 +87,16 @@ export async function markRepository(pool: Pool, repo: StoredRepository, status:
 }
 
 export async function loadSyncStates(pool: Pool, repo: StoredRepository): Promise<Map<string, SyncState>> {
-  const result = await pool.query<{ resource: string; status: SyncState["status"]; watermark: Date | null; etag: string | null; etag_url: string | null }>(
-    sql.loadSyncStates,
-    [repo.enterprise, repo.repositoryId],
+  const result = await pool.query<{
+    resource: string;
+    status: SyncState["status"];
+    watermark: Date | null;
+    etag: string | null;
+    etag_url: string | null;
+  }>(sql.loadSyncStates, [repo.enterprise, repo.repositoryId]);
+  return new Map(
+    result.rows.map((row) => [row.resource, { status: row.status, watermark: row.watermark, etag: row.etag, etagUrl: row.etag_url }]),
   );
-  return new Map(result.rows.map((row) => [row.resource, { status: row.status, watermark: row.watermark, etag: row.etag, etagUrl: row.etag_url }]));
 }
 
 export async function saveSyncState(
@@ -94,16 +106,22 @@ export async function saveSyncState(
   state: SyncState & { lastError?: string | undefined; runId: string | undefined },
 ): Promise<void> {
   await pool.query(sql.saveSyncState, [
-    repo.enterprise, repo.repositoryId, resource, repo.organization, state.status, state.watermark, state.etag, state.etagUrl,
-    state.lastError ?? null, state.runId ?? null,
+    repo.enterprise,
+    repo.repositoryId,
+    resource,
+    repo.organization,
+    state.status,
+    state.watermark,
+    state.etag,
+    state.etagUrl,
+    state.lastError ?? null,
+    state.runId ?? null,
   ]);
 }
 
 export async function savePullRequests(pool: Pool, repo: StoredRepository, pulls: PullRequestRow[], reviews: ReviewRow[]): Promise<number> {
   if (pulls.length === 0 && reviews.length === 0) return 0;
-  await pool.query(sql.savePullRequests, [
-    repo.enterprise, repo.repositoryId, JSON.stringify(pulls), JSON.stringify(reviews),
-  ]);
+  await pool.query(sql.savePullRequests, [repo.enterprise, repo.repositoryId, JSON.stringify(pulls), JSON.stringify(reviews)]);
   return pulls.length + reviews.length;
 }
 
@@ -124,7 +142,12 @@ export function saveDeployments(pool: Pool, repo: StoredRepository, deployments:
 
 /** The deployments whose statuses are to be read (again) as of `now`, the run's clock. */
 export async function deploymentsNeedingStatuses(pool: Pool, repo: StoredRepository, environments: string[], now: Date): Promise<number[]> {
-  const result = await pool.query<{ deployment_id: number }>(sql.deploymentsNeedingStatuses, [repo.enterprise, repo.repositoryId, environments, now]);
+  const result = await pool.query<{ deployment_id: number }>(sql.deploymentsNeedingStatuses, [
+    repo.enterprise,
+    repo.repositoryId,
+    environments,
+    now,
+  ]);
   return result.rows.map((row) => row.deployment_id);
 }
 
@@ -147,10 +170,12 @@ export interface DeploymentToCompare {
 }
 
 export async function deploymentsToCompare(pool: Pool, repo: StoredRepository, environments: string[]): Promise<DeploymentToCompare[]> {
-  const result = await pool.query<{ deployment_id: number; sha: string; previous_deployment_id: number | null; previous_sha: string | null }>(
-    sql.deploymentsToCompare,
-    [repo.enterprise, repo.repositoryId, environments],
-  );
+  const result = await pool.query<{
+    deployment_id: number;
+    sha: string;
+    previous_deployment_id: number | null;
+    previous_sha: string | null;
+  }>(sql.deploymentsToCompare, [repo.enterprise, repo.repositoryId, environments]);
   return result.rows.map((row) => ({
     deploymentId: row.deployment_id,
     sha: row.sha,
@@ -171,7 +196,12 @@ export async function saveDeploymentCommits(
   await inTransaction(pool, async (client) => {
     await client.query(sql.deleteDeploymentCommits, [repo.enterprise, repo.repositoryId, deployment.deploymentId]);
     await client.query(sql.saveDeploymentCommits, [
-      repo.enterprise, repo.repositoryId, deployment.deploymentId, deployment.previousDeploymentId, status, JSON.stringify(commits),
+      repo.enterprise,
+      repo.repositoryId,
+      deployment.deploymentId,
+      deployment.previousDeploymentId,
+      status,
+      JSON.stringify(commits),
     ]);
   });
   return commits.length;

@@ -24,6 +24,8 @@ export function checkAccess(deps: { settings: Settings; github: (enterprise: str
 export function accessContext(settings: Settings, enterprise: string): AccessContext {
   const secretName = settings.ENTERPRISES?.find((candidate) => candidate.slug === enterprise)?.tokenSecret ?? "github-token";
   const tokenSetting =
-    settings.KEY_VAULT_URL === undefined ? environmentVariablesFor(secretName).join(" or ") : `the Key Vault secret "${secretName}" (KEY_VAULT_URL)`;
+    settings.KEY_VAULT_URL === undefined
+      ? environmentVariablesFor(secretName).join(" or ")
+      : `the Key Vault secret "${secretName}" (KEY_VAULT_URL)`;
   return { enterprise, apiUrl: settings.GITHUB_API_URL, tokenSetting };
 }

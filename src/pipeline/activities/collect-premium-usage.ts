@@ -1,9 +1,21 @@
 import type { Settings } from "../../config/index.js";
 import type { Pool } from "../../db/index.js";
 import { addDays, daysBetween } from "../../days.js";
-import { premiumUsageDay, premiumUsageOfUser, rateBudget, type GitHubClient, type PremiumUsageScope, type RateBudget } from "../../github/index.js";
 import {
-  billingDaysToCatchUp, billingLogins, replacePremiumUsage, replaceUserPremiumUsage, unresolvedBillingLogins, type BillingUsageRead,
+  premiumUsageDay,
+  premiumUsageOfUser,
+  rateBudget,
+  type GitHubClient,
+  type PremiumUsageScope,
+  type RateBudget,
+} from "../../github/index.js";
+import {
+  billingDaysToCatchUp,
+  billingLogins,
+  replacePremiumUsage,
+  replaceUserPremiumUsage,
+  unresolvedBillingLogins,
+  type BillingUsageRead,
 } from "../../ingest/index.js";
 import type { Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
@@ -40,7 +52,9 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
     const budget = rateBudget(client, deps.settings.RATE_LIMIT_FLOOR_PERCENT);
     const scopes: Array<PremiumUsageScope & { organization: string }> = [
       { scope: "enterprise", enterprise, organization: "" },
-      ...organizations.filter((org) => deps.settings.BILLING_USAGE_ORGS.includes(org)).map((organization) => ({ scope: "organization" as const, organization })),
+      ...organizations
+        .filter((org) => deps.settings.BILLING_USAGE_ORGS.includes(org))
+        .map((organization) => ({ scope: "organization" as const, organization })),
     ];
     const days = premiumUsageDays(today);
     const unavailable: string[] = [];
@@ -74,7 +88,8 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
         }
       }
     } catch (error) {
-      if (isStop(error)) return { ok: true, status: "pending", records, warning: `Copilot billing usage of ${enterprise}: ${error.message}` };
+      if (isStop(error))
+        return { ok: true, status: "pending", records, warning: `Copilot billing usage of ${enterprise}: ${error.message}` };
       return { ok: false, error: summarize(error) };
     } finally {
       await recordRateLimitPeak(deps, runId, enterprise, client);

@@ -57,13 +57,18 @@ async function ingestWithRetries(deps: IngestDependencies, unit: ReportUnit): Pr
       // A malformed file stays malformed: retrying would only hide it. Transient faults get fresh
       // links; a dropped database connection rolled the transaction back, so the unit is redone whole.
       if (error instanceof MalformedReportError || !isTransient(error)) throw error;
-      if (attempt >= attempts) throw error instanceof Error && isDatabaseConnectionLoss(error) ? new DatabaseConnectionLostError(attempt, error) : error;
+      if (attempt >= attempts)
+        throw error instanceof Error && isDatabaseConnectionLoss(error) ? new DatabaseConnectionLostError(attempt, error) : error;
       if (error instanceof Error && isDatabaseConnectionLoss(error)) await sleep((deps.databaseRetryDelayMs ?? 1000) * attempt ** 2);
     }
   }
 }
 
-async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStaging: boolean): Promise<UnitResult & { ok: true; covered: string[] }> {
+async function ingestOnce(
+  deps: IngestDependencies,
+  unit: ReportUnit,
+  forceStaging: boolean,
+): Promise<UnitResult & { ok: true; covered: string[] }> {
   const kind = findReportKind(unit.scope, unit.report);
   const owner = unit.scope === "enterprise" ? unit.enterprise : unit.organization;
   const links = await fetchReportLinks(deps.github(unit.enterprise), kind, owner, kind.period === "1-day" ? unit.days[0] : undefined);
@@ -79,10 +84,25 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
   }
   let records = 0;
   const warnings: string[] = [];
-  const archived = deps.archive === undefined ? undefined : archiveReportFiles(deps.archive, { ...unit, report: kind.report, firstDay: links.firstDay, lastDay: links.lastDay }, links.links.length);
+  const archived =
+    deps.archive === undefined
+      ? undefined
+      : archiveReportFiles(
+          deps.archive,
+          { ...unit, report: kind.report, firstDay: links.firstDay, lastDay: links.lastDay },
+          links.links.length,
+        );
   await replaceReportDays(
     deps.pool,
-    { ...unit, level: kind.level, sourceReport: kind.report, firstDay: links.firstDay, lastDay: links.lastDay, fileCount: links.links.length, forceStaging },
+    {
+      ...unit,
+      level: kind.level,
+      sourceReport: kind.report,
+      firstDay: links.firstDay,
+      lastDay: links.lastDay,
+      fileCount: links.links.length,
+      forceStaging,
+    },
     async (stage) => {
       for (const [fileIndex, link] of links.links.entries()) {
         const download = await openReportFile(link, deps.download);
@@ -100,7 +120,14 @@ async function ingestOnce(deps: IngestDependencies, unit: ReportUnit, forceStagi
   const covered = unit.days.filter((day) => day >= links.firstDay && day <= links.lastDay);
   // A 28-day report may end before the newest due day: those days stay pending for the next run.
   const status = covered.length === unit.days.length ? "ok" : covered.length === 0 ? "pending" : "ok";
-  return { ok: true, status, records, daysCollected: covered.length, covered, ...(warnings.length === 0 ? {} : { warning: warnings.join(" ") }) };
+  return {
+    ok: true,
+    status,
+    records,
+    daysCollected: covered.length,
+    covered,
+    ...(warnings.length === 0 ? {} : { warning: warnings.join(" ") }),
+  };
 }
 
 function isTransient(error: unknown): boolean {

@@ -20,9 +20,10 @@ export function snapshotSeats(deps: SeatDependencies) {
   return async ({ enterprise, organization, day }: SeatSnapshotInput): Promise<SeatSnapshotResult> => {
     try {
       const client = deps.github(enterprise);
-      const seats = organization === ""
-        ? listEnterpriseCopilotSeats(client, enterprise, deps.rateLimitFloorPercent)
-        : listCopilotSeats(client, organization, deps.rateLimitFloorPercent);
+      const seats =
+        organization === ""
+          ? listEnterpriseCopilotSeats(client, enterprise, deps.rateLimitFloorPercent)
+          : listCopilotSeats(client, organization, deps.rateLimitFloorPercent);
       const rows = seatRows(seats, organization === "" ? enterprise : organization);
       return { ok: true, seats: await replaceSeatSnapshot(deps.pool, { enterprise, organization, day }, rows) };
     } catch (error) {

@@ -5,7 +5,14 @@ import { saveRepositories, shardRepositories } from "../../ingest/index.js";
 import { runStore } from "../../runs/index.js";
 import { telemetryMetrics, type Telemetry } from "../../telemetry/index.js";
 import { summarize } from "../error-summary.js";
-import { shardCount, shardLabel, type CollectionResult, type OrganizationInput, type RepositoryListResult, type RepositoryShard } from "../repository-shards.js";
+import {
+  shardCount,
+  shardLabel,
+  type CollectionResult,
+  type OrganizationInput,
+  type RepositoryListResult,
+  type RepositoryShard,
+} from "../repository-shards.js";
 import { isStop, ShardTimeUpError, syncRepository, type RepositorySyncContext } from "../repository-sync.js";
 
 export interface RepositoryDependencies {
@@ -84,7 +91,12 @@ export function syncRepositories(deps: RepositoryDependencies) {
         } catch (error) {
           if (!isStop(error)) throw error;
           const left = repositories.length - index;
-          return { ok: true, status: "pending", records, warning: `${shardLabel(shard)}: ${left} repositories left for the next run (${error.message})` };
+          return {
+            ok: true,
+            status: "pending",
+            records,
+            warning: `${shardLabel(shard)}: ${left} repositories left for the next run (${error.message})`,
+          };
         }
       }
     } catch (error) {
@@ -93,7 +105,10 @@ export function syncRepositories(deps: RepositoryDependencies) {
       await recordRateLimitPeak(deps, shard.runId, shard.enterprise, client);
     }
     if (failed.length > 0) {
-      return { ok: false, error: { errorClass: "RepositorySyncError", message: `${failed.length} repositories failed; ${failed.slice(0, 3).join(" | ")}` } };
+      return {
+        ok: false,
+        error: { errorClass: "RepositorySyncError", message: `${failed.length} repositories failed; ${failed.slice(0, 3).join(" | ")}` },
+      };
     }
     return { ok: true, status: "ok", records };
   };

@@ -2,8 +2,16 @@ import { z } from "zod";
 import { plannedUnit } from "../run-plan.js";
 import { finishRun, finishRunInput, publishResult, runSummary, startRun, startRunInput } from "../run-record.js";
 import {
-  collectionResult, computeMetricsInput, computeMetricsLabel, organizationInput, premiumUsageInput, premiumUsageLabel, repositoriesLabel,
-  repositoryListResult, repositoryShard, shardLabel,
+  collectionResult,
+  computeMetricsInput,
+  computeMetricsLabel,
+  organizationInput,
+  premiumUsageInput,
+  premiumUsageLabel,
+  repositoriesLabel,
+  repositoryListResult,
+  repositoryShard,
+  shardLabel,
 } from "../repository-shards.js";
 import { ingestInput, ingestResult, planSummary, seatSnapshotInput, seatSnapshotResult, seatsLabel, unitIdentity } from "../units.js";
 import { accessCheckResult, accessInput, checkAccess } from "./check-access.js";
@@ -43,11 +51,28 @@ export const accessLabel = (enterprise: string) => `${enterprise} access`;
  * they stay small: counts, ids, cursors.
  */
 export const activityTable = {
-  startRun: defineActivity({ name: activityNames.startRun, input: startRunInput, output: z.object({ runId: z.string() }), unit: false, create: (deps) => startRun(deps.pool) }),
-  checkAccess: defineActivity({
-    name: activityNames.checkAccess, input: accessInput, output: accessCheckResult, unit: true, label: ({ enterprise }) => accessLabel(enterprise), create: checkAccess,
+  startRun: defineActivity({
+    name: activityNames.startRun,
+    input: startRunInput,
+    output: z.object({ runId: z.string() }),
+    unit: false,
+    create: (deps) => startRun(deps.pool),
   }),
-  planUnits: defineActivity({ name: activityNames.planUnits, input: planInput, output: planSummary, unit: false, create: (deps) => planUnits(deps.pool) }),
+  checkAccess: defineActivity({
+    name: activityNames.checkAccess,
+    input: accessInput,
+    output: accessCheckResult,
+    unit: true,
+    label: ({ enterprise }) => accessLabel(enterprise),
+    create: checkAccess,
+  }),
+  planUnits: defineActivity({
+    name: activityNames.planUnits,
+    input: planInput,
+    output: planSummary,
+    unit: false,
+    create: (deps) => planUnits(deps.pool),
+  }),
   // The orchestrator hands out units of the stored plan by position; a unit itself (reingest
   // tooling, benchmarks) is ingested as given. Its label comes with its result.
   ingestReport: defineActivity({
@@ -65,24 +90,59 @@ export const activityTable = {
     },
   }),
   snapshotSeats: defineActivity({
-    name: activityNames.snapshotSeats, input: seatSnapshotInput, output: seatSnapshotResult, unit: true, label: seatsLabel,
+    name: activityNames.snapshotSeats,
+    input: seatSnapshotInput,
+    output: seatSnapshotResult,
+    unit: true,
+    label: seatsLabel,
     create: (deps) => snapshotSeats({ ...deps, rateLimitFloorPercent: seatRateLimitFloorPercent }),
   }),
   listRepositories: defineActivity({
-    name: activityNames.listRepositories, input: organizationInput, output: repositoryListResult, unit: true, label: repositoriesLabel, create: listRepositories,
+    name: activityNames.listRepositories,
+    input: organizationInput,
+    output: repositoryListResult,
+    unit: true,
+    label: repositoriesLabel,
+    create: listRepositories,
   }),
   syncRepositories: defineActivity({
-    name: activityNames.syncRepositories, input: repositoryShard, output: collectionResult, unit: true, label: shardLabel, create: syncRepositories,
+    name: activityNames.syncRepositories,
+    input: repositoryShard,
+    output: collectionResult,
+    unit: true,
+    label: shardLabel,
+    create: syncRepositories,
   }),
   collectPremiumUsage: defineActivity({
-    name: activityNames.collectPremiumUsage, input: premiumUsageInput, output: collectionResult, unit: true, label: ({ enterprise }) => premiumUsageLabel(enterprise),
+    name: activityNames.collectPremiumUsage,
+    input: premiumUsageInput,
+    output: collectionResult,
+    unit: true,
+    label: ({ enterprise }) => premiumUsageLabel(enterprise),
     create: collectPremiumUsage,
   }),
   computeMetrics: defineActivity({
-    name: activityNames.computeMetrics, input: computeMetricsInput, output: collectionResult, unit: true, label: () => computeMetricsLabel, create: computeMetrics,
+    name: activityNames.computeMetrics,
+    input: computeMetricsInput,
+    output: collectionResult,
+    unit: true,
+    label: () => computeMetricsLabel,
+    create: computeMetrics,
   }),
-  publishDataset: defineActivity({ name: activityNames.publishDataset, input: publishInput, output: publishResult, unit: false, create: publishDataset }),
-  finishRun: defineActivity({ name: activityNames.finishRun, input: finishRunInput, output: runSummary, unit: false, create: (deps) => finishRun(deps.pool) }),
+  publishDataset: defineActivity({
+    name: activityNames.publishDataset,
+    input: publishInput,
+    output: publishResult,
+    unit: false,
+    create: publishDataset,
+  }),
+  finishRun: defineActivity({
+    name: activityNames.finishRun,
+    input: finishRunInput,
+    output: runSummary,
+    unit: false,
+    create: (deps) => finishRun(deps.pool),
+  }),
 };
 
 export type ActivityName = keyof typeof activityTable;

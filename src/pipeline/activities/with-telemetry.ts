@@ -38,7 +38,11 @@ export function observedActivities(
  * and the run duration after finishRun, and an exception for whatever an activity throws. A thrown
  * error leaves the activity with a redacted message only, as the Functions host logs it.
  */
-export function withTelemetry(activities: Record<string, Activity>, telemetry: Telemetry, sources: TelemetrySources): Record<string, Activity> {
+export function withTelemetry(
+  activities: Record<string, Activity>,
+  telemetry: Telemetry,
+  sources: TelemetrySources,
+): Record<string, Activity> {
   // The outputs are the activities' own, typed by the table; parsing them here keeps this wrapper
   // one function for every activity.
   const observers: Record<string, (run: Telemetry, input: unknown, output: unknown) => void | Promise<void>> = {
