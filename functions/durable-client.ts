@@ -16,6 +16,18 @@ export function runClient(client: df.DurableClient): RunClient {
       }
     },
     startNew: (orchestrator, options) => client.startNew(orchestrator, options),
-    managementUrls: (instanceId) => ({ ...client.createHttpManagementPayload(instanceId) }),
+    managementUrls: (instanceId) => {
+      const payload = client.createHttpManagementPayload(instanceId);
+      return {
+        id: payload.id,
+        statusQueryGetUri: payload.statusQueryGetUri,
+        sendEventPostUri: payload.sendEventPostUri,
+        terminatePostUri: payload.terminatePostUri,
+        rewindPostUri: payload.rewindPostUri,
+        purgeHistoryDeleteUri: payload.purgeHistoryDeleteUri,
+        suspendPostUri: payload.suspendPostUri,
+        resumePostUri: payload.resumePostUri,
+      };
+    },
   };
 }

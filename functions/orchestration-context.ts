@@ -2,7 +2,7 @@ import * as df from "durable-functions";
 import type { OrchestrationContext, RetryPolicy, Task } from "../src/pipeline/index.js";
 
 /** The orchestrator's retry policy as Durable's RetryOptions; the extension schedules the retries. */
-export function retryOptions(policy: RetryPolicy): df.RetryOptions {
+function retryOptions(policy: RetryPolicy): df.RetryOptions {
   const options = new df.RetryOptions(policy.firstRetryIntervalInMilliseconds, policy.maxNumberOfAttempts);
   options.backoffCoefficient = policy.backoffCoefficient;
   return options;

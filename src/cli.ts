@@ -7,8 +7,9 @@ export type { CliIo } from "./cli/io.js";
 
 // Run when executed directly (npm start, the bin), not when imported by tests. The code is the
 // process's exit status once every handle is closed; nothing else may call process.exit on success.
+// main answers every failure with an exit code, so its promise does not reject.
 if (process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -10,7 +10,7 @@ export interface FunctionWorker {
   /** An activity by name, whose dependencies open on its first call in this worker. */
   activity(name: string): Activity;
   /** The database pool of this worker (opened and migrated on first use). */
-  pool(): Promise<Pool>;
+  pool: () => Promise<Pool>;
   close(): Promise<void>;
 }
 

@@ -5,10 +5,10 @@ import { redact } from "../telemetry/index.js";
 import { reportSeries } from "../pipeline/index.js";
 
 /** A day's run plus its slack: a source not collected for longer has missed a run (docs/operations.md). */
-export const staleAfterHours = 26;
+const staleAfterHours = 26;
 const databaseTimeoutMs = 10_000;
 
-export interface SourceHealth {
+interface SourceHealth {
   enterprise: string;
   organization: string;
   report: string;

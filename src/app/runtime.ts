@@ -1,11 +1,9 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { createBlobArchive } from "../archive/index.js";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
-import { openDatabase, migrate, type Database } from "../db/index.js";
-import { entraPassword } from "../db/entra-password.js";
+import { entraPassword, openDatabase, migrate, type Database } from "../db/index.js";
 import { createGitHubClient, type DownloadOptions, type GitHubClient } from "../github/index.js";
-import { createFolderSink, type PublishSink } from "../publish/index.js";
-import { createSharePointSink } from "../publish/sharepoint-sink.js";
+import { createFolderSink, createSharePointSink, type PublishSink } from "../publish/index.js";
 import { createSecretSource, type SecretSource } from "../secrets/index.js";
 import { createTelemetry, rateLimitWindow, type Telemetry } from "../telemetry/index.js";
 import type { PipelineDependencies } from "../pipeline/index.js";

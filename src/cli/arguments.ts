@@ -34,6 +34,6 @@ export function parseOptions(
   }
 }
 
-export function noArguments(command: string, args: string[]): void {
+export function noArguments(command: string, args: string[]): undefined {
   if (args.length > 0) throw new UsageError(`"${command}" takes no arguments, got "${args.join(" ")}".`, command);
 }

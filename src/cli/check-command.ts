@@ -5,12 +5,10 @@ import type { TokenCredential } from "@azure/identity";
 import { z } from "zod";
 import { createBlobArchive } from "../archive/index.js";
 import type { EnterpriseConfig, Settings } from "../config/index.js";
-import { openDatabase } from "../db/index.js";
-import { entraPassword } from "../db/entra-password.js";
+import { entraPassword, openDatabase } from "../db/index.js";
 import { createGitHubClient, findReportKind, probe, type AccessContext, type AccessResult } from "../github/index.js";
 import { accessContext } from "../pipeline/index.js";
-import { createFolderSink, type PublishSink } from "../publish/index.js";
-import { createSharePointSink } from "../publish/sharepoint-sink.js";
+import { createFolderSink, createSharePointSink, type PublishSink } from "../publish/index.js";
 import { createSecretSource, SecretNotFoundError, type SecretSource } from "../secrets/index.js";
 import type { Interruption } from "./interruption.js";
 import { embeddedDataDir, type CliIo } from "./io.js";
@@ -21,22 +19,28 @@ type Check = { name: string; run: () => Promise<string> };
 const probeFile = ".metrics-collector-check.txt";
 
 /** `check`: every dependency of a run, one line each, without collecting. 0 all ok, 2 something to fix. */
-export async function checkCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+export async function checkCommand(_args: undefined, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
   const credential = await azureCredential(settings);
   const secrets = createSecretSource({
     env: process.env,
     ...(settings.KEY_VAULT_URL === undefined ? {} : { keyVaultUrl: settings.KEY_VAULT_URL }),
     ...(credential === undefined ? {} : { credential }),
   });
+  const archiveUrl = settings.ARCHIVE_ACCOUNT_URL;
   const checks: Check[] = [
     { name: "settings", run: async () => "read from the environment and .env" },
     keyVaultCheck(settings, secrets),
     ...githubChecks(settings, secrets),
     { name: "PostgreSQL", run: () => checkDatabase(settings, credential) },
     { name: "publish target", run: () => checkSink(publishSink(settings, credential)) },
-    ...(settings.ARCHIVE_ACCOUNT_URL === undefined || credential === undefined
+    ...(archiveUrl === undefined || credential === undefined
       ? []
-      : [{ name: `archive ${settings.ARCHIVE_ACCOUNT_URL}/${settings.ARCHIVE_CONTAINER}`, run: () => checkArchive(settings, credential) }]),
+      : [
+          {
+            name: `archive ${archiveUrl}/${settings.ARCHIVE_CONTAINER}`,
+            run: () => checkArchive(archiveUrl, settings.ARCHIVE_CONTAINER, credential),
+          },
+        ]),
   ];
   let failed = 0;
   for (const check of checks) {
@@ -218,8 +222,8 @@ async function checkSink(sink: PublishSink): Promise<string> {
 }
 
 /** Lists the archive: proves the account, the container and the credential's read access. */
-async function checkArchive(settings: Settings, credential: TokenCredential): Promise<string> {
-  const archive = createBlobArchive({ accountUrl: settings.ARCHIVE_ACCOUNT_URL!, container: settings.ARCHIVE_CONTAINER, credential });
+async function checkArchive(accountUrl: string, container: string, credential: TokenCredential): Promise<string> {
+  const archive = createBlobArchive({ accountUrl, container, credential });
   for await (const file of archive.list("")) return `readable (first file ${file.path})`;
   return "readable (empty)";
 }

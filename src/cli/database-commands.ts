@@ -33,14 +33,14 @@ async function withRuntime(settings: Settings, interruption: Interruption, work:
   }
 }
 
-export async function migrateCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+export async function migrateCommand(_args: undefined, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
   return withRuntime(settings, interruption, async (runtime) => {
     io.out(`Migrations applied to ${runtime.database.description}.`);
     return 0;
   });
 }
 
-export async function publishCommand(_args: void, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
+export async function publishCommand(_args: undefined, settings: Settings, io: CliIo, interruption: Interruption): Promise<number> {
   return withRuntime(settings, interruption, async (runtime) => {
     io.out(`Database: ${runtime.database.description}; publishing to ${runtime.deps.sink.description}.`);
     const summary = await publishRun(
@@ -111,15 +111,17 @@ export async function reingestCommand(
   io: CliIo,
   interruption: Interruption,
 ): Promise<number> {
-  if (settings.ARCHIVE_ACCOUNT_URL === undefined) {
-    throw new SettingsError(
+  const noArchive = () =>
+    new SettingsError(
       "ARCHIVE_ACCOUNT_URL",
       "is required by reingest, which reads the raw archive",
       "https://contosometrics.blob.core.windows.net",
     );
-  }
+  // Checked before the database opens; the runtime opens the archive from the same setting.
+  if (settings.ARCHIVE_ACCOUNT_URL === undefined) throw noArchive();
   return withRuntime(settings, interruption, async (runtime) => {
-    const archive = runtime.deps.archive!;
+    const archive = runtime.deps.archive;
+    if (archive === undefined) throw noArchive();
     io.out(`Rebuilding ${from}..${to} in ${runtime.database.description} from ${archive.description}.`);
     const runId = newRunId("reingest", new Date());
     const summary = await reingest(

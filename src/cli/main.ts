@@ -10,7 +10,7 @@ import type { CliIo } from "./io.js";
 import { UsageError } from "./usage-error.js";
 
 /** A command's arguments are checked, and the settings read, before its module loads. */
-export type Command<Arguments> = (args: Arguments, settings: Settings, io: CliIo, interruption: Interruption) => Promise<number>;
+type Command<Arguments> = (args: Arguments, settings: Settings, io: CliIo, interruption: Interruption) => Promise<number>;
 
 interface CommandSpec {
   start(args: string[]): (settings: Settings, io: CliIo, interruption: Interruption) => Promise<number>;

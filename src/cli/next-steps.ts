@@ -18,10 +18,10 @@ export function copilotRangeNote(range: { from?: string; to?: string }, today: s
     const first = reportKinds
       .filter((kind) => kind.scope === scope && kind.period === "1-day")
       .map((kind) => kind.firstDay)
-      .sort()[0]!;
+      .reduce(earlier);
     return { scope, first };
   });
-  const earliest = [firstDays.map((entry) => entry.first).sort()[0]!, yearAgo].sort().at(-1)!;
+  const earliest = later(firstDays.map((entry) => entry.first).reduce(earlier), yearAgo);
   const oldest = `the oldest day GitHub still has is ${earliest} (reports start on ${firstDays
     .map(({ scope, first }) => `${first} for ${scope === "enterprise" ? "enterprises" : "organizations"}`)
     .join(" and ")}, and GitHub keeps one year)`;
@@ -39,7 +39,15 @@ export function copilotRangeNote(range: { from?: string; to?: string }, today: s
 }
 
 function clamp(low: string, high: string): (day: string) => string {
-  return (day) => [[day, low].sort().at(-1)!, high].sort()[0]!;
+  return (day) => earlier(later(day, low), high);
+}
+
+function earlier(a: string, b: string): string {
+  return b < a ? b : a;
+}
+
+function later(a: string, b: string): string {
+  return b > a ? b : a;
 }
 
 /** How the user runs a command here: through npm in a clone, else the installed bin. */

@@ -284,7 +284,7 @@ export function createRunProgress(options: RunProgressOptions): RunProgressView 
 /** One step as a line: finished, or still running with what it waits for and the time left. */
 function describeStep(step: Step, at: number, running: boolean): string {
   const elapsed = at - step.started;
-  const of = step.total === undefined ? `${count(step.done)}` : `${count(step.done)}/${count(step.total)}`;
+  const of = step.total === undefined ? count(step.done) : `${count(step.done)}/${count(step.total)}`;
   const parts = [`${step.kind.label}: ${of} ${step.kind.units}`];
   if (step.kind.writesFiles === true) {
     parts.push(

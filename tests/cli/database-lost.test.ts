@@ -59,16 +59,17 @@ describe("the database ending the CLI's connections during ingest", { timeout: 6
   // The seats and billing listings still succeed, so the run is partial: `failed` is kept for a run in
   // which no collection unit succeeded.
   it("exits 1 with its summary, records both report units as failed, and the next run ends with a clean run's tables", async () => {
-    let running = true;
+    // An object, so the loop below reads what the callback sets (a `let` would be narrowed to `true`).
+    const running = { now: true };
     const ended: number[] = [];
     const first = spawnCli(["run", "--from", day, "--to", day], { cwd: folder, env: env(cut, stalling, "out-a") }).finally(
-      () => (running = false),
+      () => (running.now = false),
     );
     // As a failover would: every connection copying a unit's rows (stuck on its second file) is ended, attempt after attempt.
     const admin = new pg.Client({ connectionString: cut.url });
     await admin.connect();
     try {
-      while (running) {
+      while (running.now) {
         const result = await admin.query(
           `select pg_terminate_backend(pid) from pg_stat_activity
             where datname = current_database() and pid <> pg_backend_pid() and query ilike 'copy %' and now() - xact_start > interval '500 milliseconds'`,

@@ -81,7 +81,7 @@ describe("run progress", () => {
         "… Copilot reports: 1/3 units, 5 records, 30.0s, waiting for contoso enterprise-1-day 2026-11-02 (30.0s), about 1m00s left",
         "Copilot reports: 2/3 units, 6 records, 30.0s",
       ]);
-      expect(lines.filter((line) => /[\u0000-\u001f]/.test(line))).toEqual([]);
+      expect(lines.filter((line) => /\p{Cc}/u.test(line))).toEqual([]);
     } finally {
       vi.useRealTimers();
     }

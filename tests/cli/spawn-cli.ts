@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const binPath = path.join(root, "bin", "metrics-collector.js");
+const binPath = path.join(root, "bin", "metrics-collector.js");
 
 // Settings a developer's shell may carry; every spawned CLI starts without them.
 const settingNames = [
@@ -45,9 +45,10 @@ export interface SpawnOptions {
 
 /** Runs the real command-line process (the package's bin) and resolves with its exit status and output. */
 export function spawnCli(args: string[], options: SpawnOptions): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of settingNames) delete env[name];
-  Object.assign(env, options.env);
+  const env: Record<string, string | undefined> = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !settingNames.includes(name))),
+    ...options.env,
+  };
   const started = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script ?? binPath, ...args], {
     cwd: options.cwd,
@@ -58,14 +59,14 @@ export function spawnCli(args: string[], options: SpawnOptions): Promise<CliResu
   let out = "";
   let err = "";
   let pending = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     out += chunk;
     pending += chunk;
     const lines = pending.split("\n");
     pending = lines.pop()!;
     for (const line of lines) options.onLine?.(line, child);
   });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => void (err += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => void (err += chunk));
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code, signal) => resolve({ code, signal, out, err, milliseconds: performance.now() - started }));

@@ -33,7 +33,7 @@ describe("the Functions worker runtime with secrets in Key Vault", () => {
     [database, github] = await Promise.all([createTestDatabase(), startFakeGitHub(table, { token: newToken })]);
   });
   afterAll(async () => {
-    await Promise.all([github?.close(), database?.drop()]);
+    await Promise.all([github.close(), database.drop()]);
   });
 
   function worker(secrets: ReturnType<typeof createSecretSource>) {

@@ -1,4 +1,4 @@
-import { app } from "@azure/functions";
+import { app, HttpRequest, InvocationContext, type HttpFunctionOptions } from "@azure/functions";
 import * as df from "durable-functions";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseSettings } from "../../src/config/index.js";
@@ -12,7 +12,7 @@ const appSettings = {
   DATABASE_URL: "postgres://metrics@127.0.0.1:1/metrics",
 };
 
-type Registration = { kind: string; name: string; options: Record<string, unknown> };
+type Registration = { kind: string; name: string; options: Record<string, unknown>; http?: HttpFunctionOptions };
 
 /**
  * Imports functions/index.ts with the registration calls captured. Outside the Functions host,
@@ -28,7 +28,9 @@ async function captureRegistrations(env: Record<string, string>): Promise<Regist
     registrations.push({ kind, name, options: { ...(options as Record<string, unknown>) } });
   };
   vi.spyOn(app, "timer").mockImplementation(capture("timer"));
-  vi.spyOn(app, "http").mockImplementation(capture("http"));
+  vi.spyOn(app, "http").mockImplementation((name, options) => {
+    registrations.push({ kind: "http", name, options: { ...options }, http: options });
+  });
   vi.spyOn(df.app, "orchestration").mockImplementation((name, options) => {
     capture("orchestration")(name, typeof options === "function" ? { handler: options } : options);
     return () => {
@@ -117,9 +119,14 @@ describe("functions/index.ts, the Function App's entry point", () => {
     const registrations = await captureRegistrations(appSettings);
     const http = registrations.filter((r) => r.kind === "http");
     expect(http.filter((r) => r.options["authLevel"] !== "function").map((r) => r.name)).toEqual(["live"]);
-    const handler = http.find((r) => r.name === "live")?.options["handler"];
-    if (typeof handler !== "function") throw new Error("live has no handler");
-    expect(await handler()).toEqual({ status: 200, body: "ok", headers: { "content-type": "text/plain", "cache-control": "no-store" } });
+    const live = http.find((r) => r.name === "live")?.http;
+    if (live === undefined) throw new Error("live is not registered");
+    const request = new HttpRequest({ method: "GET", url: "http://localhost:7071/api/live" });
+    expect(await live.handler(request, new InvocationContext())).toEqual({
+      status: 200,
+      body: "ok",
+      headers: { "content-type": "text/plain", "cache-control": "no-store" },
+    });
   });
 
   it("takes the timer's schedule from COLLECT_SCHEDULE", async () => {
