@@ -34,13 +34,13 @@ export function daysBetween(first: string, last: string): string[] {
 }
 
 /** A range of report days as a user asked for it; both ends optional, both included. */
-export interface DayRange {
+interface DayRange {
   from?: string;
   to?: string;
 }
 
 /** A backfill reaches back at most a year (GitHub keeps one): 366 days cover a leap year. */
-export const maxRangeDays = 366;
+const maxRangeDays = 366;
 
 export interface DayRangeRules {
   /** How the user wrote a field: `--from` on the command line, `"from"` in a JSON body. */

@@ -1,6 +1,13 @@
-export { collectOrchestrator, activityNames, activityRetry, accessLabel } from "./orchestrator.js";
+export { collectOrchestrator, activityRetry } from "./orchestrator.js";
 export type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
-export { createActivities, activityTable, type PipelineDependencies, type Activity } from "./activities/index.js";
+export {
+  accessLabel,
+  activityNames,
+  activityTable,
+  createActivities,
+  type Activity,
+  type PipelineDependencies,
+} from "./activities/index.js";
 export { accessContext } from "./activities/check-access.js";
 export { runLocally } from "./local-driver.js";
 export { planUnits, reportSeries } from "./planner.js";

@@ -1,5 +1,5 @@
 import type { OrchestrationContext, RetryPolicy, Task } from "./orchestration-context.js";
-import type { Activity } from "./activities/index.js";
+import type { Activity } from "./activities/entry.js";
 
 type LocalTask = ({ kind: "activity"; name: string; input: unknown; retry?: RetryPolicy } | { kind: "all"; tasks: LocalTask[] }) & {
   /** Set when the task first runs: a task yielded again (a member of a failed Task.all) is not run twice. */
@@ -68,7 +68,7 @@ export async function runLocally<T>(
       try {
         return roundTrip(
           await limiter(() => {
-            if (refused(task.name)) throw options.signal!.reason;
+            if (refused(task.name)) throw options.signal?.reason;
             return activity(roundTrip(task.input));
           }),
         );

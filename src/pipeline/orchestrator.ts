@@ -8,9 +8,6 @@ import { RunTally } from "./run-tally.js";
 import type { RepositoryShard } from "./repository-shards.js";
 import { runInput, type Failure, type RunInput } from "./units.js";
 
-export type { RunProgress } from "./run-tally.js";
-export { accessLabel, activityNames } from "./activities/table.js";
-
 /** Covers what an activity cannot catch itself (a worker crash, a timeout); activities are idempotent. */
 export const activityRetry: RetryPolicy = { firstRetryIntervalInMilliseconds: 5_000, maxNumberOfAttempts: 3, backoffCoefficient: 2 };
 
@@ -241,51 +238,55 @@ function* inBatches<T, I extends z.ZodType, O extends z.ZodType>(
   afterBatch: () => void,
 ): Generator<Task, void, unknown> {
   for (let start = 0; start < items.length; start += batchSize) {
-    const batch = items.slice(start, start + batchSize);
-    const inputs = batch.map(inputOf);
+    const batch = items.slice(start, start + batchSize).map((item) => ({ item, input: inputOf(item) }));
     const results = yield* settleAll(
       context,
-      inputs.map((input) => schedule(context, entry, input)),
+      batch.map((member) => ({ member, task: schedule(context, entry, member.input) })),
     );
-    results.forEach((result, index) => {
-      const input = inputs[index]!;
-      record(batch[index]!, "crashed" in result ? result.crashed : entry.output.parse(result.value), entry.label?.(input) ?? entry.name);
-    });
+    for (const { member, settled } of results) {
+      const result = "crashed" in settled ? settled.crashed : entry.output.parse(settled.value);
+      record(member.item, result, entry.label?.(member.input) ?? entry.name);
+    }
     afterBatch();
   }
 }
 
 /**
- * Every task's result, or how it failed. durable-functions' Task.all throws as soon as one member
- * has failed every attempt, while the Durable extension waits for the whole batch (like .NET's
- * Task.WhenAll) and numbers the retry timers and attempts of the members still running after it.
+ * Every task's result, or how it failed, beside the member it was scheduled for. durable-functions'
+ * Task.all throws as soon as one member has failed every attempt, while the Durable extension waits
+ * for the whole batch (like .NET's Task.WhenAll) and numbers the retry timers and attempts of the
+ * members still running after it.
  * Whatever the orchestrator scheduled in between would take those numbers, and the instance would
  * stay Running for good. So after a failure each member is yielded in turn, which schedules
  * nothing, until every one has settled.
  */
-function* settleAll(
+function* settleAll<M>(
   context: OrchestrationContext,
-  tasks: Task[],
-): Generator<Task, Array<{ value: unknown } | { crashed: Crashed }>, unknown> {
+  scheduled: ReadonlyArray<{ member: M; task: Task }>,
+): Generator<Task, Array<{ member: M; settled: Settled }>, unknown> {
   try {
-    const values: unknown = yield context.df.Task.all(tasks);
-    if (!Array.isArray(values)) throw new Error(`Task.all of ${tasks.length} activities answered with no list.`);
-    return values.map((value: unknown) => ({ value }));
+    const values: unknown = yield context.df.Task.all(scheduled.map(({ task }) => task));
+    if (!Array.isArray(values)) throw new Error(`Task.all of ${scheduled.length} activities answered with no list.`);
+    const answers: unknown[] = values;
+    return scheduled.map(({ member }, index) => ({ member, settled: { value: answers[index] } }));
   } catch {
-    const settled: Array<{ value: unknown } | { crashed: Crashed }> = [];
-    for (const task of tasks) {
+    const settled: Array<{ member: M; settled: Settled }> = [];
+    for (const { member, task } of scheduled) {
       try {
-        settled.push({ value: yield task });
+        settled.push({ member, settled: { value: yield task } });
       } catch (error) {
-        settled.push({ crashed: crashed(error) });
+        settled.push({ member, settled: { crashed: crashed(error) } });
       }
     }
     return settled;
   }
 }
 
+/** A task's result, or how it failed every attempt. */
+type Settled = { value: unknown } | { crashed: Crashed };
+
 /** Durable's error for a task that failed every attempt: its first line is the reason, the rest a stack. */
 function crashed(error: unknown): Crashed {
-  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\n.*/s, "").trim();
   return { ok: false, error: { errorClass: error instanceof Error ? error.name : "Error", message: message.slice(0, 2000) } };
 }

@@ -7,12 +7,12 @@ import type { ReportUnit, RunInput } from "./units.js";
 /** GitHub keeps one year of history (reference §1.4). */
 const historyDays = 365;
 /** A gap with at least this many due days inside the 28-day window is fetched with one 28-day call. */
-export const periodReportThreshold = 7;
+const periodReportThreshold = 7;
 
 export interface PlanRequest {
   today: string;
-  from?: string;
-  to?: string;
+  from?: string | undefined;
+  to?: string | undefined;
   enterprises: RunInput["enterprises"];
   backfillDays: number;
   repollDays: number;
@@ -39,7 +39,7 @@ export async function planUnits(pool: Pool, request: PlanRequest): Promise<Repor
   const units: ReportUnit[] = [];
   const yesterday = addDays(request.today, -1);
   for (const { enterprise, scope, organization, series } of reportSeries(request.enterprises)) {
-    const earliest = [series.firstDay, addDays(request.today, -historyDays)].sort().at(-1)!;
+    const earliest = laterDay(series.firstDay, addDays(request.today, -historyDays));
     const seen = byKey.get(seriesKey(enterprise, scope, organization, series.report)) ?? new Map<string, string>();
     const due = dueDays(request, seen, earliest, yesterday);
     const periodKind = reportKinds.find((kind) => kind.scope === scope && kind.level === series.level && kind.period === "28-day");
@@ -70,12 +70,10 @@ export function reportSeries(enterprises: ReadonlyArray<{ slug: string; orgs: re
 
 function dueDays(request: PlanRequest, seen: Map<string, string>, earliest: string, yesterday: string): string[] {
   if (request.from !== undefined || request.to !== undefined) {
-    const from = [request.from ?? earliest, earliest].sort().at(-1)!;
-    const to = [request.to ?? yesterday, yesterday].sort()[0]!;
-    return daysBetween(from, to);
+    return daysBetween(laterDay(request.from ?? earliest, earliest), earlierDay(request.to ?? yesterday, yesterday));
   }
-  const collectedDays = [...seen.keys()].sort();
-  const start = collectedDays.length === 0 ? addDays(request.today, -request.backfillDays) : collectedDays[0]!;
+  const [firstCollected] = [...seen.keys()].sort();
+  const start = firstCollected ?? addDays(request.today, -request.backfillDays);
   const repollFrom = addDays(request.today, -request.repollDays);
   // Days not collected yet (never asked, not available yet, failed) are due; collected days and
   // those of an endpoint that does not exist here only come back inside the re-poll window.
@@ -83,7 +81,7 @@ function dueDays(request: PlanRequest, seen: Map<string, string>, earliest: stri
     const status = seen.get(day);
     return status === undefined || status === "pending" || status === "failed" || day >= repollFrom;
   };
-  return daysBetween([start, earliest].sort().at(-1)!, yesterday).filter(due);
+  return daysBetween(laterDay(start, earliest), yesterday).filter(due);
 }
 
 function splitByReport(
@@ -101,6 +99,15 @@ function splitByReport(
     ...single.map((day) => ({ report: series.report, days: [day] })),
     ...(usePeriod ? [{ report: periodKind.report, days: inWindow }] : []),
   ];
+}
+
+// YYYY-MM-DD strings sort as the days they name.
+function laterDay(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+function earlierDay(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 function seriesKey(enterprise: string, scope: string, organization: string, report: string): string {

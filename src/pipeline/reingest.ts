@@ -20,6 +20,12 @@ export interface ReingestRequest {
   startedAt: string;
 }
 
+/** The files one ingest attempt stored of a report answer, by position, and how many it meant to store (NaN: not recorded). */
+interface IngestAttempt {
+  expected: number;
+  files: Map<number, string>;
+}
+
 /** One stored answer of a report: the files of its newest complete ingest attempt. */
 interface ArchivedSet {
   set: ReportFileSet;
@@ -114,12 +120,12 @@ async function findArchivedSets(
   archive: ReportArchive,
   request: ReingestRequest,
 ): Promise<{ sets: ArchivedSet[]; problems: FinishRunInput["failures"] }> {
-  const folders = new Map<string, { set: ReportFileSet; attempts: Map<string, { expected: number; files: Map<number, string> }> }>();
+  const folders = new Map<string, { set: ReportFileSet; attempts: Map<string, IngestAttempt> }>();
   for await (const file of archive.list(request.enterprise === undefined ? undefined : `${request.enterprise}/`)) {
     const parsed = parseReportFilePath(file.path);
     if (parsed === undefined || parsed.set.lastDay < request.from || parsed.set.firstDay > request.to) continue;
     const folderKey = reportSetFolder(parsed.set);
-    const folder = folders.get(folderKey) ?? { set: parsed.set, attempts: new Map() };
+    const folder = folders.get(folderKey) ?? { set: parsed.set, attempts: new Map<string, IngestAttempt>() };
     folders.set(folderKey, folder);
     // Files stored by hand carry no metadata: they count as one attempt of as many files as there are.
     const attemptId = file.metadata[attemptKey] ?? "";
@@ -144,7 +150,7 @@ async function findArchivedSets(
       .map(([attempt, { expected, files }]) => {
         const count = Number.isNaN(expected) ? files.size : expected;
         const paths = Array.from({ length: count }, (_, index) => files.get(index));
-        return { attempt, files: paths.every((path) => path !== undefined) ? paths.filter((path) => path !== undefined) : undefined };
+        return { attempt, files: paths.every((path) => path !== undefined) ? paths : undefined };
       })
       .filter((candidate): candidate is { attempt: string; files: string[] } => candidate.files !== undefined)
       .sort((a, b) => (a.attempt < b.attempt ? -1 : a.attempt > b.attempt ? 1 : 0));

@@ -38,7 +38,7 @@ export const planSummary = z.object({
 export type PlanSummary = z.infer<typeof planSummary>;
 
 /** Which unit a planned unit's result belongs to, for the run's failures and telemetry. */
-export const unitIdentitySchema = z.object({ label: z.string(), enterprise: z.string(), report: z.string() });
+const unitIdentitySchema = z.object({ label: z.string(), enterprise: z.string(), report: z.string() });
 export type UnitIdentity = z.infer<typeof unitIdentitySchema>;
 
 export const errorSummary = z.object({
@@ -59,7 +59,7 @@ export function outcome<T extends z.ZodRawShape>(success: T) {
 }
 
 /** unavailable: the endpoint itself is missing for this scope (see `warning`). */
-export const unitResult = outcome({
+const unitResult = outcome({
   status: z.enum(["ok", "pending", "unavailable"]),
   records: z.number(),
   daysCollected: z.number(),

@@ -1,2 +1,1 @@
 export * as runStore from "./run-store.js";
-export type { CheckpointRow, PlanUnitRow, RunOutcome, SeriesKey } from "./run-store.js";

@@ -3,6 +3,7 @@ import { registerSecret } from "../telemetry/index.js";
 import { environmentSecrets } from "./environment-secrets.js";
 import { keyVaultSecrets, type KeyVaultHttpClient } from "./key-vault-secrets.js";
 
+export { environmentVariablesFor } from "./environment-secrets.js";
 export { SecretNotFoundError } from "./secret-not-found-error.js";
 
 export interface SecretSource {

@@ -75,7 +75,8 @@ async function measure(
         const output = await activity(input);
         const sizes = (largest[name] ??= { input: 0, output: 0 });
         sizes.input = Math.max(sizes.input, Buffer.byteLength(JSON.stringify(input)));
-        sizes.output = Math.max(sizes.output, Buffer.byteLength(JSON.stringify(output) ?? ""));
+        // An activity that returns nothing (startRun) sends no output.
+        sizes.output = Math.max(sizes.output, output === undefined ? 0 : Buffer.byteLength(JSON.stringify(output)));
         if (name === activityNames.planUnits) units += (output as { units: number }).units;
         return output;
       },

@@ -90,10 +90,10 @@ describe("a collection run against GitHub over HTTP", () => {
         source_report: "enterprise-1-day",
       },
     ]);
-    const raw = await database.pool.query(
+    const raw = await database.pool.query<{ tokens: unknown }>(
       "select raw -> 'totals_by_cli' -> 'token_usage' as tokens from copilot_usage_daily where day = '2026-11-20'",
     );
-    expect(raw.rows[0].tokens).toEqual({ avg_tokens_per_request: 4100, output_tokens_sum: 7000, prompt_tokens_sum: 5300 });
+    expect(raw.rows[0]!.tokens).toEqual({ avg_tokens_per_request: 4100, output_tokens_sum: 7000, prompt_tokens_sum: 5300 });
 
     const runs = await database.pool.query(
       "select status, trigger, units_total, units_ok, units_pending, units_failed, records, publish_status from collection_runs",
@@ -131,7 +131,7 @@ describe("a collection run against GitHub over HTTP", () => {
       text.split("\r\n")[0]!.startsWith("enterprise;organization;day;daily_active_users;weekly_active_users;monthly_active_users;"),
     ).toBe(true);
     expect(text.endsWith("\r\n")).toBe(true);
-    const records = parse(text, { delimiter: ";", columns: true }) as Array<Record<string, string>>;
+    const records = parse<Record<string, string>>(text, { delimiter: ";", columns: true });
     expect(
       records.map((r) => [
         r["enterprise"],

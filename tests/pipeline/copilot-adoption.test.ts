@@ -56,7 +56,7 @@ function seatRoute(holders: string[], lastActivity: Record<string, string> = {})
 }
 
 async function readCsv(file: string): Promise<Array<Record<string, string>>> {
-  return parse((await readFile(file, "utf8")).replace(/^\uFEFF/, ""), { delimiter: ";", columns: true }) as Array<Record<string, string>>;
+  return parse<Record<string, string>>((await readFile(file, "utf8")).replace(/^\uFEFF/, ""), { delimiter: ";", columns: true });
 }
 
 describe("adoption views: teams, repositories and seats", () => {

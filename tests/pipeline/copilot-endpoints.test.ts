@@ -9,7 +9,8 @@ const now = new Date("2026-11-25T06:00:00Z");
 const enterprises = [{ slug: "contoso", orgs: ["contoso-web"] }];
 const day = "2026-11-20";
 const window = { firstDay: "2026-10-27", lastDay: "2026-11-23" };
-const { enterprise_id: _enterpriseId, ...orgDayBase } = enterpriseDay(day, 2);
+// An organization's day carries no enterprise_id.
+const orgDayBase = Object.fromEntries(Object.entries(enterpriseDay(day, 2)).filter(([field]) => field !== "enterprise_id"));
 
 const table = new ReportTable()
   // enterprise-1-day: one flat object, with a field GitHub might add one day
@@ -384,7 +385,7 @@ describe("every Copilot report endpoint and file shape", () => {
       now,
     });
     expect([summary.status, summary.unitsFailed]).toEqual(["succeeded", 0]);
-    const checkpoints = await database.pool.query(
+    const checkpoints = await database.pool.query<{ status: string }>(
       "select scope, report, status from sync_checkpoints where day = '2026-11-21' and report not in ('user-teams-1-day', 'repos-1-day') order by scope, report",
     );
     expect(checkpoints.rows.map((row) => row.status)).toEqual(["pending", "pending", "pending", "pending"]);

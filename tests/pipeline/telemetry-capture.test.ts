@@ -89,7 +89,7 @@ describe("everything a run in the Function App logs and sends as telemetry, with
   });
 
   afterAll(async () => {
-    await Promise.all([github?.close(), database?.drop()]);
+    await Promise.all([github.close(), database.drop()]);
   });
 
   it("went through the failures it is meant to check, and reported them", () => {
@@ -177,7 +177,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     lines.length = 0;
     await activities["ingestReport"]!(unit("2026-11-22"));
     await activities["ingestReport"]!(unit("2026-11-23"));
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       {
         type: "metric",
         name: "github.ratelimit.used_percent",
@@ -229,7 +229,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
       shards: 3,
     });
     const failure = { errorClass: "RepositoryResponseError", message: "GitHub answered 502 for contoso/web pulls." };
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       {
         type: "event",
         name: "UnitFailed",
@@ -244,7 +244,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     lines.length = 0;
     await activities["publishDataset"]!({ runId: "collect-2026-11-25", dataset: "copilot_metrics" });
     await activities["publishDataset"]!({ runId: "collect-2026-11-25", dataset: "copilot_seats" });
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       {
         type: "event",
         name: "PublishCompleted",
@@ -263,7 +263,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
   it("sends CollectionRunCompleted with status and durationSeconds as properties, and the duration metric", async () => {
     lines.length = 0;
     await activities["finishRun"]!({ runId: "collect-2026-11-25" });
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       {
         type: "event",
         name: "CollectionRunCompleted",
@@ -288,7 +288,7 @@ describe("the telemetry the activities send, as the alert rules read it", () => 
     await expect(activities["planUnits"]!({ today: "2026-11-25" })).rejects.toThrow(
       "connect ECONNREFUSED postgres://***@db.example:5432/metrics",
     );
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(lines.map((line): unknown => JSON.parse(line))).toEqual([
       { type: "exception", errorClass: "Error", message: "connect ECONNREFUSED postgres://***@db.example:5432/metrics", properties: {} },
     ]);
   });

@@ -21,27 +21,17 @@ export function locateBicep(): BicepLocation {
     timeout: 10 * 60 * 1000,
   });
   if (result.status === 0) return { found: true, path: result.stdout.trim() };
-  const message = `${result.stderr}`.trim();
+  const message = result.stderr.trim();
   if (result.status === 3) return { found: false, reason: message };
   throw new Error(`scripts/bicep.mjs --print-path failed (${result.error?.message ?? `exit ${result.status}`}): ${message}`);
 }
 
 export type BicepRun = { status: number | null; stdout: string; stderr: string };
 
-/** Runs bicep; `env` adds variables (a .bicepparam file reads them with readEnvironmentVariable). */
-export function runBicep(bicep: string, args: string[], env: Record<string, string> = {}): BicepRun {
-  const result = spawnSync(bicep, args, {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, ...env },
-  });
-  if (result.error !== undefined) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** runBicep without blocking, so that several compilations share the machine's cores. */
+/**
+ * Runs bicep without blocking, so that several compilations share the machine's cores; `env` adds
+ * variables (a .bicepparam file reads them with readEnvironmentVariable).
+ */
 export function runBicepAsync(bicep: string, args: string[], env: Record<string, string> = {}): Promise<BicepRun> {
   return new Promise((done, fail) => {
     const child = spawn(bicep, args, { cwd: repoRoot, env: { ...process.env, ...env } });

@@ -11,7 +11,7 @@
 import { InvocationContext } from "@azure/functions";
 import { vi } from "vitest";
 
-export const eventType = {
+const eventType = {
   ExecutionStarted: 0,
   TaskScheduled: 4,
   TaskCompleted: 5,
@@ -25,7 +25,7 @@ export const eventType = {
 /** ReplaySchema.V3 of durable-functions: the version that the extension's V3 replay reads. */
 const replaySchemaV3 = 2;
 
-export interface HistoryEvent {
+interface HistoryEvent {
   EventType: number;
   EventId: number;
   IsPlayed: boolean;
@@ -63,7 +63,7 @@ export type Attempt = { ok: true; result: unknown; seconds?: number } | { ok: fa
 /** How the activities behave: `attempt` counts the calls of this name with this input, from 1. */
 export type Activities = (name: string, input: unknown, attempt: number) => Attempt;
 
-export interface Execution {
+interface Execution {
   name: string;
   input: unknown;
   attempt: number;
@@ -196,7 +196,8 @@ export async function runOnHost(
 
     // The extension replays the actions while it feeds the history to them, event by event.
     const replay = new ExtensionReplay(options.startedAt);
-    let replayDone = false;
+    // An object, not a `let`: the flag is set inside the closure, where narrowing cannot follow it.
+    const replayed = { done: false };
     let nonDeterministic: string | undefined;
     void (async () => {
       for (const action of actions) {
@@ -206,7 +207,7 @@ export async function runOnHost(
           // The orchestrator handles task failures itself; the replay goes on (as the shim does).
         }
       }
-      replayDone = true;
+      replayed.done = true;
     })();
     await settleMicrotasks();
     const recorded = new Set<number>();
@@ -248,8 +249,8 @@ export async function runOnHost(
       ...extra,
     });
     if (nonDeterministic !== undefined) return finish("Failed", { failure: nonDeterministic });
-    if (replayDone && state.error !== undefined) return finish("Failed", { failure: state.error });
-    if (replayDone && state.isDone) return finish("Completed", { output: state.output });
+    if (replayed.done && state.error !== undefined) return finish("Failed", { failure: state.error });
+    if (replayed.done && state.isDone) return finish("Completed", { output: state.output });
 
     // What the replay scheduled beyond the history goes out now: activities run, timers start.
     for (const [id, scheduled] of replay.scheduled) {
@@ -267,7 +268,7 @@ export async function runOnHost(
       const key = `${scheduled.name} ${JSON.stringify(scheduled.input)}`;
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
-      const input = scheduled.input === undefined ? undefined : JSON.parse(JSON.stringify(scheduled.input));
+      const input: unknown = scheduled.input === undefined ? undefined : JSON.parse(JSON.stringify(scheduled.input));
       const result = options.activities(scheduled.name, input, attempt);
       executions.push({ name: scheduled.name, input, attempt, eventId: id, outcome: result.ok ? "completed" : "failed" });
       pending.push({
@@ -302,7 +303,7 @@ async function callHandler(
   history: HistoryEvent[],
   episode: number,
 ): Promise<WireState> {
-  const trigger = JSON.parse(
+  const trigger: unknown = JSON.parse(
     JSON.stringify({
       history,
       input,
@@ -338,7 +339,7 @@ function flatten(action: WireAction): Array<{ functionName: string; input: unkno
  * The handler durable-functions hands the Functions host for an orchestration: what `register`
  * passes to df.app.orchestration, wrapped by the library, captured instead of reaching the (absent) host.
  */
-export async function registeredHandler(register: () => unknown | Promise<unknown>): Promise<OrchestrationHandler> {
+export async function registeredHandler(register: () => unknown): Promise<OrchestrationHandler> {
   const { app } = await import("@azure/functions");
   const captured: OrchestrationHandler[] = [];
   const generic = vi

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Settings } from "../../config/index.js";
 import { checkEnterpriseAccess, type AccessContext, type GitHubClient } from "../../github/index.js";
-import { environmentVariablesFor } from "../../secrets/environment-secrets.js";
+import { environmentVariablesFor } from "../../secrets/index.js";
 import { outcome } from "../units.js";
 
 export const accessInput = z.object({ enterprise: z.string() });

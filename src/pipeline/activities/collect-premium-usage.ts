@@ -32,9 +32,11 @@ export interface PremiumUsageDependencies {
 
 /** Every day of the previous month and of this one up to `today`: GitHub revises both. */
 export function premiumUsageDays(today: string): string[] {
-  const firstOfMonth = `${today.slice(0, 8)}01`;
-  const firstOfPrevious = `${addDays(firstOfMonth, -1).slice(0, 8)}01`;
-  return daysBetween(firstOfPrevious, today);
+  return daysBetween(firstOfPreviousMonth(today), today);
+}
+
+function firstOfPreviousMonth(today: string): string {
+  return `${addDays(`${today.slice(0, 8)}01`, -1).slice(0, 8)}01`;
 }
 
 /**
@@ -57,6 +59,7 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
         .map((organization) => ({ scope: "organization" as const, organization })),
     ];
     const days = premiumUsageDays(today);
+    const firstDay = firstOfPreviousMonth(today);
     const unavailable: string[] = [];
     const warnings: string[] = [];
     let records = 0;
@@ -72,7 +75,7 @@ export function collectPremiumUsage(deps: PremiumUsageDependencies) {
         available.push(scope);
         records += await replacePremiumUsage(deps.pool, owner, read, new Date());
         // A month at a time, so a run stopped by the rate budget keeps the months it caught up.
-        for (const month of byMonth(await billingDaysToCatchUp(deps.pool, owner, days[0]!))) {
+        for (const month of byMonth(await billingDaysToCatchUp(deps.pool, owner, firstDay))) {
           const missed = await readDays(client, budget, scope, month);
           if (missed.length > 0) records += await replacePremiumUsage(deps.pool, owner, missed, new Date());
         }
@@ -136,7 +139,9 @@ async function collectUsageByPerson(
 ): Promise<number> {
   const owner = { enterprise, organization: scope.organization };
   const months = [...new Set(days.map((day) => `${day.slice(0, 8)}01`))];
-  const logins = await billingLogins(pool, owner, months[0]!);
+  const [firstMonth] = months;
+  if (firstMonth === undefined) return 0;
+  const logins = await billingLogins(pool, owner, firstMonth);
   const read: Array<BillingUsageRead & { login: string }> = [];
   for (const month of months) {
     for (const login of logins) {

@@ -144,5 +144,3 @@ export const activityTable = {
     create: (deps) => finishRun(deps.pool),
   }),
 };
-
-export type ActivityName = keyof typeof activityTable;
