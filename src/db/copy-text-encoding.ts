@@ -7,9 +7,13 @@ export type CopyValue = string | number | boolean | null;
  * only the cells at those indexes, in that order.
  */
 export function copyLine(row: readonly CopyValue[], pick?: readonly number[]): string {
-  const count = pick === undefined ? row.length : pick.length;
-  const cells = new Array<string>(count);
-  for (let index = 0; index < count; index++) cells[index] = encodeValue(row[pick === undefined ? index : pick[index]!] ?? null);
+  const cells = new Array<string>(pick === undefined ? row.length : pick.length);
+  if (pick === undefined) {
+    for (let index = 0; index < row.length; index++) cells[index] = encodeValue(row[index] ?? null);
+  } else {
+    let index = 0;
+    for (const source of pick) cells[index++] = encodeValue(row[source] ?? null);
+  }
   return cells.join("\t") + "\n";
 }
 

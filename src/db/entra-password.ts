@@ -1,7 +1,7 @@
 import type { AccessToken, TokenCredential } from "@azure/identity";
 
 /** Azure Database for PostgreSQL accepts Entra ID access tokens for this resource as passwords. */
-export const postgresTokenScope = "https://ossrdbms-aad.database.windows.net/.default";
+const postgresTokenScope = "https://ossrdbms-aad.database.windows.net/.default";
 
 /** No Entra ID token for PostgreSQL could be had, so no new connection can log in. */
 export class EntraTokenError extends Error {

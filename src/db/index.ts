@@ -1,5 +1,5 @@
 export { openDatabase, survivingConnectionErrors, type Database } from "./pool.js";
-export { migrate, MigrationError } from "./migrate.js";
+export { migrate } from "./migrate.js";
 export { copyQueryOut, copyRows, copyText } from "./copy-rows.js";
 export { copyLine, type CopyValue } from "./copy-text-encoding.js";
 export { sqlFile } from "./sql-file.js";

@@ -7,7 +7,7 @@ const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "m
 // Any number shared by every migrator of this product; pg_advisory_lock takes a bigint.
 const migrationLockKey = 7_140_221_001;
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   override readonly name = "MigrationError";
   constructor(
     readonly migration: string,

@@ -35,7 +35,7 @@ const retryPauseMs = 1_000;
  * from GITHUB_API_URL), as one message naming the setting to fix; undefined for anything else
  * (5xx, rate limits, 404), which the run's own retries handle.
  */
-export function configurationFault(failure: unknown, context: AccessContext): string | undefined {
+function configurationFault(failure: unknown, context: AccessContext): string | undefined {
   // Every 403 reaches here as the client's GitHubForbiddenError; its cause is GitHub's answer.
   const error = failure instanceof GitHubForbiddenError ? failure.cause : failure;
   const who = `Enterprise "${context.enterprise}"`;

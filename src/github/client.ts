@@ -7,10 +7,10 @@ import { explainForbidden } from "./endpoint-permissions.js";
 import { ForeignLinkError } from "./paginate.js";
 
 const GitHub = Octokit.plugin(throttling, retry, paginateGraphQL);
-export type GitHubOctokit = InstanceType<typeof GitHub>;
+type GitHubOctokit = InstanceType<typeof GitHub>;
 
 /** Where a client's token comes from; `refresh` re-reads it after GitHub answered 401 (rotated token). */
-export interface TokenSource {
+interface TokenSource {
   get(): Promise<string>;
   refresh(): Promise<string>;
 }

@@ -5,7 +5,7 @@
 export type Scope = "enterprise" | "organization";
 /** aggregate: daily totals; users: per user; teams: user-team membership; repos: per repository. */
 export type ReportLevel = "aggregate" | "users" | "teams" | "repos";
-export type ReportPeriod = "1-day" | "28-day";
+type ReportPeriod = "1-day" | "28-day";
 
 export interface ReportKind {
   scope: Scope;

@@ -2,7 +2,7 @@ import type { GitHubClient } from "./client.js";
 import { pageUrl, paginate } from "./paginate.js";
 import { rateBudget } from "./rate-budget.js";
 
-export class SeatListingError extends Error {
+class SeatListingError extends Error {
   override readonly name = "SeatListingError";
   constructor(
     readonly owner: string,

@@ -1,8 +1,8 @@
-export { createGitHubClient, type GitHubClient, type GitHubClientOptions, type TokenSource } from "./client.js";
-export { reportKinds, findReportKind, type ReportKind, type Scope, type ReportLevel, type ReportPeriod } from "./copilot-reports.js";
-export { fetchReportLinks, ReportEnvelopeError, type ReportLinks } from "./report-links.js";
+export { createGitHubClient, type GitHubClient, type GitHubClientOptions } from "./client.js";
+export { reportKinds, findReportKind, type ReportKind, type Scope, type ReportLevel } from "./copilot-reports.js";
+export { fetchReportLinks } from "./report-links.js";
 export { openReportFile, withoutQuery, ReportDownloadError, SignedLinkExpiredError, type DownloadOptions } from "./report-download.js";
-export { rateBudget, RateBudgetExhaustedError, type RateBudget, type RateResource, type GraphqlRateLimit } from "./rate-budget.js";
+export { rateBudget, RateBudgetExhaustedError, type RateBudget } from "./rate-budget.js";
 export { ForeignLinkError, type Etag } from "./paginate.js";
 export {
   organizationRepositories,
@@ -28,22 +28,7 @@ export type {
   WorkflowRunRecord,
   IssueRecord,
 } from "./repository-records.js";
-export {
-  premiumUsageDay,
-  premiumUsageOfUser,
-  billingUnitOf,
-  aiCreditsFirstDay,
-  type BillingUnit,
-  type PremiumUsageItem,
-  type PremiumUsageScope,
-} from "./premium-usage.js";
+export { premiumUsageDay, premiumUsageOfUser, type BillingUnit, type PremiumUsageItem, type PremiumUsageScope } from "./premium-usage.js";
 export { listCopilotSeats, listEnterpriseCopilotSeats } from "./copilot-seats.js";
-export {
-  endpointPermissions,
-  permissionTable,
-  permissionFor,
-  explainForbidden,
-  GitHubForbiddenError,
-  type EndpointPermission,
-} from "./endpoint-permissions.js";
-export { checkEnterpriseAccess, configurationFault, probe, type AccessContext, type AccessResult } from "./access-check.js";
+export { endpointPermissions, permissionTable, permissionFor, explainForbidden, GitHubForbiddenError } from "./endpoint-permissions.js";
+export { checkEnterpriseAccess, probe, type AccessContext, type AccessResult } from "./access-check.js";

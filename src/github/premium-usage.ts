@@ -31,16 +31,16 @@ export type BillingUnit = "requests" | "ai_credits";
  * Copilot billing moved from premium requests to AI credits on 2026-06-01 (GitHub's announcement,
  * community discussion #192948): a day is read from exactly one endpoint, so no day is counted in both.
  */
-export const aiCreditsFirstDay = "2026-06-01";
+const aiCreditsFirstDay = "2026-06-01";
 
-export function billingUnitOf(day: string): BillingUnit {
+function billingUnitOf(day: string): BillingUnit {
   return day < aiCreditsFirstDay ? "requests" : "ai_credits";
 }
 
 export type PremiumUsageDay = { available: true; day: string; unit: BillingUnit; items: PremiumUsageItem[] } | { available: false };
 
 /** GitHub's answer for billing usage did not have the documented shape. */
-export class PremiumUsageResponseError extends Error {
+class PremiumUsageResponseError extends Error {
   override readonly name = "PremiumUsageResponseError" as const;
   constructor(
     readonly owner: string,

@@ -40,7 +40,7 @@ interface RateState {
 const states = new WeakMap<GitHubClient, Map<RateResource, RateState>>();
 
 /** GraphQL's own account of a query: `rateLimit { limit cost remaining resetAt }`. */
-export interface GraphqlRateLimit {
+interface GraphqlRateLimit {
   limit: number;
   cost: number;
   remaining: number;

@@ -4,12 +4,12 @@ import { daySchema } from "../days.js";
 import type { GitHubClient } from "./client.js";
 import type { ReportKind } from "./copilot-reports.js";
 
-const oneDayEnvelope = z.object({ download_links: z.array(z.string().url()), report_day: daySchema });
-const periodEnvelope = z.object({ download_links: z.array(z.string().url()), report_start_day: daySchema, report_end_day: daySchema });
+const oneDayEnvelope = z.object({ download_links: z.array(z.url()), report_day: daySchema });
+const periodEnvelope = z.object({ download_links: z.array(z.url()), report_start_day: daySchema, report_end_day: daySchema });
 
 export type ReportLinks = { available: true; links: string[]; firstDay: string; lastDay: string } | { available: false; status: number };
 
-export class ReportEnvelopeError extends Error {
+class ReportEnvelopeError extends Error {
   override readonly name = "ReportEnvelopeError";
   constructor(
     readonly report: string,

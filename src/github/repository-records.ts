@@ -71,7 +71,7 @@ export const commitItem = z
     }
     return { sha: commit.sha, authorId: userId(commit.author), authorLogin: login(commit.author), authoredAt, committedAt };
   });
-export const commitList = z.array(commitItem);
+const commitList = z.array(commitItem);
 export type CommitRecord = z.output<typeof commitItem>;
 
 export interface ReviewRecord {

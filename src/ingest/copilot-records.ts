@@ -22,7 +22,7 @@ const counters = {
 
 const sampledVersion = z.looseObject({ sampled_at: text });
 
-export const breakdownArrays = {
+const breakdownArrays = {
   totals_by_ide: z
     .array(
       z.looseObject({

@@ -1,6 +1,6 @@
 export { readReportRecordBatches, MalformedReportError, type ReportRecord } from "./report-records.js";
-export { type ReportFile } from "./report-rows.js";
-export { combiningRepeatedUsers, replaceReportDays, type ReplacementTarget, type StageFile } from "./usage-store.js";
+export { combiningRepeatedUsers, replaceReportDays } from "./usage-store.js";
+export { featureFigureColumns } from "./usage-rows.js";
 export { seatRows } from "./seat-rows.js";
 export { replaceSeatSnapshot } from "./seat-store.js";
 export {

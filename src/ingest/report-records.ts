@@ -240,7 +240,7 @@ function* unwrap(value: unknown, line: number): Generator<ReportRecord> {
     return;
   }
   if (isObject(value) && Array.isArray(value["day_totals"])) {
-    const { day_totals: _days, ...wrapper } = value;
+    const wrapper = Object.fromEntries(Object.entries(value).filter(([field]) => field !== "day_totals"));
     for (const dayTotals of value["day_totals"]) yield { value: dayTotals, line, wrapper };
     return;
   }

@@ -7,7 +7,7 @@ import { schemaCheck } from "./schema-check.js";
 import { toDailyRow, toRepositoryRow, toTeamRow, toUserRow } from "./usage-rows.js";
 
 /** Where a file's records come from and which days they may hold. */
-export interface RowContext {
+interface RowContext {
   /** The file as named in messages (a signed URL without its query). */
   file: string;
   fileIndex: number;
@@ -94,7 +94,7 @@ function createdAt(wrapper: Record<string, unknown>, line: number, context: RowC
 }
 
 function outside(record: ReportRecord, days: { from: string; to: string }): boolean {
-  const day = typeof record.value === "object" && record.value !== null ? Reflect.get(record.value, "day") : undefined;
+  const day: unknown = typeof record.value === "object" && record.value !== null ? Reflect.get(record.value, "day") : undefined;
   return typeof day === "string" && (day < days.from || day > days.to);
 }
 

@@ -30,7 +30,7 @@ export const seatColumns = [
   "last_authenticated_at",
 ] as const;
 
-export class MalformedSeatError extends Error {
+class MalformedSeatError extends Error {
   override readonly name = "MalformedSeatError";
   constructor(
     readonly owner: string,

@@ -1,6 +1,6 @@
 import type { AggregateRecord, RepositoryRecord, TeamMembershipRecord, UserRecord } from "./copilot-records.js";
 
-export type CellValue = string | number | boolean | null;
+type CellValue = string | number | boolean | null;
 type Row = CellValue[];
 
 /**
@@ -8,7 +8,7 @@ type Row = CellValue[];
  * chat panel's modes and agent edits. GitHub sends them as entries of `totals_by_feature[]`, never
  * as fields of the record.
  */
-export const chatModeFeatures = [
+const chatModeFeatures = [
   "chat_panel_agent_mode",
   "chat_panel_ask_mode",
   "chat_panel_custom_mode",
@@ -16,7 +16,7 @@ export const chatModeFeatures = [
   "chat_panel_plan_mode",
   "chat_panel_unknown_mode",
 ] as const;
-export const featureColumnNames = ["agent_edit", ...chatModeFeatures] as const;
+const featureColumnNames = ["agent_edit", ...chatModeFeatures] as const;
 
 /**
  * The figures kept per feature, by column suffix. A mode's interactions keep the column the mode
@@ -150,13 +150,12 @@ export const userColumns = [
 const value = (input: number | string | boolean | null | undefined): CellValue => input ?? null;
 
 function counterCells(source: {
-  user_initiated_interaction_count?: number | null;
-  code_generation_activity_count?: number | null;
-  code_acceptance_activity_count?: number | null;
-  loc_suggested_to_add_sum?: number | null;
-  loc_suggested_to_delete_sum?: number | null;
-  loc_added_sum?: number | null;
-  loc_deleted_sum?: number | null;
+  code_generation_activity_count?: number | null | undefined;
+  code_acceptance_activity_count?: number | null | undefined;
+  loc_suggested_to_add_sum?: number | null | undefined;
+  loc_suggested_to_delete_sum?: number | null | undefined;
+  loc_added_sum?: number | null | undefined;
+  loc_deleted_sum?: number | null | undefined;
 }): Row {
   return [
     value(source.code_generation_activity_count),

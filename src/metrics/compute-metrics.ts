@@ -155,14 +155,15 @@ function chunks(weeks: EnterpriseWeek[], weeksPerRange: number): EnterpriseWeek[
  * releases the computation's lock, and no range may still be writing its weeks then.
  */
 async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
+  const results = new Array<R>(items.length);
+  // One iterator for all workers: each takes the next item from it.
+  const pending = items.entries();
   let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const index = next++;
+    for (const [index, item] of pending) {
+      if (failure !== undefined) return;
       try {
-        results[index] = await work(items[index]!);
+        results[index] = await work(item);
       } catch (error) {
         failure ??= { error };
       }
@@ -196,9 +197,12 @@ async function computeWeeks(
     // The range's ends as constants too, beside the per-enterprise bounds the stages join: an index
     // range scan needs them.
     const sorted = weeks.map((row) => row.week).sort();
-    const starts = `${sorted[0]}T00:00:00Z`;
-    const ends = `${addDays(sorted.at(-1)!, 7)}T00:00:00Z`;
-    const readsFrom = `${addDays(sorted[0]!, -21)}T00:00:00Z`;
+    const first = sorted[0];
+    const last = sorted.at(-1);
+    if (first === undefined || last === undefined) throw new Error("computeWeeks was given no week; chunks() never makes an empty range.");
+    const starts = `${first}T00:00:00Z`;
+    const ends = `${addDays(last, 7)}T00:00:00Z`;
+    const readsFrom = `${addDays(first, -21)}T00:00:00Z`;
     await stage(sql.repositories, [definitions.environments, definitions.deployWorkflows], "metric_repositories");
     await stage(sql.doraEvents, [definitions.environments, definitions.deployWorkflows, readsFrom], "dora_events");
     await stage(sql.doraShipped, [definitions.environments], "dora_shipped");

@@ -1,7 +1,1 @@
-export {
-  computeWeeklyMetrics,
-  metricDefinitions,
-  type MetricDefinitions,
-  type ComputeRequest,
-  type ComputeResult,
-} from "./compute-metrics.js";
+export { computeWeeklyMetrics, metricDefinitions } from "./compute-metrics.js";

@@ -44,9 +44,9 @@ export function copyRows(chunk: Buffer): Array<Array<string | null>> {
     const fields: Array<string | null> = line.split("\t");
     if (!line.includes("\\")) return fields;
     for (let i = 0; i < fields.length; i++) {
-      const field = fields[i]!;
+      const field = fields[i];
       if (field === "\\N") fields[i] = null;
-      else if (field.includes("\\")) fields[i] = unescapeCopyText(field);
+      else if (field?.includes("\\")) fields[i] = unescapeCopyText(field);
     }
     return fields;
   });

@@ -116,7 +116,12 @@ export function csvOptions(dataset: Columns, format: CsvFormat, identity: UserId
   const casts = dataset.columns.map((column) => (column.type === "user" ? personCast : cellCast(column.type, format)));
   return {
     ...dialect,
-    cast: { string: (value, context) => (!context.header && typeof context.column === "number" ? casts[context.column]!(value) : value) },
+    cast: {
+      string: (value, context) => {
+        const cast = !context.header && typeof context.column === "number" ? casts[context.column] : undefined;
+        return cast === undefined ? value : cast(value);
+      },
+    },
   };
 }
 

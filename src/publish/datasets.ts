@@ -1,10 +1,10 @@
 import { sqlFile } from "../db/index.js";
-import { featureFigureColumns } from "../ingest/usage-rows.js";
+import { featureFigureColumns } from "../ingest/index.js";
 import { copilotRepoMetrics, copilotSeats, copilotTeamMetrics } from "./adoption-datasets.js";
 import { booleans, decimals, integers, texts, type Dataset } from "./dataset-columns.js";
 import { doraMetrics, premiumRequests, premiumRequestsByUser, velocityMetrics } from "./metrics-datasets.js";
 
-export type { Dataset, DatasetColumn } from "./dataset-columns.js";
+export type { Dataset } from "./dataset-columns.js";
 
 export const copilotMetrics: Dataset = {
   name: "copilot_metrics",

@@ -89,7 +89,7 @@ async function idsOf(client: PoolClient, tables: UserTable[], login: string): Pr
       `select distinct ${quote(table.idColumn)}::bigint as id from ${quote(table.table)} where lower(${quote(table.loginColumn)}) = lower($1)`,
       [login],
     );
-    for (const row of found.rows) ids.add(Number(row.id));
+    for (const row of found.rows) ids.add(row.id);
   }
   return [...ids].sort((a, b) => a - b);
 }

@@ -70,7 +70,7 @@ export async function withRetries(policy: RetryPolicy, attempt: () => Promise<Re
 }
 
 /** Graph's error code and message from an error response, when its body is Graph's error JSON. */
-export async function readGraphError(response: Response): Promise<{ code?: string; message?: string }> {
+export async function readGraphError(response: Response): Promise<{ code?: string; message?: string | undefined }> {
   const body: unknown = await response.json().catch(() => undefined);
   const parsed = graphErrorSchema.safeParse(body);
   return parsed.success ? parsed.data.error : {};
@@ -113,10 +113,8 @@ export function describeCredentialFailure(error: unknown): GraphCredentialError 
     );
   }
   const said = refused?.errorResponse?.errorDescription ?? refused?.message ?? (error instanceof Error ? error.message : String(error));
-  const detail = said
-    .split("\n")[0]!
-    .trim()
-    .replace(/https?:\/\/\S+/g, "<url>");
+  const [firstLine = ""] = said.split("\n");
+  const detail = firstLine.trim().replace(/https?:\/\/\S+/g, "<url>");
   return new GraphCredentialError(
     `Azure gave no Microsoft Graph token for SharePoint (${detail}). Run \`az login\` again, or check that AZURE_CLIENT_ID is the managed identity's client id.`,
     { cause: error },
@@ -128,7 +126,7 @@ export function describeCredentialFailure(error: unknown): GraphCredentialError 
  * `failureMemoryMs`: the datasets of a run publish in parallel, and each would otherwise walk the
  * whole credential chain again (seconds each) only to fail the same way.
  */
-export function sharedCredential(credential: TokenCredential, failureMemoryMs: number, now: () => number = Date.now): TokenCredential {
+function sharedCredential(credential: TokenCredential, failureMemoryMs: number, now: () => number = Date.now): TokenCredential {
   let pending: Promise<AccessToken | null> | undefined;
   let failed: { error: GraphCredentialError; at: number } | undefined;
   return {
@@ -233,7 +231,7 @@ class GraphAuthMiddleware implements Middleware {
   ) {}
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === "string" ? context.request : context.request.url;
+    const url = requestUrl(context.request);
     const headers = new Headers(context.options?.headers);
     if (new URL(url).origin === this.origin) {
       headers.set("Authorization", `Bearer ${await this.provider.getAccessToken()}`);
@@ -248,4 +246,14 @@ class GraphAuthMiddleware implements Middleware {
   setNext(next: Middleware): void {
     this.next = next;
   }
+}
+
+/**
+ * The Graph client types a request as the DOM's RequestInfo, which Node's types lack, so it arrives
+ * untyped; the client hands it to fetch(): a URL string or a Request.
+ */
+function requestUrl(request: unknown): string {
+  if (typeof request === "string") return request;
+  if (request instanceof Request) return request.url;
+  throw new Error("GraphAuthMiddleware got a request that is neither a URL nor a Request");
 }

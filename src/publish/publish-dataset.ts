@@ -150,8 +150,9 @@ async function publishPartitions(publication: Publication, snapshot: SnapshotFil
   };
   try {
     for (let index = 0; index < monthsInFlight; index++) start(index);
-    for (let index = 0; index < months.length; index++) {
-      const { target, file, written } = await started[index]!;
+    // start() appends the month monthsInFlight ahead as each one is taken, so the loop meets every month, in order.
+    for (const [index, writing] of started.entries()) {
+      const { target, file, written } = await writing;
       start(index + monthsInFlight);
       // Months without rows have no file, except that an empty dataset keeps its current month's
       // (header only): Power BI cannot combine an empty folder.

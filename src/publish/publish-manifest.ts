@@ -9,7 +9,7 @@ const sql = {
 
 export type ManifestKind = "file" | "partition" | "snapshot";
 
-export interface ManifestEntry {
+interface ManifestEntry {
   path: string;
   dataset: string;
   kind: ManifestKind;
@@ -32,7 +32,7 @@ export function publishManifest(pool: Pool, sink: string): PublishManifest {
   return {
     async entries(dataset, kind) {
       const result = await pool.query<ManifestEntry>(sql.entries, [sink, dataset, kind]);
-      return new Map(result.rows.map((row) => [row.path, { ...row, rows: Number(row.rows), bytes: Number(row.bytes) }]));
+      return new Map(result.rows.map((row) => [row.path, row]));
     },
     async record(entry, runId) {
       await pool.query(sql.record, [sink, entry.path, entry.dataset, entry.kind, entry.sha256, entry.rows, entry.bytes, runId]);

@@ -9,10 +9,9 @@ import {
   type TelemetryMetricName,
 } from "./telemetry-item.js";
 
-export { runStatuses, telemetryDimensions, telemetryEvents, telemetryMetrics } from "./names.js";
+export { telemetryEvents, telemetryMetrics } from "./names.js";
 export { redact, registerSecret } from "./redact.js";
-export { rateLimitWindow, type RateLimitWindow } from "./rate-limit-window.js";
-export type { TelemetryEventName, TelemetryMetricName } from "./telemetry-item.js";
+export { rateLimitWindow } from "./rate-limit-window.js";
 
 export interface Telemetry {
   event(name: TelemetryEventName, properties: Record<string, string | number | boolean>, measurements?: Record<string, number>): void;

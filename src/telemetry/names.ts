@@ -5,6 +5,3 @@ import names from "./telemetry-names.json" with { type: "json" };
 
 export const telemetryEvents = names.events;
 export const telemetryMetrics = names.metrics;
-/** customDimensions keys; `runId` is the key the run's id travels under (its operation id). */
-export const telemetryDimensions = names.dimensions;
-export const runStatuses = names.runStatuses;

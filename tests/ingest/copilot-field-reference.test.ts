@@ -76,7 +76,7 @@ function sandboxRecords(): Array<{ kind: RecordKind; report: string; record: Rec
           : text
               .split("\n")
               .filter((line) => line !== "")
-              .map((line) => JSON.parse(line));
+              .map((line): unknown => JSON.parse(line));
       for (const value of values) {
         if (!isObject(value)) throw new Error(`a ${kind.report} record is not an object`);
         records.push({ kind: recordKindOf(kind), report: `${kind.scope} ${kind.report}`, record: value });
@@ -125,13 +125,15 @@ describe(`the Copilot report records against GitHub's field reference (read ${fi
   });
 
   it("refuses a record with a field the reference does not know, and one without a required field", () => {
-    const { totals_by_cli: _cli, ...user } = userLine("mona", 1, day, {
+    const user = userLine("mona", 1, day, {
       used_copilot_coding_agent: false,
       used_copilot_cloud_agent: false,
       ai_adoption_phase: { phase: "No Cohort", phase_number: 0, version: "v1" },
     });
+    delete user.totals_by_cli;
     expect(compare({ ...user, chat_panel_ask_mode: 3 }, recordKinds.user, true)).toEqual({ extra: ["chat_panel_ask_mode"], missing: [] });
-    const { used_chat: _chat, ...withoutChat } = user;
+    const withoutChat = { ...user };
+    delete withoutChat.used_chat;
     expect(compare(withoutChat, recordKinds.user, true)).toEqual({ extra: [], missing: ["used_chat"] });
     expect(
       compare({ ...user, totals_by_ide: [{ ...ideEntry("1.0", "2026-11-20T00:00:00Z"), plugin_build: 7 }] }, recordKinds.user, true).extra,

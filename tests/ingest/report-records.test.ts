@@ -12,6 +12,13 @@ async function records(chunks: Array<string | Buffer>): Promise<ReportRecord[]> 
   return found;
 }
 
+/** Reads every batch to the end, for the tests of a failure: how many records the batches held. */
+async function readAll(batches: AsyncIterable<readonly unknown[]>): Promise<number> {
+  let count = 0;
+  for await (const batch of batches) count += batch.length;
+  return count;
+}
+
 /** Splits a text into chunks of `size` bytes, cutting lines and multi-byte characters anywhere. */
 function chunked(text: string, size: number): Buffer[] {
   const bytes = Buffer.from(text, "utf8");
@@ -33,7 +40,7 @@ describe("reading report files of every shape", () => {
   it("reads NDJSON split into chunks that cut lines and multi-byte characters", async () => {
     const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ user_id: i, user_login: `jörg-名前-${i}`, day: "2026-11-01" }));
     const found = await records(chunked(lines.join("\n") + "\n", 7));
-    expect(found.map((record) => record.value)).toEqual(lines.map((line) => JSON.parse(line)));
+    expect(found.map((record) => record.value)).toEqual(lines.map((line): unknown => JSON.parse(line)));
     expect(found.at(-1)?.line).toBe(40);
   });
 
@@ -43,7 +50,7 @@ describe("reading report files of every shape", () => {
       JSON.stringify({ user_id: i, user_login: `jörg-名前-${"ü".repeat(i % 40)}`, day: "2026-11-01" }),
     );
     const text = lines.join("\n") + "\n";
-    const expected = lines.map((line) => JSON.parse(line));
+    const expected = lines.map((line): unknown => JSON.parse(line));
     const fromBytes = await records([Buffer.from(text, "utf8")]);
     expect(fromBytes.map((record) => record.value)).toEqual(expected);
     expect(fromBytes.at(-1)?.line).toBe(3000);
@@ -126,9 +133,9 @@ describe("hostile report files", () => {
         yield Buffer.alloc(1024 * 1024, 0x61);
       }
     })();
-    const error = await (async () => {
-      for await (const _ of readReportRecordBatches(source, "https://files.example/report.ndjson", (record) => record));
-    })().catch((caught: unknown) => caught);
+    const error = await readAll(readReportRecordBatches(source, "https://files.example/report.ndjson", (record) => record)).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(MalformedReportError);
     expect(error).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
     expect((error as Error).message).toBe(
@@ -165,12 +172,12 @@ describe("hostile report files", () => {
     const deepArray = "[".repeat(10_000) + "]".repeat(10_000);
     const first = '{"user_id":1,"day":"2026-11-01"}\n';
     // Parsing copes with the depth; storing the record (its raw JSON) is where the stack runs out.
-    const stored = await (async () => {
-      const source = (async function* () {
-        yield first + deepObject + "\n";
-      })();
-      for await (const _ of readReportRecordBatches(source, "https://files.example/report.ndjson", ({ value }) => JSON.stringify(value)));
-    })().catch((caught: unknown) => caught);
+    const source = (async function* () {
+      yield first + deepObject + "\n";
+    })();
+    const stored = await readAll(
+      readReportRecordBatches(source, "https://files.example/report.ndjson", ({ value }) => JSON.stringify(value)),
+    ).catch((caught: unknown) => caught);
     expect(stored).toBeInstanceOf(MalformedReportError);
     expect(stored).toMatchObject({ file: "https://files.example/report.ndjson", line: 2 });
     expect((stored as Error).message).toBe(

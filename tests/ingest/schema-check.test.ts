@@ -12,7 +12,7 @@ function withField(path: string[], value: unknown): Record<string, unknown> {
   let target: Record<string, unknown> = record;
   for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
   const last = path.at(-1)!;
-  if (value === undefined) delete target[last];
+  if (value === undefined) Reflect.deleteProperty(target, last);
   else target[last] = value;
   return record;
 }

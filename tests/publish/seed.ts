@@ -80,7 +80,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 
 /** A published CSV as header + records. */
 export function parseCsv(bytes: Buffer): string[][] {
-  return parse(bytes, { bom: true, delimiter: ";", record_delimiter: "\r\n" }) as string[][];
+  return parse(bytes, { bom: true, delimiter: ";", record_delimiter: "\r\n" });
 }
 
 export async function readCsv(file: string): Promise<string[][]> {

@@ -66,10 +66,10 @@ describe("USER_IDENTITY in the published files", () => {
   const partitions = ["copilot_user_metrics/copilot_user_metrics_202610.csv", "copilot_user_metrics/copilot_user_metrics_202611.csv"];
   const ids = people.map((person) => String(person.id));
 
-  it.each([
-    { identity: { mode: "id" } as UserIdentity, shown: (id: string) => id },
-    { identity: { mode: "hashed", key: keyA } as UserIdentity, shown: (id: string) => pseudonym(keyA, id) },
-    { identity: { mode: "none" } as UserIdentity, shown: () => "" },
+  it.each<{ identity: UserIdentity; shown: (id: string) => string }>([
+    { identity: { mode: "id" }, shown: (id) => id },
+    { identity: { mode: "hashed", key: keyA }, shown: (id) => pseudonym(keyA, id) },
+    { identity: { mode: "none" }, shown: () => "" },
   ])("under $identity.mode no login appears in any published file", async ({ identity, shown }) => {
     await database.pool.query("truncate publish_manifest");
     const out = await publish(

@@ -4,7 +4,7 @@ import { createHttpHeaders, type HttpClient, type PipelineRequest, type Pipeline
 export const vaultUrl = "https://myvault.vault.azure.net";
 const token = "fake-kv-token";
 
-export type RecordedRequest = { method: string; url: string; authorization: string | undefined };
+type RecordedRequest = { method: string; url: string; authorization: string | undefined };
 
 /**
  * Key Vault's GET secret as the SDK sees it on the wire: a probe without a token answered by a 401
