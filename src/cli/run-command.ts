@@ -12,10 +12,14 @@ import {
   runLocally,
   type RunSummary,
 } from "../pipeline/index.js";
-import { sandboxEnterprises, sandboxReports } from "../sandbox/sandbox-data.js";
-import { startGitHubServer, type GitHubServer } from "../sandbox/github-server.js";
-import { sandboxSeatRoute } from "../sandbox/sandbox-adoption.js";
-import { sandboxRepositoryRoutes } from "../sandbox/sandbox-repositories.js";
+import {
+  sandboxEnterprises,
+  sandboxReports,
+  sandboxRepositoryRoutes,
+  sandboxSeatRoute,
+  startGitHubServer,
+  type GitHubServer,
+} from "../sandbox/index.js";
 import type { RunArguments } from "./arguments.js";
 import type { Interruption } from "./interruption.js";
 import { embeddedDataDir, type CliIo } from "./io.js";
