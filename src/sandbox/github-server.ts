@@ -6,21 +6,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { reportKinds, type ReportKind } from "../github/index.js";
 
-/** What the server answers for one report request. */
 /** A report file: its text, or a file on disk served as a stream (benchmarks serve large files). */
-export type ReportFile = string | { path: string };
+type ReportFile = string | { path: string };
 
+/** What the server answers for one report request. */
 export type ReportAnswer =
   | { kind: "files"; files: ReportFile[]; firstDay?: string; lastDay?: string }
   | { kind: "status"; status: 404 | 204 }
   | { kind: "empty-body" };
 
-export type ReportSource = (request: { kind: ReportKind; owner: string; day: string | undefined }) => ReportAnswer;
+type ReportSource = (request: { kind: ReportKind; owner: string; day: string | undefined }) => ReportAnswer;
 
 /** A route beyond the Copilot reports (repositories, seats, billing…): return false to pass. */
 export type ExtraRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
@@ -74,11 +74,13 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   let baseUrl = "";
 
   const takeFault = (target: Fault["target"], path: string): Fault | undefined => {
-    const index = faults.findIndex(
-      (fault) => fault.target === target && fault.times > 0 && (fault.pathIncludes === undefined || path.includes(fault.pathIncludes)),
+    const fault = faults.find(
+      (candidate) =>
+        candidate.target === target &&
+        candidate.times > 0 &&
+        (candidate.pathIncludes === undefined || path.includes(candidate.pathIncludes)),
     );
-    if (index === -1) return undefined;
-    const fault = faults[index]!;
+    if (fault === undefined) return undefined;
     fault.times--;
     return fault;
   };
@@ -99,11 +101,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    if (url.pathname.startsWith("/downloads/")) return download(response, url);
+    if (url.pathname.startsWith("/downloads/")) {
+      await download(response, url);
+      return;
+    }
     const fault = takeFault("api", url.pathname);
-    if (fault !== undefined) return json(response, fault.status ?? 500, fault.body ?? { message: "Injected fault" }, fault.headers);
+    if (fault !== undefined) {
+      json(response, fault.status ?? 500, fault.body ?? { message: "Injected fault" }, fault.headers);
+      return;
+    }
     if (options.token !== undefined && request.headers.authorization !== `token ${options.token}`) {
-      return json(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+      json(response, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+      return;
     }
     used++;
     response.setHeader("x-ratelimit-limit", String(rateLimit));
@@ -115,18 +124,28 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       if (await route(request, response, url)) return;
     }
     const match = matchReport(url.pathname);
-    if (match === undefined) return json(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    if (match === undefined) {
+      json(response, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      return;
+    }
     const day = url.searchParams.get("day") ?? undefined;
     if (match.kind.period === "1-day" && day === undefined) {
-      return json(response, 422, {
+      json(response, 422, {
         message: 'Invalid request. "day" wasn\'t supplied.',
         documentation_url: "https://docs.github.com/rest",
       });
+      return;
     }
     const answer = options.reports({ kind: match.kind, owner: match.owner, day });
-    if (answer.kind === "status")
-      return answer.status === 204 ? void response.writeHead(204).end() : json(response, 404, { message: "Not Found" });
-    if (answer.kind === "empty-body") return json(response, 200, "");
+    if (answer.kind === "status") {
+      if (answer.status === 204) response.writeHead(204).end();
+      else json(response, 404, { message: "Not Found" });
+      return;
+    }
+    if (answer.kind === "empty-body") {
+      json(response, 200, "");
+      return;
+    }
     const expires = Math.floor(Date.now() / 1000) + (options.linkTtlSeconds ?? 300);
     const links = answer.files.map((_content, index) => signedLink(match.kind, match.owner, day ?? "latest", index, expires));
     const envelope =
@@ -143,7 +162,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 
   async function download(response: ServerResponse, url: URL): Promise<void> {
     const fault = takeFault("download", url.pathname);
-    if (fault?.status !== undefined) return json(response, fault.status, fault.body ?? { error: "injected" }, fault.headers);
+    if (fault?.status !== undefined) {
+      json(response, fault.status, fault.body ?? { error: "injected" }, fault.headers);
+      return;
+    }
     const expires = Number(url.searchParams.get("se"));
     const signature = url.searchParams.get("sig") ?? "";
     const expected = sign(url.pathname, expires);
@@ -196,11 +218,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 }
 
 function matchReport(path: string): { kind: ReportKind; owner: string } | undefined {
-  const match = /^\/(enterprises|orgs)\/([^/]+)\/copilot\/metrics\/reports\/(.+)$/.exec(path);
-  if (match === null) return undefined;
-  const scope = match[1] === "enterprises" ? "enterprise" : "organization";
-  const kind = reportKinds.find((candidate) => candidate.scope === scope && candidate.path.endsWith(`/${match[3]}`));
-  return kind === undefined ? undefined : { kind, owner: decodeURIComponent(match[2]!) };
+  const [, scopes, owner, report] = /^\/(enterprises|orgs)\/([^/]+)\/copilot\/metrics\/reports\/(.+)$/.exec(path) ?? [];
+  if (owner === undefined || report === undefined) return undefined;
+  const scope = scopes === "enterprises" ? "enterprise" : "organization";
+  const kind = reportKinds.find((candidate) => candidate.scope === scope && candidate.path.endsWith(`/${report}`));
+  return kind === undefined ? undefined : { kind, owner: decodeURIComponent(owner) };
 }
 
 function sign(path: string, expires: number): string {

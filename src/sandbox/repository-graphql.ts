@@ -22,7 +22,7 @@ let published: Promise<GraphQLSchema> | undefined;
  * GitHub's schema, built once from the package's introspection JSON. Not from its `schema.graphql`:
  * that SDL defines `EnterpriseOwnerInfo.repositoryDeployKeySetting` twice, which graphql-js refuses.
  */
-export function githubSchema(): Promise<GraphQLSchema> {
+function githubSchema(): Promise<GraphQLSchema> {
   published ??= (async () => {
     // Loaded on the first query only: the file is large. The package's own validate() builds its
     // schema from the same introspection, the same way.
@@ -42,7 +42,7 @@ function isIntrospection(value: unknown): value is IntrospectionQuery {
 }
 
 /** A query's point cost as GitHub documents it: every connection's requests (its parents' `first` multiplied), / 100, at least 1. */
-export function queryCost(document: DocumentNode, variables: Record<string, unknown>): number {
+function queryCost(document: DocumentNode, variables: Record<string, unknown>): number {
   const fragments = new Map(
     document.definitions.flatMap((definition) =>
       definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],

@@ -65,7 +65,7 @@ export interface FakeWorkflowRun {
   updatedAt: string;
 }
 
-export interface FakeIssue {
+interface FakeIssue {
   number: number;
   title: string;
   labels: string[];

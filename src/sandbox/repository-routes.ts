@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { buffer } from "node:stream/consumers";
 import { isDay } from "../days.js";
 import { json, type ExtraRoute } from "./github-server.js";
 import { answerGraphql } from "./repository-graphql.js";
@@ -31,10 +32,9 @@ export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute
   let pointsUsed = 0;
   const graphqlRoute: ExtraRoute = async (request, response, url) => {
     if (request.method !== "POST" || url.pathname !== "/graphql") return false;
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(Buffer.from(chunk));
+    const body = (await buffer(request)).toString("utf8");
     const limit = data.graphqlPointLimit ?? 5000;
-    const answer = await answerGraphql(data, Buffer.concat(chunks).toString("utf8"), {
+    const answer = await answerGraphql(data, body, {
       limit,
       resetAt: new Date(resetAt * 1000).toISOString().replace(".000Z", "Z"),
       remaining: (cost) => {
@@ -42,10 +42,11 @@ export function repositoryRoutes(data: FakeRepositoryData): { routes: ExtraRoute
         return Math.max(limit - pointsUsed, 0);
       },
     });
-    const query = Object.fromEntries([
-      ["operation", answer.operation ?? ""],
-      ...Object.entries(answer.variables).flatMap(([key, value]) => (value === null || value === undefined ? [] : [[key, String(value)]])),
-    ]);
+    const query: Record<string, string> = { operation: answer.operation ?? "" };
+    for (const [key, value] of Object.entries(answer.variables)) {
+      // The collector's variables are strings and numbers; JSON spells those as String() does.
+      if (value !== null && value !== undefined) query[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
     served.push({ path: url.pathname, query, status: 200 });
     // GitHub answers GraphQL errors with 200 too; its rate-limit headers name the graphql resource.
     json(response, 200, answer.body, {
@@ -116,7 +117,6 @@ function answerFor(data: FakeRepositoryData, url: URL): Answer | undefined {
 function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams): Answer {
   const commitsBySha = new Map(repo.commits.map((known) => [known.sha, known]));
   const commitJson = (known: FakeCommit) => commit(repo.owner, repo.name, known);
-  let match: RegExpExecArray | null;
   if (rest === "/commits") {
     if (repo.head === undefined)
       return {
@@ -125,36 +125,36 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
         body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest" },
       };
     const since = q.get("since");
-    const onBranch = [...ancestors(repo, repo.head)]
-      .map((sha) => commitsBySha.get(sha)!)
-      .filter((known) => since === null || known.committedAt >= since);
+    const onBranch = [...ancestors(repo, repo.head).values()].filter((known) => since === null || known.committedAt >= since);
     onBranch.sort((a, b) => b.committedAt.localeCompare(a.committedAt));
     return { kind: "list", items: onBranch.map(commitJson) };
   }
-  if ((match = /^\/commits\/([^/]+)$/.exec(rest)) !== null) {
-    const known = commitsBySha.get(match[1]!);
+  const sha = /^\/commits\/([^/]+)$/.exec(rest)?.[1];
+  if (sha !== undefined) {
+    const known = commitsBySha.get(sha);
     return known === undefined
       ? {
           kind: "error",
           status: 422,
-          body: { message: `No commit found for SHA: ${match[1]}`, documentation_url: "https://docs.github.com/rest" },
+          body: { message: `No commit found for SHA: ${sha}`, documentation_url: "https://docs.github.com/rest" },
         }
       : { kind: "single", body: commitJson(known) };
   }
-  if ((match = /^\/compare\/([^.]+)\.\.\.(.+)$/.exec(rest)) !== null) {
-    const [, base, head] = match;
-    if (!commitsBySha.has(base!) || !commitsBySha.has(head!)) return notFound();
-    const fromBase = ancestors(repo, base!);
-    const fromHead = ancestors(repo, head!);
-    const ahead = [...fromHead].filter((sha) => !fromBase.has(sha)).map((sha) => commitsBySha.get(sha)!);
+  const [, base, head] = /^\/compare\/([^.]+)\.\.\.(.+)$/.exec(rest) ?? [];
+  if (base !== undefined && head !== undefined) {
+    const baseCommit = commitsBySha.get(base);
+    if (baseCommit === undefined || !commitsBySha.has(head)) return notFound();
+    const fromBase = ancestors(repo, base);
+    const fromHead = ancestors(repo, head);
+    const ahead = [...fromHead.values()].filter((known) => !fromBase.has(known.sha));
     ahead.sort((a, b) => a.committedAt.localeCompare(b.committedAt));
-    const status = base === head ? "identical" : fromBase.has(head!) ? "behind" : fromHead.has(base!) ? "ahead" : "diverged";
-    const behindBy = [...fromBase].filter((sha) => !fromHead.has(sha)).length;
+    const status = base === head ? "identical" : fromBase.has(head) ? "behind" : fromHead.has(base) ? "ahead" : "diverged";
+    const behindBy = [...fromBase.keys()].filter((known) => !fromHead.has(known)).length;
     // The merge base: the newest commit both sides reach (the base itself when the sides share none).
-    const shared = [...fromBase].filter((sha) => fromHead.has(sha)).map((sha) => commitsBySha.get(sha)!);
+    const shared = [...fromBase.values()].filter((known) => fromHead.has(known.sha));
     const mergeBase = shared.reduce(
       (newest, candidate) => (candidate.committedAt > newest.committedAt ? candidate : newest),
-      shared[0] ?? commitsBySha.get(base!)!,
+      shared[0] ?? baseCommit,
     );
     return {
       kind: "list",
@@ -165,9 +165,9 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
           repo.owner,
           repo.name,
           {
-            base: commitJson(commitsBySha.get(base!)!),
+            base: commitJson(baseCommit),
             mergeBase: commitJson(mergeBase),
-            head: head!,
+            head,
             status,
             aheadBy: ahead.length,
             behindBy,
@@ -184,8 +184,9 @@ function repositoryAnswer(repo: FakeRepository, rest: string, q: URLSearchParams
         .map((known) => deployment(repo.owner, repo.name, { ...known, updatedAt: latestStatusAt(known) })),
     };
   }
-  if ((match = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) !== null) {
-    const found = repo.deployments.find((candidate) => candidate.id === Number(match![1]));
+  const deploymentId = /^\/deployments\/(\d+)\/statuses$/.exec(rest)?.[1];
+  if (deploymentId !== undefined) {
+    const found = repo.deployments.find((candidate) => candidate.id === Number(deploymentId));
     if (found === undefined) return notFound();
     return {
       kind: "list",
@@ -259,9 +260,10 @@ function inCreatedRange(createdAt: string, filter: string): boolean {
   const at = (text: string, end: boolean) => Date.parse(isDay(text) ? `${text}T${end ? "23:59:59" : "00:00:00"}Z` : text);
   if (filter.startsWith(">=")) return moment >= at(filter.slice(2), false);
   if (filter.startsWith("<=")) return moment <= at(filter.slice(2), true);
-  const [from, to] = filter.split("..");
-  if (to === undefined) return moment >= at(from!, false) && moment <= at(from!, true);
-  return moment >= at(from!, false) && moment <= at(to, true);
+  // split() always yields a first part; the default only tells the type checker so.
+  const [from = filter, to] = filter.split("..");
+  if (to === undefined) return moment >= at(from, false) && moment <= at(from, true);
+  return moment >= at(from, false) && moment <= at(to, true);
 }
 
 /** When the deployment last changed: its newest status, or its creation. */
@@ -269,15 +271,16 @@ function latestStatusAt(known: FakeDeployment): string {
   return known.statuses.reduce((last, status) => (status.createdAt > last ? status.createdAt : last), known.createdAt);
 }
 
-function ancestors(repo: FakeRepository, sha: string): Set<string> {
+/** The commits `sha` reaches (itself included) by sha, in the order the walk meets them. */
+function ancestors(repo: FakeRepository, sha: string): Map<string, FakeCommit> {
   const byId = new Map(repo.commits.map((commit) => [commit.sha, commit]));
-  const seen = new Set<string>();
+  const seen = new Map<string, FakeCommit>();
   const stack = [sha];
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    if (seen.has(next) || !byId.has(next)) continue;
-    seen.add(next);
-    stack.push(...byId.get(next)!.parents);
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const known = byId.get(next);
+    if (known === undefined || seen.has(next)) continue;
+    seen.set(next, known);
+    stack.push(...known.parents);
   }
   return seen;
 }

@@ -9,7 +9,7 @@ const api = "https://api.github.com";
 const web = "https://github.com";
 
 /** A stable positive id for a name that has none in the model (an organization owning repositories). */
-export function stableId(text: string): number {
+function stableId(text: string): number {
   return 1_000_000 + (createHash("sha1").update(text).digest().readUInt32BE(0) % 9_000_000);
 }
 

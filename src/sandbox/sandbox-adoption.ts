@@ -115,42 +115,55 @@ const enterpriseTeamSeats: Record<string, { team: { id: number; slug: string }; 
  */
 export function sandboxSeatRoute(today: string): ExtraRoute {
   return (request, response, url) => {
-    const org = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
-    const enterprise = /^\/enterprises\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname);
-    if (org === null && enterprise === null) return false;
-    let seats: unknown[];
-    let people: number;
-    if (org !== null) {
-      const name = decodeURIComponent(org[1]!);
-      if (members[name] === undefined) return (json(response, 404, { message: "Not Found" }), true);
-      const holders = [...(members[name] ?? []), ...(idleSeats[name] ?? [])];
-      seats = holders.map((login) => seat(name, login, today, { organization: null, team: null }));
-      people = holders.length;
-    } else {
-      const slug = decodeURIComponent(enterprise![1]!);
-      const owner = sandboxEnterprises.find((candidate) => candidate.slug === slug);
-      if (owner === undefined) return (json(response, 404, { message: "Not Found" }), true);
-      const fromOrganizations = owner.orgs.flatMap((name) =>
-        [...(members[name] ?? []), ...(idleSeats[name] ?? [])].map((login) => seat(name, login, today, { organization: name, team: null })),
-      );
-      const granted = enterpriseTeamSeats[slug];
-      const fromTeams = (granted?.members ?? []).map((login) =>
-        seat(owner.orgs[0]!, login, today, { organization: null, team: granted!.team }),
-      );
-      seats = [...fromOrganizations, ...fromTeams];
-      people = new Set([
-        ...owner.orgs.flatMap((name) => [...(members[name] ?? []), ...(idleSeats[name] ?? [])]),
-        ...(granted?.members ?? []),
-      ]).size;
-    }
+    const org = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname)?.[1];
+    const enterprise = /^\/enterprises\/([^/]+)\/copilot\/billing\/seats$/.exec(url.pathname)?.[1];
+    let listing: SeatListing | undefined;
+    if (org !== undefined) listing = organizationSeats(decodeURIComponent(org), today);
+    else if (enterprise !== undefined) listing = enterpriseSeats(decodeURIComponent(enterprise), today);
+    else return false;
+    if (listing === undefined) return (json(response, 404, { message: "Not Found" }), true);
+    const people = listing.people;
     const page = listPage(
-      { items: seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: people, seats: items }) },
+      { items: listing.seats, perPageDefault: seatsPerPage, wrap: (items) => ({ total_seats: people, seats: items }) },
       url,
       request,
     );
     json(response, 200, page.body, page.link === undefined ? {} : { link: page.link });
     return true;
   };
+}
+
+/** The seats of one listing, and how many people hold them. */
+interface SeatListing {
+  seats: unknown[];
+  people: number;
+}
+
+/** An organization's seats; undefined: no such organization. */
+function organizationSeats(name: string, today: string): SeatListing | undefined {
+  const seated = members[name];
+  if (seated === undefined) return undefined;
+  const holders = [...seated, ...(idleSeats[name] ?? [])];
+  return { seats: holders.map((login) => seat(name, login, today, { organization: null, team: null })), people: holders.length };
+}
+
+/** An enterprise's seats, one per granting organization or enterprise team; undefined: no such enterprise. */
+function enterpriseSeats(slug: string, today: string): SeatListing | undefined {
+  const owner = sandboxEnterprises.find((candidate) => candidate.slug === slug);
+  if (owner === undefined) return undefined;
+  const fromOrganizations = owner.orgs.flatMap((name) =>
+    [...(members[name] ?? []), ...(idleSeats[name] ?? [])].map((login) => seat(name, login, today, { organization: name, team: null })),
+  );
+  const granted = enterpriseTeamSeats[slug];
+  const fromTeams =
+    granted === undefined
+      ? []
+      : granted.members.map((login) => seat(owner.orgs[0], login, today, { organization: null, team: granted.team }));
+  const people = new Set([
+    ...owner.orgs.flatMap((name) => [...(members[name] ?? []), ...(idleSeats[name] ?? [])]),
+    ...(granted?.members ?? []),
+  ]).size;
+  return { seats: [...fromOrganizations, ...fromTeams], people };
 }
 
 /** An organization as GitHub's `organization-simple` schema has it. */

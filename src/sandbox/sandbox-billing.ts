@@ -7,7 +7,7 @@ import { chance, isActive, members, sandboxEnterprises } from "./sandbox-tenants
 // ai_credit/usage (from 2026-06-01), for an enterprise and an organization, per day for everyone
 // or per month for one `user`. Both answer `{timePeriod, enterprise|organization, user?, usageItems}`.
 
-export type BillingEndpoint = "premium_request" | "ai_credit";
+type BillingEndpoint = "premium_request" | "ai_credit";
 
 export interface BillingQuery {
   endpoint: BillingEndpoint;
@@ -27,20 +27,23 @@ export type BillingUsage = (query: BillingQuery) => PremiumUsageItem[] | undefin
 export function billingRoutes(usage: BillingUsage): { routes: ExtraRoute[]; served: ServedRequest[] } {
   const served: ServedRequest[] = [];
   const route: ExtraRoute = (request, response, url) => {
-    const match = /^\/(enterprises|organizations)\/([^/]+)\/settings\/billing\/(premium_request|ai_credit)\/usage$/.exec(url.pathname);
-    if (request.method !== "GET" || match === null) return false;
+    const [, scopes, encodedOwner, endpoint] =
+      /^\/(enterprises|organizations)\/([^/]+)\/settings\/billing\/(premium_request|ai_credit)\/usage$/.exec(url.pathname) ?? [];
+    if (request.method !== "GET" || encodedOwner === undefined) return false;
     const q = url.searchParams;
-    const scope = match[1] === "enterprises" ? "enterprise" : "organization";
-    const owner = decodeURIComponent(match[2]!);
+    const scope = scopes === "enterprises" ? "enterprise" : "organization";
+    const owner = decodeURIComponent(encodedOwner);
+    const day = q.get("day");
+    const user = q.get("user");
     const now = new Date();
     const query: BillingQuery = {
-      endpoint: match[3] === "premium_request" ? "premium_request" : "ai_credit",
+      endpoint: endpoint === "premium_request" ? "premium_request" : "ai_credit",
       scope,
       owner,
       year: Number(q.get("year") ?? now.getUTCFullYear()),
       month: Number(q.get("month") ?? now.getUTCMonth() + 1),
-      ...(q.has("day") ? { day: Number(q.get("day")) } : {}),
-      ...(q.has("user") ? { user: q.get("user")! } : {}),
+      ...(day === null ? {} : { day: Number(day) }),
+      ...(user === null ? {} : { user }),
     };
     const items = usage(query);
     const status = items === undefined ? 404 : 200;
@@ -87,7 +90,7 @@ function item(endpoint: BillingEndpoint, model: string, gross: number, discount:
  * person, by month, the usage of the days they were active (in an organization, its members only,
  * with the organization's share).
  */
-export const sandboxBillingUsage: BillingUsage = (query) => {
+const sandboxBillingUsage: BillingUsage = (query) => {
   const enterprise = sandboxEnterprises.find((candidate) =>
     query.scope === "enterprise" ? candidate.slug === query.owner : (candidate.orgs as readonly string[]).includes(query.owner),
   );

@@ -2,11 +2,10 @@ import type { ReportKind } from "../github/index.js";
 import { addDays } from "../days.js";
 import type { ReportAnswer } from "./github-server.js";
 import { repositoryLines, teamLines } from "./sandbox-adoption.js";
-import { chance, isActive, members, sandboxEnterprises, userId } from "./sandbox-tenants.js";
+import { chance, isActive, itemAt, members, pick, sandboxEnterprises, userId } from "./sandbox-tenants.js";
 
 export { sandboxEnterprises } from "./sandbox-tenants.js";
 
-const ides = ["vscode", "jetbrains"] as const;
 const languages = ["typescript", "python", "go"] as const;
 const models = ["gpt-4.1", "claude-sonnet-4"] as const;
 
@@ -17,7 +16,7 @@ interface Activity {
   suggestedAdd: number;
   added: number;
   deleted: number;
-  ide: (typeof ides)[number];
+  ide: "vscode" | "jetbrains";
   language: (typeof languages)[number];
   model: (typeof models)[number];
   usedChat: boolean;
@@ -39,8 +38,8 @@ function activity(login: string, day: string): Activity {
     added: acceptances * 5,
     deleted: Math.floor(acceptances * r("del") * 2),
     ide: chance(`ide:${login}`) < 0.7 ? "vscode" : "jetbrains",
-    language: languages[Math.floor(chance(`lang:${login}`) * languages.length)]!,
-    model: models[Math.floor(r("model") * models.length)]!,
+    language: pick(languages, `lang:${login}`),
+    model: pick(models, `model:${login}:${day}`),
     usedChat: interactions > 0,
     usedAgent: interactions > 6,
     usedCli: chance(`cli:${login}`) < 0.3 && r("cli-day") < 0.6,
@@ -168,7 +167,7 @@ function userRecord(login: string, day: string, owner: OwnerIds) {
     used_copilot_cloud_agent: false,
     used_copilot_code_review_active: a.usedAgent,
     used_copilot_code_review_passive: !a.usedAgent,
-    ai_adoption_phase: { phase_number: a.phaseNumber, phase: phases[a.phaseNumber]!, version: "v1" },
+    ai_adoption_phase: { phase_number: a.phaseNumber, phase: itemAt(phases, a.phaseNumber), version: "v1" },
     // Announced in GitHub's changelog of 2026-06-19 for the users reports.
     ai_credits_used: Math.round(a.interactions * 0.75 * 100) / 100,
     ...housekeeping(day, owner),
@@ -210,9 +209,11 @@ function aggregateRecord(logins: readonly string[], day: string, owner: OwnerIds
   const lines = activeUsers(logins, day).map((login) => userRecord(login, day, owner));
   const cliLines = lines.filter((line) => line.totals_by_cli !== undefined);
   const merged = Math.floor(lines.length / 3);
-  const byPhase = new Map<number, UserLine[]>();
-  for (const line of lines)
-    byPhase.set(line.ai_adoption_phase.phase_number, [...(byPhase.get(line.ai_adoption_phase.phase_number) ?? []), line]);
+  const byPhase = new Map<number, { phase: string; phaseLines: UserLine[] }>();
+  for (const line of lines) {
+    const { phase_number: phaseNumber, phase } = line.ai_adoption_phase;
+    byPhase.set(phaseNumber, { phase, phaseLines: [...(byPhase.get(phaseNumber)?.phaseLines ?? []), line] });
+  }
   const average = (phaseLines: UserLine[], pick: (line: UserLine) => number) =>
     Math.round((sum(phaseLines, pick) / phaseLines.length) * 100) / 100;
   return {
@@ -255,8 +256,8 @@ function aggregateRecord(logins: readonly string[], day: string, owner: OwnerIds
     totals_by_model_feature: group(lines, (l) => l.totals_by_model_feature, ["model", "feature"]),
     totals_by_ai_adoption_phase: [...byPhase.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([phaseNumber, phaseLines]) => ({
-        phase: phases[phaseNumber]!,
+      .map(([phaseNumber, { phase, phaseLines }]) => ({
+        phase,
         phase_number: phaseNumber,
         total_engaged_users: phaseLines.length,
         avg_user_initiated_interactions: average(phaseLines, (l) => l.user_initiated_interaction_count),
@@ -323,13 +324,15 @@ export function sandboxReports(today: string) {
     const teamOwner = kind.scope === "enterprise" ? { enterprise_id: enterpriseId } : { organization_id: String(userId(owner)) };
     const requested = kind.period === "1-day" ? [day ?? ""] : Array.from({ length: 28 }, (_, i) => addDays(lastDay, i - 27));
     const days = requested.filter((d) => d <= lastDay && d >= kind.firstDay && d >= addDays(today, -365));
-    if (days.length === 0) return { kind: "status", status: 404 };
+    const firstDay = days[0];
+    const finalDay = days.at(-1);
+    if (firstDay === undefined || finalDay === undefined) return { kind: "status", status: 404 };
     if (kind.level === "teams")
-      return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, teamOwner)] };
+      return { kind: "files", files: [teamLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], firstDay, teamOwner)] };
     if (kind.level === "repos")
-      return { kind: "files", files: [repositoryLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], days[0]!, ownerIds)] };
+      return { kind: "files", files: [repositoryLines(kind.scope === "enterprise" ? enterprise.orgs : [owner], firstDay, ownerIds)] };
     if (kind.level === "users") {
-      const window = kind.period === "28-day" ? { report_start_day: days[0], report_end_day: lastDay } : {};
+      const window = kind.period === "28-day" ? { report_start_day: firstDay, report_end_day: lastDay } : {};
       const lines = days.flatMap((d) =>
         activeUsers(logins, d).map((login) => JSON.stringify({ ...userRecord(login, d, ownerIds), ...window })),
       );
@@ -338,23 +341,23 @@ export function sandboxReports(today: string) {
       return {
         kind: "files",
         files: [lines.slice(0, half).join("\n") + "\n", lines.slice(half).join("\n") + "\n"],
-        firstDay: days[0],
-        lastDay: days.at(-1),
+        firstDay,
+        lastDay: finalDay,
       };
     }
     if (kind.period === "1-day")
       return {
         kind: "files",
-        files: [JSON.stringify({ ...aggregateRecord(logins, days[0]!, ownerIds), ...housekeeping(days[0]!, ownerIds) }) + "\n"],
+        files: [JSON.stringify({ ...aggregateRecord(logins, firstDay, ownerIds), ...housekeeping(firstDay, ownerIds) }) + "\n"],
       };
     const wrapper = {
       day_totals: days.map((d) => aggregateRecord(logins, d, ownerIds)),
       ...ownerIds,
-      report_start_day: days[0],
+      report_start_day: firstDay,
       report_end_day: lastDay,
       created_at: `${addDays(lastDay, 1)}T04:12:00Z`,
       ...housekeeping(lastDay, ownerIds),
     };
-    return { kind: "files", files: [JSON.stringify(wrapper, null, 2)], firstDay: days[0], lastDay };
+    return { kind: "files", files: [JSON.stringify(wrapper, null, 2)], firstDay, lastDay };
   };
 }

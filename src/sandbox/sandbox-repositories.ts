@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { addDays } from "../days.js";
-import { sandboxEnterprises, chance, members, repositoryNames, userId } from "./sandbox-tenants.js";
+import { sandboxEnterprises, itemAt, members, pick, repositoryNames, userId } from "./sandbox-tenants.js";
 import type { FakeCommit, FakeDeployment, FakePullRequest, FakeRepository, FakeRepositoryData } from "./repository-model.js";
 import { repositoryRoutes } from "./repository-routes.js";
 import type { ExtraRoute } from "./github-server.js";
@@ -28,13 +28,13 @@ function repository(org: string, name: string, today: string, id: number): FakeR
   commits.push({
     sha: head,
     parents: [],
-    author: user(people[0]!),
+    author: user(itemAt(people, 0)),
     authoredAt: at(addDays(today, -60), 9),
     committedAt: at(addDays(today, -60), 9),
   });
   for (let number = 1; number <= 24; number++) {
     const opened = addDays(today, -42 + Math.floor(number * 1.6));
-    const author = people[Math.floor(chance(`author:${org}/${name}:${number}`) * people.length)]!;
+    const author = pick(people, `author:${org}/${name}:${number}`);
     const reviewer = people.find((login) => login !== author) ?? author;
     const work = sha(`${org}/${name}:${number}:work`);
     commits.push({ sha: work, parents: [head], author: user(author), authoredAt: at(opened, 9), committedAt: at(opened, 9) });

@@ -38,6 +38,18 @@ export function chance(seed: string): number {
   return (hash >>> 0) / 4294967296;
 }
 
+/** The item at `index`, which the caller computed to be in range; out of range is a bug in the sandbox, never an answer. */
+export function itemAt<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) throw new RangeError(`The sandbox asked for item ${index} of a list of ${items.length}.`);
+  return item;
+}
+
+/** One of `items`, drawn by the seeded chance of `seed`. */
+export function pick<T>(items: readonly T[], seed: string): T {
+  return itemAt(items, Math.floor(chance(seed) * items.length));
+}
+
 export function userId(login: string): number {
   return 1000 + Math.floor(chance(`id:${login}`) * 900000);
 }

@@ -8,10 +8,10 @@ import type { AddressInfo } from "node:net";
 import { buffer } from "node:stream/consumers";
 import { z } from "zod";
 
-export type GraphRequestKind =
+type GraphRequestKind =
   "content" | "createUploadSession" | "uploadChunk" | "sessionStatus" | "deleteSession" | "children" | "item" | "deleteItem" | "unknown";
 
-export interface GraphRequestRecord {
+interface GraphRequestRecord {
   method: string;
   kind: GraphRequestKind;
   /** The drive path the request is about ("" for the root); for session requests, the session's file. */

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
-export interface KeyVaultRequestRecord {
+interface KeyVaultRequestRecord {
   /** "token" for the managed-identity endpoint, else the secret's name. */
   secret: string;
   status: number;
@@ -54,35 +54,45 @@ export async function startFakeKeyVault(options: {
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     // Through a proxy the request line holds the absolute URL; the identity endpoint is asked directly.
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "127.0.0.1"}`);
-    if (url.pathname === "/msi/token") return token(request, url, response);
-    if (url.hostname !== vaultHost) return json(response, 502, { error: { code: "BadGateway", message: `No such host ${url.hostname}` } });
+    if (url.pathname === "/msi/token") {
+      token(request, url, response);
+      return;
+    }
+    if (url.hostname !== vaultHost) {
+      json(response, 502, { error: { code: "BadGateway", message: `No such host ${url.hostname}` } });
+      return;
+    }
     const name = /^\/secrets\/([^/]+)\/?$/.exec(url.pathname)?.[1];
     const record = (status: number) => requests.push({ secret: name ?? url.pathname, status });
     if (request.headers.authorization !== `Bearer ${accessToken}`) {
       record(401);
       response.setHeader("WWW-Authenticate", `Bearer authorization="https://login.windows.net/${tenant}", resource="${resource}"`);
-      return json(response, 401, { error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } });
+      json(response, 401, { error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } });
+      return;
     }
     if (request.method !== "GET" || name === undefined || url.searchParams.get("api-version") === null) {
       record(400);
-      return json(response, 400, { error: { code: "BadParameter", message: "The request URI is invalid." } });
+      json(response, 400, { error: { code: "BadParameter", message: "The request URI is invalid." } });
+      return;
     }
     if (options.forbidden?.includes(name) === true) {
       record(403);
-      return json(response, 403, {
+      json(response, 403, {
         error: {
           code: "Forbidden",
           message: `Caller is not authorized to perform action on resource. Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'`,
           innererror: { code: "ForbiddenByRbac" },
         },
       });
+      return;
     }
     const value = options.secrets[name];
     if (value === undefined) {
       record(404);
-      return json(response, 404, {
+      json(response, 404, {
         error: { code: "SecretNotFound", message: `A secret with (name/id) ${name} was not found in this key vault.` },
       });
+      return;
     }
     record(200);
     const now = Math.floor(Date.now() / 1000);
@@ -98,7 +108,8 @@ export async function startFakeKeyVault(options: {
   function token(request: IncomingMessage, url: URL, response: ServerResponse): void {
     if (request.headers["x-identity-header"] !== identityHeader || url.searchParams.get("resource") !== resource) {
       requests.push({ secret: "token", status: 400 });
-      return json(response, 400, { statusCode: 400, message: "Unexpected identity header or resource." });
+      json(response, 400, { statusCode: 400, message: "Unexpected identity header or resource." });
+      return;
     }
     requests.push({ secret: "token", status: 200 });
     const expiresOn = Math.floor(Date.now() / 1000) + 3600;
