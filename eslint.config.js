@@ -68,8 +68,12 @@ export default defineConfig(
       "@typescript-eslint/require-await": "off",
       // One-line callbacks (`(line) => log(line)`, `() => server.close()`) are the house style; the rule still checks block bodies.
       "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
-      // A leading underscore marks a parameter a signature requires but this implementation does not use.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      // A leading underscore marks a parameter a signature requires but this implementation does not use;
+      // `const { dropped, ...rest } = x` is how a field is left out of a copy.
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
     },
   },
   {
