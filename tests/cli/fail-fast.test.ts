@@ -79,7 +79,7 @@ describe("a run with a configuration fault", { timeout: 300_000 }, () => {
       env: env({ GITHUB_API_URL: github.url, GITHUB_TOKEN: "ghp_revoked" }),
     });
     expect(result.code).toBe(2);
-    expect(lines(result.out + result.err, /401/)).toEqual([
+    expect(lines(result.out + result.err, /\b401\b/)).toEqual([
       'FAILED contoso access: ConfigurationError: Enterprise "contoso": GitHub refused its token (401 Bad credentials). Set a valid, unexpired token in GITHUB_TOKEN.',
     ]);
     expect(github.requests.slice(before).map((request) => request.path)).toEqual([
