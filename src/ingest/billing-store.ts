@@ -5,6 +5,9 @@ const replaceSql = sqlFile(import.meta.url, "replace-premium-usage.sql");
 const loginsSql = sqlFile(import.meta.url, "billing-logins.sql");
 const unresolvedSql = sqlFile(import.meta.url, "unresolved-billing-logins.sql");
 const catchUpSql = sqlFile(import.meta.url, "billing-catch-up-days.sql");
+const deleteAllUsersSql = sqlFile(import.meta.url, "delete-all-users-usage.sql");
+const deletePerPersonSql = sqlFile(import.meta.url, "delete-per-person-usage.sql");
+const recordAiCreditDaysSql = sqlFile(import.meta.url, "record-ai-credit-days.sql");
 
 export interface BillingUsageRead {
   day: string;
@@ -26,16 +29,10 @@ export async function replacePremiumUsage(
 ): Promise<number> {
   const rows = days.flatMap(({ day, unit, items }) => items.map((item) => ({ day, login: "", unit, period: "day", ...item })));
   return inTransaction(pool, async (client) => {
-    await client.query(
-      "delete from copilot_premium_usage where enterprise = $1 and organization = $2 and user_login = '' and day = any($3::date[])",
-      [scope.enterprise, scope.organization, days.map(({ day }) => day)],
-    );
+    await client.query(deleteAllUsersSql, [scope.enterprise, scope.organization, days.map(({ day }) => day)]);
     const inserted = await client.query(replaceSql, [scope.enterprise, scope.organization, fetchedAt, JSON.stringify(rows)]);
-    await client.query(
-      `insert into billing_ai_credit_days (enterprise, organization, day, read_at) select $1, $2, unnest($3::date[]), $4
-       on conflict (enterprise, organization, day) do update set read_at = excluded.read_at`,
-      [scope.enterprise, scope.organization, days.filter(({ unit }) => unit === "ai_credits").map(({ day }) => day), fetchedAt],
-    );
+    const aiCreditDays = days.filter(({ unit }) => unit === "ai_credits").map(({ day }) => day);
+    await client.query(recordAiCreditDaysSql, [scope.enterprise, scope.organization, aiCreditDays, fetchedAt]);
     return inserted.rowCount ?? 0;
   });
 }
@@ -68,10 +65,7 @@ export async function replaceUserPremiumUsage(
 ): Promise<number> {
   const rows = read.flatMap(({ day, unit, login, items }) => items.map((item) => ({ day, login, unit, period: "month", ...item })));
   return inTransaction(pool, async (client) => {
-    await client.query(
-      "delete from copilot_premium_usage where enterprise = $1 and organization = $2 and user_login <> '' and day = any($3::date[])",
-      [scope.enterprise, scope.organization, months],
-    );
+    await client.query(deletePerPersonSql, [scope.enterprise, scope.organization, months]);
     const inserted = await client.query(replaceSql, [scope.enterprise, scope.organization, fetchedAt, JSON.stringify(rows)]);
     return inserted.rowCount ?? 0;
   });
