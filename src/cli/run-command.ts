@@ -108,11 +108,13 @@ async function collect(
     } finally {
       progress.stop();
     }
+    // An interrupted run ends with its one line, not with a summary that would call it failed
+    // because the units it never started were closed as failed.
+    const code = interruption.exitCode();
+    if (code !== undefined) return await recordInterruption(runtime, runId, code, io);
     printSummary(summary, io);
     const note = copilotRangeNote(options, dayOf(new Date(summary.startedAt)));
     if (note !== undefined) io.out(`NOTE ${note}`);
-    const code = interruption.exitCode();
-    if (code !== undefined) return await recordInterruption(runtime, runId, code, io);
     const blocked = enterprises.filter((enterprise) => summary.failures.some((failure) => failure.unit === accessLabel(enterprise.slug)));
     if (blocked.length === enterprises.length) {
       io.err(
