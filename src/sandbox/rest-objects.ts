@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { FakeWorkflowRun } from "./repository-model.js";
 
 // GitHub's REST objects in the shapes its OpenAPI description (ghec.json) requires, one builder per
 // schema, for the sandbox and the test fakes. Only what the description requires or the collector
@@ -303,22 +304,7 @@ export function issue(
 }
 
 /** A workflow run as the `workflow-run` schema has it; `repository` is the run's repository. */
-export function workflowRun(
-  repository: RepositoryFacts,
-  facts: {
-    id: number;
-    workflowId: number;
-    name: string;
-    path: string;
-    headBranch: string;
-    headSha: string;
-    event: string;
-    status: string;
-    conclusion: string | null;
-    createdAt: string;
-    updatedAt: string;
-  },
-) {
+export function workflowRun(repository: RepositoryFacts, facts: FakeWorkflowRun) {
   const repositoryApi = repositoryUrl(repository.owner, repository.name);
   const url = `${repositoryApi}/actions/runs/${facts.id}`;
   const minimal = minimalRepository(repository);
